@@ -1,0 +1,343 @@
+//! `content/site.yaml`: the site's identity, its liaison window and the lists records must use.
+//!
+//! The lists (areas, 診療科, services, 介護サービス, news categories) are what make the directory
+//! browsable: a record may only name values from them, so 「循環器科」 cannot quietly create a
+//! second heading beside 「循環器内科」. Sensible national defaults ship here; a site replaces a
+//! list by writing it.
+
+use crate::fields::{Fields, FileReport};
+use crate::phone::{parse_phone, parse_postal, Phone};
+use crate::url::Urls;
+use crate::yaml::Node;
+
+/// 標榜診療科 (医療法施行令 第3条の2 names, incl. common 内科・外科 combinations and 歯科).
+pub const DEFAULT_DEPARTMENTS: &[&str] = &[
+    "内科",
+    "呼吸器内科",
+    "循環器内科",
+    "消化器内科",
+    "腎臓内科",
+    "脳神経内科",
+    "糖尿病内科",
+    "内分泌内科",
+    "血液内科",
+    "感染症内科",
+    "老年内科",
+    "心療内科",
+    "緩和ケア内科",
+    "人工透析内科",
+    "腫瘍内科",
+    "外科",
+    "呼吸器外科",
+    "心臓血管外科",
+    "消化器外科",
+    "乳腺外科",
+    "肛門外科",
+    "脳神経外科",
+    "整形外科",
+    "形成外科",
+    "小児科",
+    "小児外科",
+    "産婦人科",
+    "産科",
+    "婦人科",
+    "眼科",
+    "耳鼻いんこう科",
+    "皮膚科",
+    "泌尿器科",
+    "精神科",
+    "児童精神科",
+    "アレルギー科",
+    "リウマチ科",
+    "リハビリテーション科",
+    "放射線科",
+    "病理診断科",
+    "臨床検査科",
+    "救急科",
+    "麻酔科",
+    "歯科",
+    "小児歯科",
+    "矯正歯科",
+    "歯科口腔外科",
+];
+
+/// 対応可能な診療・検査 that referral staff and families look for.
+pub const DEFAULT_SERVICES: &[&str] = &[
+    "往診",
+    "訪問診療",
+    "在宅看取り",
+    "在宅療養支援診療所",
+    "24時間対応",
+    "上部消化管内視鏡",
+    "大腸内視鏡",
+    "CT",
+    "MRI",
+    "超音波検査",
+    "骨密度測定",
+    "心電図",
+    "ホルター心電図",
+    "睡眠時無呼吸検査",
+    "在宅酸素療法",
+    "緩和ケア",
+    "認知症診療",
+    "禁煙外来",
+    "予防接種",
+    "特定健診",
+    "がん検診",
+    "発熱外来",
+    "オンライン診療",
+    "インスリン導入",
+    "小児在宅医療",
+    "人工透析",
+    "訪問歯科診療",
+    "口腔ケア",
+    "摂食嚥下評価",
+    "障害者歯科",
+    "在宅訪問（居宅療養管理指導）",
+    "無菌調剤",
+    "麻薬調剤",
+    "オンライン服薬指導",
+    "健康サポート薬局",
+];
+
+/// 介護サービス種別 as in 介護サービス情報公表システム, plus 地域包括支援センター.
+pub const DEFAULT_CARE_SERVICES: &[&str] = &[
+    "居宅介護支援",
+    "訪問介護",
+    "訪問入浴介護",
+    "訪問看護",
+    "訪問リハビリテーション",
+    "通所介護",
+    "地域密着型通所介護",
+    "通所リハビリテーション",
+    "認知症対応型通所介護",
+    "短期入所生活介護",
+    "短期入所療養介護",
+    "小規模多機能型居宅介護",
+    "看護小規模多機能型居宅介護",
+    "定期巡回・随時対応型訪問介護看護",
+    "夜間対応型訪問介護",
+    "認知症対応型共同生活介護",
+    "特定施設入居者生活介護",
+    "介護老人福祉施設",
+    "地域密着型介護老人福祉施設",
+    "介護老人保健施設",
+    "介護医療院",
+    "福祉用具貸与",
+    "特定福祉用具販売",
+    "地域包括支援センター",
+];
+
+pub const DEFAULT_NEWS_CATEGORIES: &[&str] =
+    &["お知らせ", "休診・代診", "研修会", "広報誌", "採用"];
+
+/// The hospital the office belongs to.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hospital {
+    pub name: String,
+    pub postal: String,
+    pub address: String,
+    pub tel: Phone,
+    pub fax: Option<Phone>,
+}
+
+/// 地域医療連携室の窓口: the numbers every page shows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Liaison {
+    pub tel: Phone,
+    pub fax: Phone,
+    pub hours: String,
+    pub email: Option<String>,
+}
+
+/// Everything `site.yaml` says.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub title: String,
+    pub base_url: String,
+    pub urls: Urls,
+    pub hospital: Hospital,
+    pub liaison: Liaison,
+    pub areas: Vec<String>,
+    pub departments: Vec<String>,
+    pub services: Vec<String>,
+    pub care_services: Vec<String>,
+    pub news_categories: Vec<String>,
+    pub theme: String,
+}
+
+fn list_or_default(fields: &mut Fields, key: &'static str, default: &[&str]) -> Vec<String> {
+    let present = fields.node(key).is_some();
+    let list: Vec<String> = fields.text_list(key).into_iter().map(|(s, _)| s).collect();
+    if present {
+        list
+    } else {
+        default.iter().map(|s| s.to_string()).collect()
+    }
+}
+
+fn phone(fields: &mut Fields, key: &'static str, required: bool) -> Option<Phone> {
+    let text = if required {
+        fields.req_text(key)
+    } else {
+        fields.text(key)
+    }?;
+    match parse_phone(&text) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            let pos = fields.node(key).map(|n| n.pos).unwrap_or(fields.pos());
+            fields.report().error(
+                pos,
+                &fields.path(key),
+                e.0,
+                Some("099-201-1100 のような番号"),
+            );
+            None
+        }
+    }
+}
+
+/// Reads `site.yaml`. `base_url_override` is `--base-url`, used for local previews.
+pub fn read(
+    node: &Node,
+    report: &FileReport,
+    base_url_override: Option<&str>,
+) -> Option<SiteConfig> {
+    let mut f = Fields::new(node, "", report)?;
+    let title = f.req_text("title");
+    let base_url = f.req_text("base_url");
+    let base_url = base_url_override.map(str::to_string).or(base_url);
+    let urls = base_url.as_deref().and_then(|b| match Urls::new(b) {
+        Ok(u) => Some(u),
+        Err(e) => {
+            report.error(
+                f.key_pos("base_url"),
+                "base_url",
+                e,
+                Some("https://www.example.jp/renkei/"),
+            );
+            None
+        }
+    });
+
+    let hospital = f.nested("hospital").and_then(|mut h| {
+        let name = h.req_text("name");
+        let (postal, address) = h
+            .nested("address")
+            .map(|mut a| {
+                let postal = a.req_text("postal").and_then(|p| match parse_postal(&p) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        report.error(
+                            a.key_pos("postal"),
+                            &a.path("postal"),
+                            e.0,
+                            Some("123-4567"),
+                        );
+                        None
+                    }
+                });
+                let text = a.req_text("text");
+                a.finish();
+                (postal, text)
+            })
+            .unwrap_or_default();
+        let tel = phone(&mut h, "tel", true);
+        let fax = phone(&mut h, "fax", false);
+        h.finish();
+        Some(Hospital {
+            name: name?,
+            postal: postal.unwrap_or_default(),
+            address: address.unwrap_or_default(),
+            tel: tel?,
+            fax,
+        })
+    });
+    if f.node("hospital").is_none() {
+        report.error(
+            f.pos(),
+            "hospital",
+            "必須の項目がありません",
+            Some("{name, address: {postal, text}, tel, fax}"),
+        );
+    }
+
+    let liaison = f.nested("liaison").and_then(|mut l| {
+        let tel = phone(&mut l, "tel", true);
+        let fax = phone(&mut l, "fax", true);
+        let hours = l.req_text("hours");
+        let email = l.text("email");
+        l.finish();
+        Some(Liaison {
+            tel: tel?,
+            fax: fax?,
+            hours: hours?,
+            email,
+        })
+    });
+    if f.node("liaison").is_none() {
+        report.error(
+            f.pos(),
+            "liaison",
+            "必須の項目がありません",
+            Some("{tel, fax, hours}"),
+        );
+    }
+
+    let areas: Vec<String> = f.text_list("areas").into_iter().map(|(s, _)| s).collect();
+    if areas.is_empty() {
+        report.error(
+            f.key_pos("areas"),
+            "areas",
+            "地区を 1 つ以上書いてください",
+            Some("[北部, 中央, 南部]"),
+        );
+    }
+    let departments = list_or_default(&mut f, "departments", DEFAULT_DEPARTMENTS);
+    let services = list_or_default(&mut f, "services", DEFAULT_SERVICES);
+    let care_services = list_or_default(&mut f, "care_services", DEFAULT_CARE_SERVICES);
+    let news_categories = list_or_default(&mut f, "news_categories", DEFAULT_NEWS_CATEGORIES);
+    let theme = f.text("theme").unwrap_or_else(|| "default".to_string());
+    f.finish();
+
+    Some(SiteConfig {
+        title: title?,
+        base_url: base_url?,
+        urls: urls?,
+        hospital: hospital?,
+        liaison: liaison?,
+        areas,
+        departments,
+        services,
+        care_services,
+        news_categories,
+        theme,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml;
+
+    const SITE: &str = "title: テスト病院 地域医療連携室\nbase_url: https://www.example.jp/renkei/\nhospital:\n  name: テスト病院\n  address: {postal: \"899-0101\", text: 汐見県みなと市本町1-2-3}\n  tel: \"099-201-1000\"\nliaison: {tel: \"099-201-1100\", fax: \"099-201-1101\", hours: 平日 8:30〜17:00}\nareas: [北部, 中央]\n";
+
+    #[test]
+    fn reads_a_minimal_site_with_default_lists() {
+        let node = yaml::parse(SITE, 1).unwrap();
+        let report = FileReport::new("content/site.yaml");
+        let cfg = read(&node, &report, None).unwrap();
+        assert!(!report.has_errors(), "{:?}", report.into_diagnostics());
+        assert_eq!(cfg.urls.prefix(), "/renkei/");
+        assert!(cfg.departments.iter().any(|d| d == "耳鼻いんこう科"));
+        assert_eq!(cfg.liaison.fax.display, "099-201-1101");
+    }
+
+    #[test]
+    fn base_url_override_wins() {
+        let node = yaml::parse(SITE, 1).unwrap();
+        let report = FileReport::new("content/site.yaml");
+        let cfg = read(&node, &report, Some("http://127.0.0.1:8000/")).unwrap();
+        assert_eq!(cfg.urls.prefix(), "/");
+    }
+}

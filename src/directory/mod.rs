@@ -1,0 +1,419 @@
+//! The partner directory: 連携医療機関, 介護・福祉事業所 and 登録医.
+//!
+//! This module owns what a directory entry is and the rules for it (kinds, readings, lists,
+//! numbers). Cross-record links (a doctor's clinic, a pathway's participants) are resolved
+//! later by [`crate::site`], once every file has been read.
+
+pub mod hours;
+
+use chrono::NaiveDate;
+
+use crate::fields::Fields;
+use crate::japanese;
+use crate::phone::{parse_phone, parse_postal, Phone};
+use crate::record::{check_in_list, read_url, LoadCtx, Meta};
+use crate::yaml::Value;
+
+pub use hours::HoursRow;
+
+/// 連携医療機関の種別.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartnerKind {
+    Clinic,
+    Hospital,
+    Dental,
+    Pharmacy,
+}
+
+impl PartnerKind {
+    pub const ALL: [PartnerKind; 4] = [
+        PartnerKind::Clinic,
+        PartnerKind::Hospital,
+        PartnerKind::Dental,
+        PartnerKind::Pharmacy,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            PartnerKind::Clinic => "clinic",
+            PartnerKind::Hospital => "hospital",
+            PartnerKind::Dental => "dental",
+            PartnerKind::Pharmacy => "pharmacy",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PartnerKind::Clinic => "診療所",
+            PartnerKind::Hospital => "病院",
+            PartnerKind::Dental => "歯科",
+            PartnerKind::Pharmacy => "薬局",
+        }
+    }
+}
+
+/// A name with its reading, for people (院長, 登録医).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Person {
+    pub name: String,
+    pub yomi: Option<String>,
+}
+
+/// What partners and care offices share: where they are and how to reach them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Place {
+    pub name: String,
+    pub yomi: String,
+    pub area: String,
+    pub postal: String,
+    pub address: String,
+    pub geo: Option<[f64; 2]>,
+    /// OpenStreetMap link for the place (by coordinates, else by address).
+    pub map_url: String,
+    pub map_label: &'static str,
+    pub tel: Option<Phone>,
+    pub fax: Option<Phone>,
+    pub url: Option<String>,
+    pub hours: Vec<HoursRow>,
+    pub hours_note: Option<String>,
+    pub updated: Option<NaiveDate>,
+    /// 「2026年4月1日(水)」
+    pub updated_ja: Option<String>,
+}
+
+/// 連携医療機関.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Partner {
+    #[serde(flatten)]
+    pub meta: Meta,
+    #[serde(flatten)]
+    pub place: Place,
+    pub kind: PartnerKind,
+    pub kind_label: &'static str,
+    pub departments: Vec<String>,
+    pub director: Option<Person>,
+    pub services: Vec<String>,
+    pub registered: bool,
+    pub beds: Option<i64>,
+    pub navii_id: Option<String>,
+}
+
+/// 介護・福祉事業所.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CareOffice {
+    #[serde(flatten)]
+    pub meta: Meta,
+    #[serde(flatten)]
+    pub place: Place,
+    pub services: Vec<String>,
+    pub office_number: Option<String>,
+    pub operator: Option<String>,
+    pub capacity: Option<i64>,
+    pub accepting: Option<bool>,
+}
+
+/// 登録医: a doctor registered with the hospital.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Doctor {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub name: String,
+    pub yomi: String,
+    /// Slug of the partner the doctor works at; checked by the site model.
+    pub partner: String,
+    #[serde(skip)]
+    pub partner_pos: crate::yaml::Pos,
+    pub departments: Vec<String>,
+    pub specialties: Vec<String>,
+    pub registered_since: Option<NaiveDate>,
+    pub registered_since_ja: Option<String>,
+    pub co_treatment: bool,
+}
+
+/// Checks a reading: kana (either script), spaces and the ASCII used in branch names.
+fn read_yomi(f: &mut Fields, key: &'static str, required: bool) -> Option<String> {
+    let yomi = if required {
+        f.req_text(key)
+    } else {
+        f.text(key)
+    }?;
+    if let Some(bad) = yomi.chars().find(|c| !japanese::is_reading_char(*c)) {
+        let pos = f.key_pos(key);
+        f.report().error(
+            pos,
+            &f.path(key),
+            format!("よみに「{bad}」は使えません。ひらがなかカタカナで書いてください"),
+            Some("ひらがな・カタカナ (例: さくらないかくりにっく)"),
+        );
+        return None;
+    }
+    Some(yomi)
+}
+
+fn read_phone(f: &mut Fields, key: &'static str, required: bool) -> Option<Phone> {
+    let text = if required {
+        f.req_text(key)
+    } else {
+        f.text(key)
+    }?;
+    match parse_phone(&text) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            let pos = f.node(key).map(|n| n.pos).unwrap_or(f.pos());
+            f.report().error(
+                pos,
+                &f.path(key),
+                e.0,
+                Some("\"099-201-1100\" のような 10〜11 桁の番号"),
+            );
+            None
+        }
+    }
+}
+
+fn read_person(f: &mut Fields, key: &'static str) -> Option<Person> {
+    let mut p = f.nested(key)?;
+    let name = p.req_text("name");
+    let yomi = read_yomi(&mut p, "yomi", false);
+    p.finish();
+    Some(Person { name: name?, yomi })
+}
+
+fn read_list_checked(
+    f: &mut Fields,
+    key: &'static str,
+    list: &[String],
+    list_name: &str,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, (value, pos)) in f.text_list(key).into_iter().enumerate() {
+        let field = format!("{}[{i}]", f.path(key));
+        if check_in_list(f, &field, &value, pos, list, list_name) && !out.contains(&value) {
+            out.push(value);
+        }
+    }
+    out
+}
+
+fn read_place(f: &mut Fields, ctx: &LoadCtx) -> Option<Place> {
+    let name = f.req_text("name");
+    let yomi = read_yomi(f, "yomi", true);
+    let area = f.req_text("area");
+    if let Some(a) = &area {
+        let pos = f.key_pos("area");
+        check_in_list(f, "area", a, pos, &ctx.config.areas, "areas");
+    }
+    let (postal, address) = match f.nested("address") {
+        Some(mut a) => {
+            let postal = a.req_text("postal").and_then(|p| match parse_postal(&p) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    a.report().error(
+                        a.key_pos("postal"),
+                        &a.path("postal"),
+                        e.0,
+                        Some("\"123-4567\""),
+                    );
+                    None
+                }
+            });
+            let text = a.req_text("text");
+            a.finish();
+            (postal, text)
+        }
+        None => {
+            if f.node("address").is_none() {
+                f.report().error(
+                    f.pos(),
+                    "address",
+                    "必須の項目がありません",
+                    Some("{postal: \"123-4567\", text: 住所}"),
+                );
+            }
+            (None, None)
+        }
+    };
+    let geo = f.node("geo").and_then(|node| {
+        let nums: Option<Vec<f64>> = match &node.value {
+            Value::Seq(items) if items.len() == 2 => items
+                .iter()
+                .map(|i| match i.value {
+                    Value::Float(x) => Some(x),
+                    Value::Int(x) => Some(x as f64),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        };
+        match nums {
+            Some(v) if (-90.0..=90.0).contains(&v[0]) && (-180.0..=180.0).contains(&v[1]) => {
+                Some([v[0], v[1]])
+            }
+            _ => {
+                f.report().error(
+                    node.pos,
+                    "geo",
+                    "緯度と経度を [緯度, 経度] の 2 つの数で書いてください",
+                    Some("[31.6, 130.55]"),
+                );
+                None
+            }
+        }
+    });
+    let tel = read_phone(f, "tel", true);
+    let fax = read_phone(f, "fax", false);
+    let url = read_url(f, "url");
+    let hours = hours::read_hours(f);
+    let hours_note = f.text("hours_note");
+    let updated = f.date("updated");
+    let address = address?;
+    let (map_url, map_label) = crate::url::map_link(geo, &address);
+    Some(Place {
+        name: name?,
+        yomi: yomi?,
+        area: area?,
+        postal: postal?,
+        address,
+        geo,
+        map_url,
+        map_label,
+        tel,
+        fax,
+        url,
+        hours,
+        hours_note,
+        updated,
+        updated_ja: updated.map(japanese::format_date),
+    })
+}
+
+/// Reads a `partners/` record.
+pub fn read_partner(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Partner> {
+    let place = read_place(f, ctx);
+    let kind_text = f.req_text("kind");
+    let kind = kind_text.as_deref().and_then(|k| {
+        let found = PartnerKind::ALL.iter().find(|x| x.key() == k).copied();
+        if found.is_none() {
+            let hint =
+                crate::diagnostics::did_you_mean(k, PartnerKind::ALL.iter().map(|x| x.key()))
+                    .map(|s| format!("。もしかして「{s}」?"))
+                    .unwrap_or_default();
+            f.report().error(
+                f.key_pos("kind"),
+                "kind",
+                format!("種別「{k}」は使えません{hint}"),
+                Some("clinic(診療所) / hospital(病院) / dental(歯科) / pharmacy(薬局)"),
+            );
+        }
+        found
+    });
+    let departments = read_list_checked(f, "departments", &ctx.config.departments, "departments");
+    let services = read_list_checked(f, "services", &ctx.config.services, "services");
+    let director = read_person(f, "director");
+    let registered = f.bool("registered").unwrap_or(false);
+    let beds = f.int("beds");
+    if let Some(b) = beds {
+        if b < 0 {
+            f.report().error(
+                f.key_pos("beds"),
+                "beds",
+                "病床数は 0 以上で書いてください",
+                Some("0 以上の整数"),
+            );
+        }
+    }
+    let navii_id = f.text("navii_id");
+    if let Some(id) = &navii_id {
+        if id.len() != 13 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            f.report().error(
+                f.key_pos("navii_id"),
+                "navii_id",
+                format!("医療情報ネットの ID「{id}」は 13 桁の数字ではありません"),
+                Some("13 桁の数字"),
+            );
+        }
+    }
+    let place = place?;
+    place.tel.as_ref()?;
+    let kind = kind?;
+    Some(Partner {
+        meta,
+        place,
+        kind,
+        kind_label: kind.label(),
+        departments,
+        director,
+        services,
+        registered,
+        beds,
+        navii_id,
+    })
+}
+
+/// Reads a `care/` record.
+pub fn read_care(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<CareOffice> {
+    let place = read_place(f, ctx);
+    let services = read_list_checked(f, "services", &ctx.config.care_services, "care_services");
+    if f.node("services").is_none() {
+        f.report().error(
+            f.pos(),
+            "services",
+            "必須の項目がありません",
+            Some("[訪問看護] のような介護サービス種別のリスト"),
+        );
+    }
+    let office_number = f.text("office_number");
+    if let Some(n) = &office_number {
+        if n.len() != 10 || !n.bytes().all(|b| b.is_ascii_digit()) {
+            f.report().error(
+                f.key_pos("office_number"),
+                "office_number",
+                format!("介護保険事業所番号「{n}」は 10 桁の数字ではありません(先頭の 0 が消えていないか確認し、\"…\" で囲んでください)"),
+                Some("\"4670100123\" のような 10 桁の数字"),
+            );
+        }
+    }
+    let operator = f.text("operator");
+    let capacity = f.int("capacity");
+    let accepting = f.bool("accepting");
+    let place = place?;
+    place.tel.as_ref()?;
+    Some(CareOffice {
+        meta,
+        place,
+        services,
+        office_number,
+        operator,
+        capacity,
+        accepting,
+    })
+}
+
+/// Reads a `doctors/` record.
+pub fn read_doctor(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Doctor> {
+    let name = f.req_text("name");
+    let yomi = read_yomi(f, "yomi", true);
+    let partner = f.req_text("partner");
+    let partner_pos = f.node("partner").map(|n| n.pos).unwrap_or(f.pos());
+    let departments = read_list_checked(f, "departments", &ctx.config.departments, "departments");
+    let specialties = f
+        .text_list("specialties")
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    let registered_since = f.date("registered_since");
+    let co_treatment = f.bool("co_treatment").unwrap_or(false);
+    Some(Doctor {
+        meta,
+        name: name?,
+        yomi: yomi?,
+        partner: partner?,
+        partner_pos,
+        departments,
+        specialties,
+        registered_since,
+        registered_since_ja: registered_since.map(japanese::format_date),
+        co_treatment,
+    })
+}

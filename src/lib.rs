@@ -1,0 +1,39 @@
+//! renkei: a static site generator for a hospital's 地域医療連携室 (regional medical liaison office).
+//!
+//! The build is one pipeline, and the modules follow it:
+//!
+//! 1. [`config`] reads `content/site.yaml`;
+//! 2. [`load`] reads every record ([`content`] finds and decodes files, [`yaml`] parses front
+//!    matter with positions, [`fields`] checks each field strictly, and the domain modules —
+//!    [`directory`], [`seminar`], [`news`], [`pathway`], [`page`], [`outpatient`], [`closures`] —
+//!    know their own rules);
+//! 3. [`site`] links records to each other (a 登録医's clinic, a pathway's participants);
+//! 4. [`render`] fills the [`theme`]'s templates for every page;
+//! 5. [`output`] writes the result atomically.
+//!
+//! [`pipeline`] strings these together for the `build` and `check` commands. Problems anywhere
+//! become [`diagnostics`]: collected, sorted, printed once.
+
+pub mod closures;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod directory;
+pub mod fields;
+pub mod japanese;
+pub mod load;
+pub mod markdown;
+pub mod news;
+pub mod outpatient;
+pub mod output;
+pub mod page;
+pub mod pathway;
+pub mod phone;
+pub mod pipeline;
+pub mod record;
+pub mod render;
+pub mod seminar;
+pub mod site;
+pub mod theme;
+pub mod url;
+pub mod yaml;

@@ -1,0 +1,220 @@
+//! Step 2 of the pipeline: read `site.yaml`, every record, the data files and the static list.
+//!
+//! Files are read in parallel and each reports into its own [`FileReport`]; the reports are
+//! merged at the end, so a run shows every problem in every file at once. A file with errors
+//! yields no record, and the build fails after loading and linking have reported everything.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::closures::{self, Closure};
+use crate::config::{self, SiteConfig};
+use crate::content::{self, document, Collection, SourceFile};
+use crate::diagnostics::Diagnostics;
+use crate::directory::{self, CareOffice, Doctor, Partner};
+use crate::fields::{Fields, FileReport};
+use crate::news::{self, News};
+use crate::outpatient::{self, Outpatient};
+use crate::page::{self, Page};
+use crate::pathway::{self, Pathway};
+use crate::record::{read_meta, LoadCtx, Profile};
+use crate::seminar::{self, Seminar};
+
+/// What the user asked for.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    pub root: PathBuf,
+    pub profile: Profile,
+    pub build_date: NaiveDate,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// Everything read from `content/`, validated per file but not yet linked.
+#[derive(Debug)]
+pub struct Content {
+    pub config: SiteConfig,
+    pub partners: Vec<Partner>,
+    pub care: Vec<CareOffice>,
+    pub doctors: Vec<Doctor>,
+    pub seminars: Vec<Seminar>,
+    pub news: Vec<News>,
+    pub pathways: Vec<Pathway>,
+    pub pages: Vec<Page>,
+    /// `pages/index.md`: the home page's own text.
+    pub home: Option<Page>,
+    pub outpatient: Option<Outpatient>,
+    pub closures: Vec<Closure>,
+    pub statics: BTreeMap<String, PathBuf>,
+    /// Number of draft records left out.
+    pub drafts_skipped: usize,
+    /// Records that exist but failed validation. References to them are not reported again:
+    /// one mistake gives one message, not one per record that points at it.
+    pub broken: BTreeSet<(Collection, String)>,
+}
+
+enum Record {
+    Partner(Partner),
+    Care(CareOffice),
+    Doctor(Doctor),
+    Seminar(Seminar),
+    News(News),
+    Pathway(Pathway),
+    Page(Page),
+}
+
+/// One file's outcome: the record (and whether it is a draft) if valid, and its diagnostics.
+type ReadResult<'a> = (&'a SourceFile, Option<(Record, bool)>, Vec<crate::diagnostics::Diagnostic>);
+
+/// A failure that stops the run before content can be judged (exit code 2).
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+/// Loads the site. Content problems go to `diags`; `Ok(None)` means site.yaml itself was unusable.
+pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, Fatal> {
+    let site_yaml = opts.root.join("content").join("site.yaml");
+    if !site_yaml.is_file() {
+        return Err(Fatal(format!(
+            "{} がありません。--root にサイトのフォルダ(content/ を含むフォルダ)を指定してください",
+            site_yaml.display()
+        )));
+    }
+    let (inventory, scan_diags) = content::scan(&opts.root).map_err(Fatal)?;
+    diags.extend(scan_diags);
+
+    let report = FileReport::new("content/site.yaml");
+    let config = document::read_yaml(&site_yaml, &report)
+        .and_then(|node| config::read(&node, &report, opts.base_url.as_deref()));
+    diags.extend(report.into_diagnostics());
+    let Some(config) = config else {
+        return Ok(None);
+    };
+
+    let ctx = LoadCtx {
+        config: &config,
+        profile: opts.profile,
+        statics: &inventory.statics,
+        build_date: opts.build_date,
+    };
+
+    let results: Vec<ReadResult> = inventory
+        .records
+        .par_iter()
+        .map(|src| {
+            let report = FileReport::new(src.display.clone());
+            let record = read_record(src, &ctx, &report);
+            (src, record, report.into_diagnostics())
+        })
+        .collect();
+
+    let mut c = Content {
+        partners: Vec::new(),
+        care: Vec::new(),
+        doctors: Vec::new(),
+        seminars: Vec::new(),
+        news: Vec::new(),
+        pathways: Vec::new(),
+        pages: Vec::new(),
+        home: None,
+        outpatient: None,
+        closures: Vec::new(),
+        statics: BTreeMap::new(),
+        drafts_skipped: 0,
+        broken: BTreeSet::new(),
+        config: config.clone(),
+    };
+    for (src, record, ds) in results {
+        diags.extend(ds);
+        let Some((record, draft)) = record else {
+            c.broken.insert((src.collection, src.slug.clone()));
+            continue;
+        };
+        if draft && !opts.drafts {
+            c.drafts_skipped += 1;
+            continue;
+        }
+        match record {
+            Record::Partner(r) => c.partners.push(r),
+            Record::Care(r) => c.care.push(r),
+            Record::Doctor(r) => c.doctors.push(r),
+            Record::Seminar(r) => c.seminars.push(r),
+            Record::News(r) => c.news.push(r),
+            Record::Pathway(r) => c.pathways.push(r),
+            Record::Page(r) if r.meta.slug == "index" => c.home = Some(r),
+            Record::Page(r) => c.pages.push(r),
+        }
+    }
+
+    if let Some(path) = inventory.data.get("outpatient.yaml") {
+        let report = FileReport::new("content/data/outpatient.yaml");
+        if let Some(node) = document::read_yaml(path, &report) {
+            if let Some(mut f) = Fields::new(&node, "", &report) {
+                c.outpatient = Some(outpatient::read(&mut f, &ctx));
+                f.finish();
+            }
+        }
+        diags.extend(report.into_diagnostics());
+    }
+    if let Some(path) = inventory.data.get("closures.yaml") {
+        let report = FileReport::new("content/data/closures.yaml");
+        if let Some(node) = document::read_yaml(path, &report) {
+            c.closures = closures::read(&node, &report);
+        }
+        diags.extend(report.into_diagnostics());
+    }
+    c.statics = inventory.statics;
+    Ok(Some(c))
+}
+
+/// URL path of a record inside the site.
+pub fn record_path(collection: Collection, slug: &str) -> String {
+    match collection {
+        Collection::Pages if slug == "index" => String::new(),
+        Collection::Pages => format!("{slug}/"),
+        other => format!("{}/{slug}/", other.dir()),
+    }
+}
+
+fn read_record(src: &SourceFile, ctx: &LoadCtx, report: &FileReport) -> Option<(Record, bool)> {
+    let text = document::read_text(Path::new(&src.path), report)?;
+    let doc = document::split(&text, report)?;
+    let mut f = Fields::new(&doc.front, "", report)?;
+    if src.collection == Collection::Pages && page::RESERVED.contains(&src.slug.as_str()) {
+        report.error(
+            crate::yaml::Pos { line: 1, col: 1 },
+            "",
+            format!(
+                "ページ名「{}」は一覧や自動生成のページと重なるため使えません",
+                src.slug
+            ),
+            Some(&format!("{} 以外の名前", page::RESERVED.join(", "))),
+        );
+    }
+    let meta = read_meta(
+        &mut f,
+        ctx,
+        &src.slug,
+        &record_path(src.collection, &src.slug),
+        &doc.body,
+        doc.body_line,
+    );
+    let draft = meta.draft;
+    let record = match src.collection {
+        Collection::Partners => directory::read_partner(&mut f, ctx, meta).map(Record::Partner),
+        Collection::Care => directory::read_care(&mut f, ctx, meta).map(Record::Care),
+        Collection::Doctors => directory::read_doctor(&mut f, ctx, meta).map(Record::Doctor),
+        Collection::Seminars => seminar::read_seminar(&mut f, ctx, meta).map(Record::Seminar),
+        Collection::News => news::read_news(&mut f, ctx, meta).map(Record::News),
+        Collection::Pathways => pathway::read_pathway(&mut f, ctx, meta).map(Record::Pathway),
+        Collection::Pages => page::read_page(&mut f, meta).map(Record::Page),
+    };
+    f.finish();
+    // A record with any error is left out entirely: half a record on the site is worse than none.
+    if report.has_errors() {
+        return None;
+    }
+    record.map(|r| (r, draft))
+}

@@ -1,0 +1,137 @@
+//! The `renkei` command. `main` only parses arguments and maps the outcome to an exit code:
+//! 0 success, 1 content errors, 2 usage or I/O errors.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{FixedOffset, NaiveDate, Utc};
+use clap::{Args, Parser, Subcommand};
+
+use renkei::diagnostics::{self, Diagnostics};
+use renkei::load::LoadOptions;
+use renkei::pipeline::{self, Failure, Summary};
+use renkei::record::Profile;
+
+/// renkei — 地域医療連携室のサイトを content/ から作ります。
+///
+/// 連携医療機関・介護事業所・登録医・研修会・お知らせ・連携パスを Markdown と YAML で書き、
+/// 検索できる静的サイトにします。書き方の誤りは、ファイル名・行・項目名つきで知らせます。
+#[derive(Parser)]
+#[command(name = "renkei", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// サイトを生成します(既定では public/ に出力)。失敗したときは以前の出力をそのまま残します。
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// 出力先のフォルダ(既定: サイトのフォルダの public/)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// 生成と同じ確認をすべて行い、何も書き出しません。誤りがあれば終了コード 1 を返します。
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// サイトのフォルダ(content/ を含むフォルダ)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// 公開用(public)か、連携医療機関向け(partners: partners_only の項目も出します)か
+    #[arg(long, value_enum, default_value = "public")]
+    profile: Profile,
+    /// 生成日(YYYY-MM-DD)。研修会の受付状況やお知らせの表示はこの日で決まります。既定は今日(日本時間)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    date: Option<NaiveDate>,
+    /// site.yaml の base_url の代わりに使う URL(手元での確認用: http://127.0.0.1:8000/ など)
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// 下書き(draft: true)も含めます
+    #[arg(long)]
+    drafts: bool,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("「{s}」は日付として読めません。2026-12-01 の形で指定してください"))
+}
+
+/// Today in Asia/Tokyo (no daylight saving, so a fixed +09:00 is exact).
+fn today_in_tokyo() -> NaiveDate {
+    let jst = FixedOffset::east_opt(9 * 3600)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
+    Utc::now().with_timezone(&jst).date_naive()
+}
+
+impl SiteArgs {
+    fn options(&self) -> LoadOptions {
+        LoadOptions {
+            root: self.root.clone(),
+            profile: self.profile,
+            build_date: self.date.unwrap_or_else(today_in_tokyo),
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+        }
+    }
+}
+
+fn report(diags: &Diagnostics) -> (usize, usize) {
+    let sorted = diags.sorted();
+    let mut err = std::io::stderr().lock();
+    for d in &sorted {
+        let _ = writeln!(err, "{d}");
+    }
+    diagnostics::count(&sorted)
+}
+
+fn finish(result: Result<Summary, Failure>, diags: &Diagnostics, verb: &str) -> ExitCode {
+    let (errors, warnings) = report(diags);
+    match result {
+        Ok(summary) => {
+            println!("{}。警告 {warnings} 件。", summary.line(verb));
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Content) => {
+            eprintln!("エラー {errors} 件、警告 {warnings} 件。エラーを直してから、もう一度実行してください。");
+            ExitCode::from(1)
+        }
+        Err(Failure::Fatal(message)) => {
+            eprintln!("renkei: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let diags = Diagnostics::new();
+    match cli.command {
+        Command::Build { site, out } => {
+            let opts = site.options();
+            let out = out.unwrap_or_else(|| opts.root.join("public"));
+            eprintln!(
+                "{} を読み込んでいます…",
+                opts.root.join("content").display()
+            );
+            let result = pipeline::build(&opts, &out, &diags);
+            if result.is_ok() {
+                eprintln!("{} に書き出しました。", out.display());
+            }
+            finish(result, &diags, "生成")
+        }
+        Command::Check { site } => {
+            let opts = site.options();
+            let result = pipeline::check(&opts, &diags);
+            finish(result, &diags, "確認")
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! お知らせ: dated notices with categories, pinned items and attachments.
+
+use chrono::NaiveDate;
+
+use crate::fields::Fields;
+use crate::japanese;
+use crate::record::{check_in_list, read_file_links, FileLink, LoadCtx, Meta};
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct News {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub title: String,
+    pub date: NaiveDate,
+    /// 「2026年11月1日(日)」
+    pub date_ja: String,
+    pub category: String,
+    pub pinned: bool,
+    pub attachments: Vec<FileLink>,
+}
+
+/// Reads a `news/` record. The category defaults to the first of `news_categories`.
+pub fn read_news(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<News> {
+    let title = f.req_text("title");
+    let date = f.date("date");
+    if f.node("date").is_none() {
+        f.report().error(
+            f.pos(),
+            "date",
+            "必須の項目がありません",
+            Some("2026-11-01"),
+        );
+    }
+    let category = match f.text("category") {
+        Some(c) => {
+            let pos = f.key_pos("category");
+            check_in_list(
+                f,
+                "category",
+                &c,
+                pos,
+                &ctx.config.news_categories,
+                "news_categories",
+            )
+            .then_some(c)
+        }
+        None => Some(
+            ctx.config
+                .news_categories
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "お知らせ".into()),
+        ),
+    };
+    let pinned = f.bool("pinned").unwrap_or(false);
+    let attachments = read_file_links(f, ctx, "attachments");
+    let date = date?;
+    Some(News {
+        meta,
+        title: title?,
+        date,
+        date_ja: japanese::format_date(date),
+        category: category?,
+        pinned,
+        attachments,
+    })
+}
+
+/// Newest first, pinned items on top; slug breaks ties so the order never depends on the
+/// file system.
+pub fn sort(items: &mut [News]) {
+    items.sort_by(|a, b| {
+        b.pinned
+            .cmp(&a.pinned)
+            .then(b.date.cmp(&a.date))
+            .then(a.meta.slug.cmp(&b.meta.slug))
+    });
+}

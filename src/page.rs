@@ -1,0 +1,46 @@
+//! Plain pages (紹介受診の流れ, 退院支援, アクセス …) and the home page's text.
+
+use crate::fields::Fields;
+use crate::record::Meta;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub title: String,
+    /// Position in the main navigation, if the page appears there.
+    pub nav: Option<i64>,
+    pub summary_text: Option<String>,
+}
+
+/// Paths a page may not take: collections and generated folders and files.
+pub const RESERVED: &[&str] = &[
+    "partners",
+    "care",
+    "doctors",
+    "seminars",
+    "news",
+    "pathways",
+    "pages",
+    "search",
+    "data",
+    "assets",
+    "page",
+    "sitemap.xml",
+    "robots.txt",
+    "404",
+    "feed",
+    "outpatient",
+];
+
+pub fn read_page(f: &mut Fields, meta: Meta) -> Option<Page> {
+    let title = f.req_text("title");
+    let nav = f.int("nav");
+    let summary_text = f.text("summary");
+    Some(Page {
+        meta,
+        title: title?,
+        nav,
+        summary_text,
+    })
+}

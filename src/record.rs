@@ -1,0 +1,328 @@
+//! What every record shares: its slug and URL, its rendered body, and visibility.
+//!
+//! Visibility is enforced here, at the data layer, not in templates: an `internal:` mapping is
+//! checked for shape and then dropped on the spot, and `partners_only:` values are kept only
+//! when the build profile is `partners`. A template therefore cannot leak what it never
+//! receives, whatever a site's theme does.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::config::SiteConfig;
+use crate::fields::Fields;
+use crate::markdown;
+use crate::yaml::{Pos, Value};
+
+/// Which audience a build is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// The public site: top-level fields only.
+    Public,
+    /// The site for partner clinics, deployed behind access control: adds `partners_only`.
+    Partners,
+}
+
+/// What loaders need to know besides the file itself.
+pub struct LoadCtx<'a> {
+    pub config: &'a SiteConfig,
+    pub profile: Profile,
+    /// Files under `static/`, by path relative to it.
+    pub statics: &'a BTreeMap<String, PathBuf>,
+    pub build_date: NaiveDate,
+}
+
+/// A `partners_only` value with its display label.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Extra {
+    pub key: String,
+    pub label: String,
+    pub value: String,
+}
+
+/// Fields common to all records.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Meta {
+    pub slug: String,
+    /// Root-relative URL (`/renkei/partners/sakura/`).
+    pub url: String,
+    /// Rendered, sanitised body HTML.
+    pub body: String,
+    /// Plain-text first paragraph, for meta descriptions and list teasers.
+    pub summary: String,
+    /// `partners_only` values; always empty in the public profile.
+    pub partners_only: Vec<Extra>,
+    #[serde(skip)]
+    pub source: String,
+    #[serde(skip)]
+    pub draft: bool,
+    #[serde(skip)]
+    pub images_without_alt: Vec<String>,
+    #[serde(skip)]
+    pub body_line: u32,
+}
+
+/// Labels for the `partners_only` keys offices commonly use; other keys show as written.
+fn extra_label(key: &str) -> String {
+    match key {
+        "direct_line" => "直通電話",
+        "direct_fax" => "直通FAX",
+        "contact" => "連携担当者",
+        "email" => "メールアドレス",
+        "hours" => "対応時間",
+        "note" | "notes" => "備考",
+        "beds_available" => "受入れ状況",
+        other => other,
+    }
+    .to_string()
+}
+
+/// Reads `draft`, `partners_only` and `internal`, and renders the body.
+pub fn read_meta(
+    f: &mut Fields,
+    ctx: &LoadCtx,
+    slug: &str,
+    url_path: &str,
+    body: &str,
+    body_line: u32,
+) -> Meta {
+    let draft = f.bool("draft").unwrap_or(false);
+    let mut partners_only = Vec::new();
+    if let Some(node) = f.node("partners_only") {
+        let report = f.report();
+        match &node.value {
+            Value::Map(entries) => {
+                for entry in entries {
+                    let field = format!("partners_only.{}", entry.key);
+                    let value = match &entry.value.value {
+                        Value::Seq(items) => items
+                            .iter()
+                            .filter_map(|i| i.scalar_text())
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                        _ => match entry.value.scalar_text() {
+                            Some(s) => s,
+                            None => {
+                                report.error(
+                                    entry.value.pos,
+                                    &field,
+                                    "文字列かそのリストで書いてください",
+                                    Some("文字列"),
+                                );
+                                continue;
+                            }
+                        },
+                    };
+                    if ctx.profile == Profile::Partners {
+                        partners_only.push(Extra {
+                            label: extra_label(&entry.key),
+                            key: entry.key.clone(),
+                            value,
+                        });
+                    }
+                }
+            }
+            _ => report.error(
+                node.pos,
+                "partners_only",
+                "「項目名: 値」の組で書いてください",
+                Some("partners_only: {direct_line: \"099-…\", contact: …}"),
+            ),
+        }
+    }
+    if let Some(node) = f.node("internal") {
+        if !matches!(node.value, Value::Map(_)) {
+            f.report().error(
+                node.pos,
+                "internal",
+                "「項目名: 値」の組で書いてください(internal の内容はどこにも出力されません)",
+                Some("internal: {notes: …}"),
+            );
+        }
+    }
+    let rendered = markdown::render(body, &ctx.config.urls);
+    Meta {
+        slug: slug.to_string(),
+        url: ctx.config.urls.path(url_path),
+        body: rendered.html,
+        summary: rendered.summary,
+        partners_only,
+        source: f.report().path.clone(),
+        draft,
+        images_without_alt: rendered.images_without_alt,
+        body_line,
+    }
+}
+
+/// Checks a value against one of site.yaml's lists, suggesting the nearest valid name
+/// (「循環器科」→「循環器内科」).
+pub fn check_in_list(
+    f: &Fields,
+    field: &str,
+    value: &str,
+    pos: Pos,
+    list: &[String],
+    list_name: &str,
+) -> bool {
+    if list.iter().any(|v| v == value) {
+        return true;
+    }
+    let hint = nearest(value, list)
+        .map(|s| format!("。もしかして「{s}」?"))
+        .unwrap_or_default();
+    f.report().error(
+        pos,
+        field,
+        format!("「{value}」は site.yaml の {list_name} にありません{hint}"),
+        Some(&format!("{list_name} の値: {}", preview(list))),
+    );
+    false
+}
+
+/// The closest list entry: by edit distance, or by sharing all but the differing part
+/// (「耳鼻咽喉科」 vs 「耳鼻いんこう科」 differ by more than a typo but share 耳鼻 and 科).
+fn nearest<'a>(value: &str, list: &'a [String]) -> Option<&'a str> {
+    if let Some(s) = crate::diagnostics::did_you_mean(value, list.iter().map(String::as_str)) {
+        return Some(s);
+    }
+    let common = |a: &str, b: &str| -> usize {
+        let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+        let suffix = a
+            .chars()
+            .rev()
+            .zip(b.chars().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        prefix + suffix
+    };
+    list.iter()
+        .map(|s| (common(value, s), s.as_str()))
+        .filter(|(n, _)| *n >= 3)
+        .max_by_key(|(n, _)| *n)
+        .map(|(_, s)| s)
+}
+
+fn preview(list: &[String]) -> String {
+    if list.len() <= 12 {
+        list.join(", ")
+    } else {
+        format!("{} ほか {} 件", list[..12].join(", "), list.len() - 12)
+    }
+}
+
+/// Checks that a file named in content exists under `static/`.
+pub fn check_static(f: &Fields, ctx: &LoadCtx, field: &str, file: &str, pos: Pos) -> bool {
+    let key = file.trim_start_matches('/');
+    if ctx.statics.contains_key(key) {
+        return true;
+    }
+    let hint = crate::diagnostics::did_you_mean(key, ctx.statics.keys().map(String::as_str))
+        .map(|s| format!("。もしかして「{s}」?"))
+        .unwrap_or_default();
+    f.report().error(
+        pos,
+        field,
+        format!("ファイル「{file}」が content/static/ にありません{hint}"),
+        Some("content/static/ の中のファイルのパス (例: forms/application.pdf)"),
+    );
+    false
+}
+
+/// Reads an optional http(s) URL.
+pub fn read_url(f: &mut Fields, key: &'static str) -> Option<String> {
+    let url = f.text(key)?;
+    if url.starts_with("https://") || url.starts_with("http://") {
+        Some(url)
+    } else {
+        let pos = f.key_pos(key);
+        f.report().error(
+            pos,
+            &f.path(key),
+            format!("「{url}」は URL として使えません"),
+            Some("https:// で始まる URL"),
+        );
+        None
+    }
+}
+
+/// `{title, file}` lists: seminar materials, news attachments, pathway documents.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileLink {
+    pub title: String,
+    pub url: String,
+    /// 「PDF 320KB」
+    pub kind: String,
+}
+
+pub fn read_file_links(f: &mut Fields, ctx: &LoadCtx, key: &'static str) -> Vec<FileLink> {
+    let mut out = Vec::new();
+    for (path, node) in f.list(key) {
+        let Some(mut item) = Fields::new(node, &path, f.report()) else {
+            continue;
+        };
+        let title = item.req_text("title");
+        let file = item.req_text("file");
+        let file_pos = item.key_pos("file");
+        item.finish();
+        let (Some(title), Some(file)) = (title, file) else {
+            continue;
+        };
+        if !check_static(f, ctx, &format!("{path}.file"), &file, file_pos) {
+            continue;
+        }
+        let rel = file.trim_start_matches('/');
+        let size = ctx
+            .statics
+            .get(rel)
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .unwrap_or(0);
+        out.push(FileLink {
+            title,
+            url: ctx.config.urls.path(rel),
+            kind: file_kind(rel, size),
+        });
+    }
+    out
+}
+
+/// 「PDF 320KB」: what a download is before anyone taps it.
+pub fn file_kind(name: &str, size: u64) -> String {
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_uppercase();
+    let kind = match ext.as_str() {
+        "XLSX" | "XLS" => "Excel".to_string(),
+        "DOCX" | "DOC" => "Word".to_string(),
+        "" => "ファイル".to_string(),
+        other => other.to_string(),
+    };
+    let size = if size >= 1024 * 1024 {
+        format!("{:.1}MB", size as f64 / 1_048_576.0)
+    } else {
+        format!("{}KB", size.div_ceil(1024).max(1))
+    };
+    format!("{kind} {size}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_names_for_legacy_departments() {
+        let list: Vec<String> = ["内科", "循環器内科", "耳鼻いんこう科", "皮膚科"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(nearest("循環器科", &list), Some("循環器内科"));
+        assert_eq!(nearest("耳鼻咽喉科", &list), Some("耳鼻いんこう科"));
+    }
+
+    #[test]
+    fn file_kinds() {
+        assert_eq!(file_kind("forms/a.pdf", 327_680), "PDF 320KB");
+        assert_eq!(file_kind("a.xlsx", 10), "Excel 1KB");
+        assert_eq!(file_kind("a.pdf", 3 * 1024 * 1024), "PDF 3.0MB");
+    }
+}

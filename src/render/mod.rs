@@ -1,0 +1,441 @@
+//! Step 4 of the pipeline: turn the linked [`Site`] into output files.
+//!
+//! Every page is a [`Job`]; jobs are independent, so they render in parallel with rayon and are
+//! collected in job order, which keeps the output byte-identical whatever the thread count.
+//! Templates are parsed once (in [`Theme::load`]); each job only builds a small context.
+
+pub mod context;
+mod sitemap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::content::Collection;
+use crate::diagnostics::Diagnostic;
+use crate::output::OutFile;
+use crate::site::Site;
+use crate::theme::Theme;
+use context::{
+    care_item, doctor_item, member_item, page_path, pagination, partner_item, site_ctx, Link,
+    PageCtx,
+};
+
+/// Items per list page. Long lists paginate with stable URLs (`/partners/page/2/`).
+pub const PER_PAGE: usize = 50;
+
+/// One page to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    Home,
+    List(Collection, usize),
+    Partner(usize),
+    Care(usize),
+    Doctor(usize),
+    Seminar(usize),
+    News(usize),
+    Pathway(usize),
+    Page(usize),
+    Outpatient,
+    NotFound,
+}
+
+fn list_len(site: &Site, c: Collection) -> usize {
+    match c {
+        Collection::Partners => site.partners.len(),
+        Collection::Care => site.care.len(),
+        Collection::Doctors => site.doctors.len(),
+        Collection::Seminars => site.seminars.len(),
+        Collection::News => site.news.len(),
+        Collection::Pathways => site.pathways.len(),
+        Collection::Pages => 0,
+    }
+}
+
+/// Every page of the site, in a fixed order.
+pub fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = vec![Job::Home, Job::NotFound];
+    for c in Collection::ALL {
+        if c == Collection::Pages {
+            continue;
+        }
+        let pages = list_len(site, c).div_ceil(PER_PAGE).max(1);
+        jobs.extend((1..=pages).map(|n| Job::List(c, n)));
+    }
+    jobs.extend((0..site.partners.len()).map(Job::Partner));
+    jobs.extend((0..site.care.len()).map(Job::Care));
+    jobs.extend((0..site.doctors.len()).map(Job::Doctor));
+    jobs.extend((0..site.seminars.len()).map(Job::Seminar));
+    jobs.extend((0..site.news.len()).map(Job::News));
+    jobs.extend((0..site.pathways.len()).map(Job::Pathway));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    if site.outpatient.is_some() {
+        jobs.push(Job::Outpatient);
+    }
+    jobs
+}
+
+/// Renders every page and the generated files (sitemap, robots.txt). Returns the files, or
+/// every template error met.
+pub fn render_site(site: &Site, theme: &mut Theme) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    theme.set_global("site", &site_ctx(site));
+    let theme: &Theme = theme;
+    let jobs = jobs(site);
+    let results: Vec<Result<(Job, OutFile), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(site, theme, *job).map(|f| (*job, f)))
+        .collect();
+    let mut files = Vec::with_capacity(results.len() + 2);
+    let mut errors = Vec::new();
+    let mut indexed = Vec::new();
+    for r in results {
+        match r {
+            Ok((job, file)) => {
+                if !matches!(job, Job::NotFound) {
+                    indexed.push(file.path.clone());
+                }
+                files.push(file);
+            }
+            Err(e) => {
+                if !errors.contains(&e) {
+                    errors.push(e);
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    files.push(sitemap::sitemap(site, &indexed));
+    files.push(sitemap::robots(site));
+    Ok(files)
+}
+
+/// The output path of a page at site path `p` (`partners/a/` → `partners/a/index.html`).
+fn html_path(p: &str) -> String {
+    format!("{p}index.html")
+}
+
+fn crumbs(site: &Site, trail: &[(&str, &str)]) -> Vec<Link> {
+    let mut out = vec![Link {
+        title: "ホーム".into(),
+        url: site.config.urls.path(""),
+    }];
+    out.extend(trail.iter().map(|(t, p)| Link {
+        title: t.to_string(),
+        url: site.config.urls.path(p),
+    }));
+    out
+}
+
+fn page_ctx(
+    site: &Site,
+    title: &str,
+    description: &str,
+    path: &str,
+    trail: &[(&str, &str)],
+    section: &str,
+) -> PageCtx {
+    let description = if description.is_empty() {
+        format!("{}の{}です。", site.config.title, title)
+    } else {
+        description.to_string()
+    };
+    PageCtx {
+        title: title.to_string(),
+        description,
+        url: site.config.urls.path(path),
+        canonical: site.config.urls.absolute(path),
+        breadcrumbs: crumbs(site, trail),
+        section: section.to_string(),
+        noindex: false,
+    }
+}
+
+fn ctx_with(page: &PageCtx, key: &'static str, value: &impl Serialize) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("page", page);
+    ctx.insert(key, value);
+    ctx
+}
+
+fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<OutFile, Diagnostic> {
+    let urls = &site.config.urls;
+    let (path, template, ctx) = match job {
+        Job::Home => home(site),
+        Job::NotFound => {
+            let mut page = page_ctx(
+                site,
+                "ページが見つかりません",
+                "お探しのページは見つかりませんでした。",
+                "404.html",
+                &[],
+                "404",
+            );
+            page.noindex = true;
+            let mut ctx = Context::new();
+            ctx.insert("page", &page);
+            return theme
+                .render("404.html", &ctx)
+                .map(|html| OutFile::text("404.html", html));
+        }
+        Job::List(c, n) => list(site, c, n),
+        Job::Partner(i) => {
+            let p = &site.partners[i];
+            let path = crate::load::record_path(Collection::Partners, &p.meta.slug);
+            let page = page_ctx(
+                site,
+                &p.place.name,
+                &p.meta.summary,
+                &path,
+                &[("連携医療機関", "partners/")],
+                "partners",
+            );
+            let doctors: Vec<_> = site.doctors_of_partner[i]
+                .iter()
+                .map(|&d| doctor_item(site, d))
+                .collect();
+            let pathways: Vec<Link> = site.pathways_of_partner[i]
+                .iter()
+                .map(|&w| Link {
+                    title: site.pathways[w].title.clone(),
+                    url: site.pathways[w].meta.url.clone(),
+                })
+                .collect();
+            let mut ctx = ctx_with(&page, "partner", p);
+            ctx.insert("doctors", &doctors);
+            ctx.insert("pathways", &pathways);
+            (path, "partners/detail.html", ctx)
+        }
+        Job::Care(i) => {
+            let c = &site.care[i];
+            let path = crate::load::record_path(Collection::Care, &c.meta.slug);
+            let page = page_ctx(
+                site,
+                &c.place.name,
+                &c.meta.summary,
+                &path,
+                &[("介護・福祉事業所", "care/")],
+                "care",
+            );
+            let pathways: Vec<Link> = site.pathways_of_care[i]
+                .iter()
+                .map(|&w| Link {
+                    title: site.pathways[w].title.clone(),
+                    url: site.pathways[w].meta.url.clone(),
+                })
+                .collect();
+            let mut ctx = ctx_with(&page, "office", c);
+            ctx.insert("pathways", &pathways);
+            (path, "care/detail.html", ctx)
+        }
+        Job::Doctor(i) => {
+            let d = &site.doctors[i];
+            let path = crate::load::record_path(Collection::Doctors, &d.meta.slug);
+            let title = format!("{} 先生", d.name);
+            let page = page_ctx(
+                site,
+                &title,
+                &d.meta.summary,
+                &path,
+                &[("登録医", "doctors/")],
+                "doctors",
+            );
+            let mut ctx = ctx_with(&page, "doctor", d);
+            ctx.insert("partner", &partner_item(site, site.partner_of_doctor[i]));
+            (path, "doctors/detail.html", ctx)
+        }
+        Job::Seminar(i) => {
+            let s = &site.seminars[i];
+            let path = crate::load::record_path(Collection::Seminars, &s.meta.slug);
+            let page = page_ctx(
+                site,
+                &s.title,
+                &s.meta.summary,
+                &path,
+                &[("研修会・講演会", "seminars/")],
+                "seminars",
+            );
+            (path, "seminars/detail.html", ctx_with(&page, "seminar", s))
+        }
+        Job::News(i) => {
+            let n = &site.news[i];
+            let path = crate::load::record_path(Collection::News, &n.meta.slug);
+            let page = page_ctx(
+                site,
+                &n.title,
+                &n.meta.summary,
+                &path,
+                &[("お知らせ", "news/")],
+                "news",
+            );
+            (path, "news/detail.html", ctx_with(&page, "news", n))
+        }
+        Job::Pathway(i) => {
+            let w = &site.pathways[i];
+            let path = crate::load::record_path(Collection::Pathways, &w.meta.slug);
+            let description = w
+                .summary_text
+                .clone()
+                .unwrap_or_else(|| w.meta.summary.clone());
+            let page = page_ctx(
+                site,
+                &w.title,
+                &description,
+                &path,
+                &[("地域連携パス", "pathways/")],
+                "pathways",
+            );
+            let members: Vec<_> = site.members_of_pathway[i]
+                .iter()
+                .map(|&m| member_item(site, m))
+                .collect();
+            let mut ctx = ctx_with(&page, "pathway", w);
+            ctx.insert("members", &members);
+            (path, "pathways/detail.html", ctx)
+        }
+        Job::Page(i) => {
+            let p = &site.pages[i];
+            let path = crate::load::record_path(Collection::Pages, &p.meta.slug);
+            let description = p
+                .summary_text
+                .clone()
+                .unwrap_or_else(|| p.meta.summary.clone());
+            let page = page_ctx(site, &p.title, &description, &path, &[], &p.meta.slug);
+            (path, "page.html", ctx_with(&page, "content", p))
+        }
+        Job::Outpatient => {
+            let page = page_ctx(
+                site,
+                "外来担当医表",
+                "診療科ごとの外来担当医と受付時間、休診・代診のお知らせです。",
+                "outpatient/",
+                &[],
+                "outpatient",
+            );
+            (
+                String::from("outpatient/"),
+                "outpatient.html",
+                ctx_with(&page, "outpatient", &site.outpatient),
+            )
+        }
+    };
+    let _ = urls;
+    theme
+        .render(template, &ctx)
+        .map(|html| OutFile::text(html_path(&path), html))
+}
+
+fn home(site: &Site) -> (String, &'static str, Context) {
+    use crate::seminar::Status;
+    let summary = site
+        .home
+        .as_ref()
+        .map(|h| h.meta.summary.clone())
+        .unwrap_or_default();
+    let mut page = page_ctx(site, &site.config.title, &summary, "", &[], "home");
+    page.breadcrumbs.clear();
+    let upcoming: Vec<_> = site
+        .seminars
+        .iter()
+        .filter(|s| !matches!(s.status, Status::Finished | Status::Cancelled))
+        .take(3)
+        .collect();
+    let latest: Vec<_> = site.news.iter().take(5).collect();
+    let closures: Vec<_> = site
+        .closures
+        .iter()
+        .filter(|c| c.to >= site.build_date)
+        .take(3)
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("page", &page);
+    ctx.insert("home", &site.home);
+    ctx.insert("upcoming_seminars", &upcoming);
+    ctx.insert("latest_news", &latest);
+    ctx.insert("closures", &closures);
+    ctx.insert(
+        "notices",
+        &site
+            .outpatient
+            .as_ref()
+            .map(|o| &o.notices[..o.notices.len().min(3)])
+            .unwrap_or(&[]),
+    );
+    (String::new(), "index.html", ctx)
+}
+
+fn list(site: &Site, c: Collection, n: usize) -> (String, &'static str, Context) {
+    let base = format!("{}/", c.dir());
+    let total = list_len(site, c);
+    let pg = pagination(site, &base, n, PER_PAGE, total);
+    let range = (n - 1) * PER_PAGE..(n * PER_PAGE).min(total);
+    let title = if n > 1 {
+        format!("{} ({}ページ目)", c.label(), n)
+    } else {
+        c.label().to_string()
+    };
+    let description = format!(
+        "{}の{}一覧です(全 {} 件)。",
+        site.config.title,
+        c.label(),
+        total
+    );
+    let path = page_path(&base, n);
+    let trail: Vec<(&str, &str)> = if n > 1 {
+        vec![(c.label(), base.as_str())]
+    } else {
+        vec![]
+    };
+    let page = page_ctx(site, &title, &description, &path, &trail, c.dir());
+    let mut ctx = Context::new();
+    ctx.insert("page", &page);
+    ctx.insert("pagination", &pg);
+    match c {
+        Collection::Partners => ctx.insert(
+            "items",
+            &range.map(|i| partner_item(site, i)).collect::<Vec<_>>(),
+        ),
+        Collection::Care => ctx.insert(
+            "items",
+            &range.map(|i| care_item(site, i)).collect::<Vec<_>>(),
+        ),
+        Collection::Doctors => ctx.insert(
+            "items",
+            &range.map(|i| doctor_item(site, i)).collect::<Vec<_>>(),
+        ),
+        Collection::Seminars => {
+            // Upcoming first (soonest first), then past ones (newest first).
+            let mut order: Vec<&crate::seminar::Seminar> = site
+                .seminars
+                .iter()
+                .filter(|s| s.end.date_naive() >= site.build_date)
+                .collect();
+            order.extend(
+                site.seminars
+                    .iter()
+                    .rev()
+                    .filter(|s| s.end.date_naive() < site.build_date),
+            );
+            ctx.insert("items", &order[range].to_vec());
+        }
+        Collection::News => ctx.insert("items", &site.news[range].iter().collect::<Vec<_>>()),
+        Collection::Pathways => {
+            ctx.insert("items", &site.pathways[range].iter().collect::<Vec<_>>())
+        }
+        Collection::Pages => {}
+    }
+    (
+        path,
+        match c {
+            Collection::Partners => "partners/list.html",
+            Collection::Care => "care/list.html",
+            Collection::Doctors => "doctors/list.html",
+            Collection::Seminars => "seminars/list.html",
+            Collection::News => "news/list.html",
+            Collection::Pathways => "pathways/list.html",
+            Collection::Pages => "page.html",
+        },
+        ctx,
+    )
+}

@@ -1,0 +1,271 @@
+//! Step 3 of the pipeline: link records to each other and settle their order.
+//!
+//! After loading, every record is valid on its own; here references between them are checked
+//! (a 登録医's clinic, a pathway's participants) and turned into index lists, so rendering
+//! never searches: every lookup is an index built once, keeping a 10k-partner build linear.
+
+use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::closures::Closure;
+use crate::config::SiteConfig;
+use crate::content::Collection;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::directory::{CareOffice, Doctor, Partner};
+use crate::load::Content;
+use crate::news::{self, News};
+use crate::outpatient::Outpatient;
+use crate::page::Page;
+use crate::pathway::Pathway;
+use crate::record::Profile;
+use crate::seminar::Seminar;
+
+/// A pathway participant: a partner or a care office.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Member {
+    Partner(usize),
+    Care(usize),
+}
+
+/// The linked site: what the renderers read.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub profile: Profile,
+    pub build_date: NaiveDate,
+    /// 五十音 order (by reading).
+    pub partners: Vec<Partner>,
+    pub care: Vec<CareOffice>,
+    pub doctors: Vec<Doctor>,
+    /// Oldest first.
+    pub seminars: Vec<Seminar>,
+    /// Pinned first, then newest first.
+    pub news: Vec<News>,
+    pub pathways: Vec<Pathway>,
+    /// Navigation order, then slug.
+    pub pages: Vec<Page>,
+    pub home: Option<Page>,
+    pub outpatient: Option<Outpatient>,
+    pub closures: Vec<Closure>,
+    pub statics: BTreeMap<String, PathBuf>,
+    /// For each partner, its 登録医 (indexes into `doctors`).
+    pub doctors_of_partner: Vec<Vec<usize>>,
+    /// For each doctor, its partner.
+    pub partner_of_doctor: Vec<usize>,
+    pub members_of_pathway: Vec<Vec<Member>>,
+    pub pathways_of_partner: Vec<Vec<usize>>,
+    pub pathways_of_care: Vec<Vec<usize>>,
+    pub drafts_skipped: usize,
+}
+
+/// Sort key for readings: katakana folded to hiragana, spaces dropped, so 「オリーブ」 and
+/// 「おりーぶ」 sort together.
+pub fn reading_key(yomi: &str) -> String {
+    yomi.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            'ァ'..='ヶ' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Links loaded content into a [`Site`], reporting dangling references.
+pub fn link(
+    content: Content,
+    profile: Profile,
+    build_date: NaiveDate,
+    diags: &Diagnostics,
+) -> Site {
+    let Content {
+        config,
+        mut partners,
+        mut care,
+        mut doctors,
+        mut seminars,
+        mut news,
+        mut pathways,
+        mut pages,
+        home,
+        outpatient,
+        closures,
+        statics,
+        drafts_skipped,
+        broken,
+    } = content;
+    let is_broken = |c: Collection, slug: &str| broken.contains(&(c, slug.to_string()));
+
+    partners.sort_by_cached_key(|p| (reading_key(&p.place.yomi), p.meta.slug.clone()));
+    care.sort_by_cached_key(|c| (reading_key(&c.place.yomi), c.meta.slug.clone()));
+    doctors.sort_by_cached_key(|d| (reading_key(&d.yomi), d.meta.slug.clone()));
+    seminars.sort_by(|a, b| a.start.cmp(&b.start).then(a.meta.slug.cmp(&b.meta.slug)));
+    news::sort(&mut news);
+    pathways.sort_by(|a, b| a.meta.slug.cmp(&b.meta.slug));
+    pages.sort_by(|a, b| {
+        (a.nav.is_none(), a.nav, &a.meta.slug).cmp(&(b.nav.is_none(), b.nav, &b.meta.slug))
+    });
+
+    let partner_ix: HashMap<&str, usize> = partners
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.meta.slug.as_str(), i))
+        .collect();
+    let care_ix: HashMap<&str, usize> = care
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.meta.slug.as_str(), i))
+        .collect();
+
+    let mut doctors_of_partner = vec![Vec::new(); partners.len()];
+    let mut partner_of_doctor = Vec::with_capacity(doctors.len());
+    let mut keep = Vec::with_capacity(doctors.len());
+    for (i, d) in doctors.iter().enumerate() {
+        match partner_ix.get(d.partner.as_str()) {
+            Some(&p) => {
+                doctors_of_partner[p].push(i);
+                partner_of_doctor.push(p);
+                keep.push(true);
+                if !partners[p].registered {
+                    diags.push(Diagnostic::warning(
+                        &d.meta.source,
+                        d.partner_pos,
+                        Some("partner"),
+                        format!("「{}」は registered: true になっていません(登録医のいる医療機関には registered: true を書いてください)", partners[p].place.name),
+                    ));
+                }
+            }
+            None if is_broken(Collection::Partners, &d.partner) => keep.push(false),
+            None => {
+                let hint = crate::diagnostics::did_you_mean(&d.partner, partner_ix.keys().copied())
+                    .map(|s| format!("。もしかして「{s}」?"))
+                    .unwrap_or_default();
+                diags.push(
+                    Diagnostic::error(
+                        &d.meta.source,
+                        d.partner_pos,
+                        Some("partner"),
+                        format!(
+                            "連携医療機関「{}」が partners/ にありません{hint}",
+                            d.partner
+                        ),
+                    )
+                    .expected("content/partners/ にあるファイル名(.md を除く)"),
+                );
+                keep.push(false);
+            }
+        }
+    }
+    if keep.iter().any(|k| !k) {
+        // Drop doctors whose clinic is missing, re-indexing the links built above.
+        let mut it = keep.iter();
+        doctors.retain(|_| *it.next().unwrap_or(&false));
+        doctors_of_partner = vec![Vec::new(); partners.len()];
+        partner_of_doctor.clear();
+        for (i, d) in doctors.iter().enumerate() {
+            if let Some(&p) = partner_ix.get(d.partner.as_str()) {
+                doctors_of_partner[p].push(i);
+                partner_of_doctor.push(p);
+            }
+        }
+    }
+
+    let mut members_of_pathway = Vec::with_capacity(pathways.len());
+    let mut pathways_of_partner = vec![Vec::new(); partners.len()];
+    let mut pathways_of_care = vec![Vec::new(); care.len()];
+    for (i, pw) in pathways.iter().enumerate() {
+        let mut members = Vec::new();
+        for (j, (reference, pos)) in pw.participant_refs.iter().enumerate() {
+            let (scope, slug) = match reference.split_once('/') {
+                Some((s, slug)) => (Some(s), slug),
+                None => (None, reference.as_str()),
+            };
+            let as_partner = partner_ix
+                .get(slug)
+                .filter(|_| scope.is_none_or(|s| s == "partners"));
+            let as_care = care_ix
+                .get(slug)
+                .filter(|_| scope.is_none_or(|s| s == "care"));
+            let member = match (as_partner, as_care) {
+                (Some(&p), None) => Member::Partner(p),
+                (None, Some(&c)) => Member::Care(c),
+                (Some(_), Some(_)) => {
+                    diags.push(
+                        Diagnostic::error(
+                            &pw.meta.source,
+                            *pos,
+                            Some(&format!("participants[{j}]")),
+                            format!("「{slug}」は partners/ にも care/ にもあります"),
+                        )
+                        .expected(format!("partners/{slug} か care/{slug}")),
+                    );
+                    continue;
+                }
+                (None, None)
+                    if is_broken(Collection::Partners, slug)
+                        || is_broken(Collection::Care, slug) =>
+                {
+                    continue
+                }
+                (None, None) => {
+                    let hint = crate::diagnostics::did_you_mean(
+                        slug,
+                        partner_ix.keys().chain(care_ix.keys()).copied(),
+                    )
+                    .map(|s| format!("。もしかして「{s}」?"))
+                    .unwrap_or_default();
+                    diags.push(
+                        Diagnostic::error(&pw.meta.source, *pos, Some(&format!("participants[{j}]")), format!("参加機関「{reference}」が partners/ にも care/ にもありません{hint}"))
+                            .expected("content/partners/ か content/care/ にあるファイル名"),
+                    );
+                    continue;
+                }
+            };
+            if members.contains(&member) {
+                continue;
+            }
+            match member {
+                Member::Partner(p) => pathways_of_partner[p].push(i),
+                Member::Care(c) => pathways_of_care[c].push(i),
+            }
+            members.push(member);
+        }
+        members_of_pathway.push(members);
+    }
+
+    Site {
+        config,
+        profile,
+        build_date,
+        partners,
+        care,
+        doctors,
+        seminars,
+        news,
+        pathways,
+        pages,
+        home,
+        outpatient,
+        closures,
+        statics,
+        doctors_of_partner,
+        partner_of_doctor,
+        members_of_pathway,
+        pathways_of_partner,
+        pathways_of_care,
+        drafts_skipped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readings_fold_katakana_and_spaces() {
+        assert_eq!(reading_key("オリーブ やっきょく"), "おりーぶやっきょく");
+        assert!(reading_key("あおば") < reading_key("カエデ"));
+    }
+}

@@ -1,0 +1,493 @@
+//! End-to-end: build real fixture sites with the real binary and check the files they produce.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+#[test]
+fn minimal_site_builds_every_page_type() {
+    let site = site_copy("minimal");
+    let out = site.path().join("public");
+    let o = build_ok(site.path(), &out, &[]);
+    let summary = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        summary.contains("ページを") && summary.contains("警告 0 件"),
+        "{summary}"
+    );
+
+    for page in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "partners/index.html",
+        "partners/sakura-naika/index.html",
+        "care/minato-houkan/index.html",
+        "doctors/dr-sato/index.html",
+        "seminars/open-conf-2026-12/index.html",
+        "news/fax-hours/index.html",
+        "pathways/nousocchu/index.html",
+        "referral/index.html",
+        "outpatient/index.html",
+        "assets/style.css",
+        "forms/seminar-application.pdf",
+    ] {
+        assert!(out.join(page).is_file(), "{page} missing");
+    }
+    // Drafts stay out unless asked for.
+    assert!(!out.join("news/draft-item/index.html").exists());
+
+    let partner = read(&out, "partners/sakura-naika/index.html");
+    assert!(partner.contains("<html lang=\"ja\">"));
+    assert!(partner.contains("<title>さくら内科クリニック | テスト市民病院 地域医療連携室</title>"));
+    assert!(partner.contains(
+        "<link rel=\"canonical\" href=\"https://www.example.jp/renkei/partners/sakura-naika/\">"
+    ));
+    assert!(
+        partner.contains("href=\"tel:+81-99-211-1234\""),
+        "tel: link"
+    );
+    assert!(partner.contains("第1・3"), "nth-week row");
+    assert!(
+        partner.contains("href=\"/renkei/doctors/dr-sato/\""),
+        "the clinic lists its 登録医"
+    );
+    assert!(
+        partner.contains("href=\"/renkei/pathways/nousocchu/\""),
+        "and its pathways"
+    );
+    assert!(
+        partner.contains("href=\"/renkei/referral/\""),
+        "body links get the base path"
+    );
+    assert!(partner.contains("aria-label=\"現在位置\""), "breadcrumbs");
+    assert!(
+        partner.contains("099-201-1101"),
+        "liaison FAX in the header"
+    );
+
+    let doctor = read(&out, "doctors/dr-sato/index.html");
+    assert!(
+        doctor.contains("href=\"/renkei/partners/sakura-naika/\""),
+        "doctor links to the clinic"
+    );
+
+    let seminar = read(&out, "seminars/open-conf-2026-12/index.html");
+    assert!(seminar.contains("2026年12月10日(木) 18:30〜20:00"));
+    assert!(seminar.contains("受付中"), "status on 2026-11-25");
+
+    let home = read(&out, "index.html");
+    assert!(home.contains("医療機関の方へ") && home.contains("患者さん・ご家族の方へ"));
+    assert!(
+        home.contains("第42回 オープンカンファレンス"),
+        "upcoming seminars on the home page"
+    );
+    assert!(
+        home.contains("FAX予約の受付時間を変更します"),
+        "latest news on the home page"
+    );
+    assert!(
+        home.contains("099-201-1100") && home.contains("平日 8:30〜17:00"),
+        "contact box"
+    );
+
+    let outpatient = read(&out, "outpatient/index.html");
+    assert!(outpatient.contains("山田医師 休診"));
+    assert!(
+        !outpatient.contains("過去のお知らせ"),
+        "past notices disappear by build date"
+    );
+
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://www.example.jp/renkei/partners/sakura-naika/</loc>"));
+    assert!(!sitemap.contains("404"));
+    assert!(read(&out, "robots.txt").contains("Sitemap: https://www.example.jp/renkei/sitemap.xml"));
+}
+
+#[test]
+fn drafts_flag_includes_drafts() {
+    let site = site_copy("minimal");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out, &["--drafts"]);
+    assert!(out.join("news/draft-item/index.html").is_file());
+}
+
+#[test]
+fn a_failing_build_leaves_the_previous_output_byte_identical() {
+    let site = site_copy("minimal");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out, &[]);
+    let before: Vec<(std::path::PathBuf, Vec<u8>)> = files(&out)
+        .into_iter()
+        .map(|f| (f.clone(), fs::read(out.join(&f)).unwrap()))
+        .collect();
+
+    // Break one record and change another: nothing of either may reach the output.
+    fs::write(
+        site.path().join("content/partners/minato-byoin.md"),
+        "---\nname: x\ntell: 1\n---\n",
+    )
+    .unwrap();
+    let news = site.path().join("content/news/fax-hours.md");
+    let text = fs::read_to_string(&news)
+        .unwrap()
+        .replace("16時まで", "17時まで");
+    fs::write(&news, text).unwrap();
+    let o = renkei(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--date",
+        "2026-11-25",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+
+    let after: Vec<(std::path::PathBuf, Vec<u8>)> = files(&out)
+        .into_iter()
+        .map(|f| (f.clone(), fs::read(out.join(&f)).unwrap()))
+        .collect();
+    assert_eq!(before.len(), after.len());
+    assert!(before == after, "output changed after a failed build");
+    let leftovers: Vec<String> = fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("renkei-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left: {leftovers:?}"
+    );
+}
+
+fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    files(dir)
+        .into_iter()
+        .map(|f| (f.clone(), fs::read(dir.join(&f)).unwrap()))
+        .collect()
+}
+
+#[test]
+fn two_builds_are_byte_identical_whatever_the_thread_count() {
+    let root = repo();
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    let args = |out: &Path| {
+        vec![
+            "build".to_string(),
+            "--root".into(),
+            root.to_str().unwrap().into(),
+            "--out".into(),
+            out.to_str().unwrap().into(),
+            "--date".into(),
+            "2026-11-25".into(),
+        ]
+    };
+    let run = |out: &Path, threads: &str| {
+        let a = args(out);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let o = renkei_env(&a, &[("RAYON_NUM_THREADS", threads)]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    run(&a, "1");
+    run(&b, "4");
+    let (sa, sb) = (snapshot(&a), snapshot(&b));
+    assert!(!sa.is_empty());
+    assert_eq!(sa.len(), sb.len());
+    for ((pa, ca), (pb, cb)) in sa.iter().zip(&sb) {
+        assert_eq!(pa, pb);
+        assert!(ca == cb, "{} differs between builds", pa.display());
+    }
+}
+
+/// Every local `href`/`src` in every HTML file, resolved against the output folder.
+fn local_links(out: &Path, prefix: &str) -> Vec<(String, String)> {
+    let mut bad = Vec::new();
+    for rel in files(out) {
+        if rel.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = fs::read_to_string(out.join(&rel)).unwrap();
+        for attr in ["href=\"", "src=\""] {
+            for part in html.split(attr).skip(1) {
+                let link = &part[..part.find('"').unwrap()];
+                if link.starts_with("http")
+                    || link.starts_with("tel:")
+                    || link.starts_with("mailto:")
+                    || link.starts_with('#')
+                {
+                    continue;
+                }
+                let Some(path) = link.strip_prefix(prefix) else {
+                    bad.push((
+                        rel.display().to_string(),
+                        format!("{link} (not under {prefix})"),
+                    ));
+                    continue;
+                };
+                let path = path.split(['#', '?']).next().unwrap();
+                let target = out.join(path);
+                let ok = if path.is_empty() || path.ends_with('/') {
+                    target.join("index.html").is_file()
+                } else {
+                    target.is_file()
+                };
+                if !ok {
+                    bad.push((rel.display().to_string(), link.to_string()));
+                }
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn base_url_sub_path_every_local_link_resolves() {
+    for (root, base, prefix) in [
+        (
+            repo(),
+            "https://hp.example.jp/chiiki/renkei/",
+            "/chiiki/renkei/",
+        ),
+        (
+            fixture("minimal"),
+            "https://www.example.jp/renkei/",
+            "/renkei/",
+        ),
+        (fixture("minimal"), "http://127.0.0.1:8000/", "/"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        build_ok(&root, &out, &["--base-url", base]);
+        let bad = local_links(&out, prefix);
+        assert!(
+            bad.is_empty(),
+            "{base}: unresolved links: {:#?}",
+            &bad[..bad.len().min(20)]
+        );
+        let canonical = read(&out, "index.html");
+        assert!(
+            canonical.contains(&format!("<link rel=\"canonical\" href=\"{base}\">")),
+            "{base}"
+        );
+    }
+}
+
+/// Every file of a build as text (binary files lossily), for leak scans.
+fn all_text(out: &Path) -> Vec<(String, String)> {
+    files(out)
+        .into_iter()
+        .map(|f| {
+            (
+                f.display().to_string(),
+                String::from_utf8_lossy(&fs::read(out.join(&f)).unwrap()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn internal_never_and_partners_only_only_in_the_partners_profile() {
+    for root in [repo(), fixture("minimal")] {
+        let content = root.join("content");
+        let internal = values_under(&content, "internal");
+        let partners_only = values_under(&content, "partners_only");
+        assert!(
+            !internal.is_empty() && !partners_only.is_empty(),
+            "{}: the fixture must exercise both",
+            root.display()
+        );
+
+        let tmp = tempfile::tempdir().unwrap();
+        let public = tmp.path().join("public");
+        let partners = tmp.path().join("partners");
+        build_ok(&root, &public, &[]);
+        build_ok(&root, &partners, &["--profile", "partners"]);
+
+        for (file, text) in all_text(&public) {
+            for v in internal.iter().chain(&partners_only) {
+                assert!(!text.contains(v.as_str()), "public {file} leaks {v:?}");
+            }
+        }
+        let partners_text = all_text(&partners);
+        for (file, text) in &partners_text {
+            for v in &internal {
+                assert!(
+                    !text.contains(v.as_str()),
+                    "partners {file} leaks internal {v:?}"
+                );
+            }
+        }
+        for v in &partners_only {
+            let escaped = v
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;");
+            assert!(
+                partners_text
+                    .iter()
+                    .any(|(_, t)| t.contains(v.as_str()) || t.contains(&escaped)),
+                "partners profile lacks partners_only value {v:?}"
+            );
+        }
+        assert!(read(&partners, "robots.txt").contains("Disallow: /"));
+    }
+}
+
+#[test]
+fn a_site_theme_overrides_one_template_and_one_asset() {
+    let site = site_copy("minimal");
+    let theme = site.path().join("themes/hospital");
+    fs::create_dir_all(theme.join("templates/partners")).unwrap();
+    fs::create_dir_all(theme.join("static/assets")).unwrap();
+    fs::write(
+        theme.join("templates/partners/detail.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1 class=\"custom\">{{ partner.name }} (custom)</h1>{% endblock content %}",
+    )
+    .unwrap();
+    fs::write(
+        theme.join("static/assets/style.css"),
+        "body { color: #000; }",
+    )
+    .unwrap();
+    fs::write(
+        theme.join("static/assets/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    let yaml = site.path().join("content/site.yaml");
+    let text = fs::read_to_string(&yaml)
+        .unwrap()
+        .replace("theme: default", "theme: hospital");
+    fs::write(&yaml, text).unwrap();
+
+    let out = site.path().join("public");
+    build_ok(site.path(), &out, &[]);
+    let partner = read(&out, "partners/sakura-naika/index.html");
+    assert!(partner.contains("<h1 class=\"custom\">さくら内科クリニック (custom)</h1>"));
+    assert!(
+        partner.contains("skip-link"),
+        "base.html still comes from the default theme"
+    );
+    assert!(
+        !read(&out, "care/minato-houkan/index.html").contains("custom"),
+        "other templates untouched"
+    );
+    assert_eq!(read(&out, "assets/style.css"), "body { color: #000; }");
+    assert!(out.join("assets/logo.svg").is_file());
+    assert!(
+        out.join("assets/favicon.svg").is_file(),
+        "default assets not overridden stay"
+    );
+}
+
+#[test]
+fn templates_autoescape_content() {
+    let site = site_copy("minimal");
+    let path = site.path().join("content/partners/minato-byoin.md");
+    let text = fs::read_to_string(&path).unwrap().replace(
+        "name: みなと中央病院",
+        "name: \"<script>alert(1)</script>みなと中央病院\"",
+    );
+    fs::write(
+        &path,
+        text.replace(
+            "北部地区の二次救急病院です。",
+            "<script>alert(2)</script><img src=x onerror=alert(3)>北部",
+        ),
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    build_ok(site.path(), &out, &[]);
+    for (file, text) in all_text(&out) {
+        assert!(!text.contains("<script>alert"), "{file} has a script");
+        assert!(!text.contains("onerror"), "{file} has an event handler");
+    }
+    assert!(read(&out, "partners/minato-byoin/index.html")
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt;みなと中央病院"));
+}
+
+#[test]
+fn exit_codes_separate_content_errors_from_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = renkei(&["build", "--root", tmp.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "no site.yaml is a usage error");
+    assert!(stderr(&o).contains("site.yaml"));
+
+    let o = renkei(&["build", "--root", ".", "--date", "2026/12/01"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    let site = site_copy("minimal");
+    let o = renkei(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--out",
+        site.path().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "refuses to replace the site itself"
+    );
+    assert!(site.path().join("content/site.yaml").is_file());
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = site_copy("minimal");
+    let o = renkei(&[
+        "check",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--date",
+        "2026-11-25",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("確認しました"));
+    let names: BTreeSet<String> = fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, BTreeSet::from(["content".to_string()]));
+}
+
+/// The benchmark workload (content model v1, 1k partners) must build cleanly.
+#[test]
+fn generated_workload_builds_with_zero_errors_and_warnings() {
+    let script = repo().join("../shared/bench/gen_workload.py");
+    if !script.is_file() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have ../shared/bench/gen_workload.py"
+        );
+        eprintln!("skipped: {} not found", script.display());
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let gen = std::process::Command::new("python3")
+        .args([
+            script.to_str().unwrap(),
+            "--n",
+            "1000",
+            "--out",
+            tmp.path().to_str().unwrap(),
+        ])
+        .output()
+        .expect("python3");
+    assert!(gen.status.success());
+    let out = tmp.path().join("public");
+    let o = build_ok(tmp.path(), &out, &[]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("警告 0 件"));
+    assert!(
+        stderr(&o).lines().all(|l| !l.contains(".md:")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(out.join("partners/clinic-00194/index.html").is_file());
+}

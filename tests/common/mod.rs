@@ -1,0 +1,151 @@
+//! Helpers shared by the end-to-end tests: copy a fixture site, run the real binary, walk output.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests").join("fixtures").join(name)
+}
+
+/// Copies a directory tree (files only; no links).
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of a fixture site in a temporary folder.
+pub fn site_copy(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), tmp.path());
+    tmp
+}
+
+/// Runs `renkei <args>` and returns its output.
+pub fn renkei(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_renkei"))
+        .args(args)
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .expect("run renkei")
+}
+
+pub fn renkei_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_renkei"));
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run renkei")
+}
+
+/// Builds `root` into `out` for a fixed date and asserts success.
+pub fn build_ok(root: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--date",
+        "2026-11-25",
+    ];
+    args.extend_from_slice(extra);
+    let o = renkei(&args);
+    assert!(
+        o.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every file under `dir`, sorted, as paths relative to it.
+pub fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                out.push(p.strip_prefix(base).unwrap().to_path_buf());
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+pub fn read(dir: &Path, rel: &str) -> String {
+    fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Every string value under `key` (recursively) in the front matter of every `.md` file and in
+/// every YAML file of a site's content folder.
+pub fn values_under(content: &Path, key: &str) -> Vec<String> {
+    use renkei::yaml::{self, Node, Value};
+    fn strings(n: &Node, out: &mut Vec<String>) {
+        match &n.value {
+            Value::Seq(items) => items.iter().for_each(|i| strings(i, out)),
+            Value::Map(entries) => entries.iter().for_each(|e| strings(&e.value, out)),
+            _ => {
+                if let Some(s) = n.scalar_text() {
+                    out.push(s);
+                }
+            }
+        }
+    }
+    fn find(n: &Node, key: &str, out: &mut Vec<String>) {
+        if let Value::Map(entries) = &n.value {
+            for e in entries {
+                if e.key == key {
+                    strings(&e.value, out);
+                } else {
+                    find(&e.value, key, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for rel in files(content) {
+        let text = match fs::read_to_string(content.join(&rel)) {
+            Ok(t) => t,
+            Err(_) => continue,
+        };
+        let front = if rel.extension().is_some_and(|e| e == "md") {
+            text.strip_prefix("---\n")
+                .and_then(|t| t.split("\n---\n").next())
+                .unwrap_or("")
+                .to_string()
+        } else if rel.extension().is_some_and(|e| e == "yaml") {
+            text
+        } else {
+            continue;
+        };
+        if let Ok(node) = yaml::parse(&front, 1) {
+            find(&node, key, &mut out);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
