@@ -6,7 +6,7 @@
 //! list by writing it.
 
 use crate::fields::{Fields, FileReport};
-use crate::phone::{parse_phone, parse_postal, Phone};
+use crate::phone::Phone;
 use crate::url::Urls;
 use crate::yaml::Node;
 
@@ -176,27 +176,6 @@ fn list_or_default(fields: &mut Fields, key: &'static str, default: &[&str]) -> 
     }
 }
 
-fn phone(fields: &mut Fields, key: &'static str, required: bool) -> Option<Phone> {
-    let text = if required {
-        fields.req_text(key)
-    } else {
-        fields.text(key)
-    }?;
-    match parse_phone(&text) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            let pos = fields.node(key).map(|n| n.pos).unwrap_or(fields.pos());
-            fields.report().error(
-                pos,
-                &fields.path(key),
-                e.0,
-                Some("099-201-1100 のような番号"),
-            );
-            None
-        }
-    }
-}
-
 /// Reads `site.yaml`. `base_url_override` is `--base-url`, used for local previews.
 pub fn read(
     node: &Node,
@@ -225,25 +204,14 @@ pub fn read(
         let (postal, address) = h
             .nested("address")
             .map(|mut a| {
-                let postal = a.req_text("postal").and_then(|p| match parse_postal(&p) {
-                    Ok(p) => Some(p),
-                    Err(e) => {
-                        report.error(
-                            a.key_pos("postal"),
-                            &a.path("postal"),
-                            e.0,
-                            Some("123-4567"),
-                        );
-                        None
-                    }
-                });
+                let postal = a.postal("postal");
                 let text = a.req_text("text");
                 a.finish();
                 (postal, text)
             })
             .unwrap_or_default();
-        let tel = phone(&mut h, "tel", true);
-        let fax = phone(&mut h, "fax", false);
+        let tel = h.phone("tel", true);
+        let fax = h.phone("fax", false);
         h.finish();
         Some(Hospital {
             name: name?,
@@ -263,8 +231,8 @@ pub fn read(
     }
 
     let liaison = f.nested("liaison").and_then(|mut l| {
-        let tel = phone(&mut l, "tel", true);
-        let fax = phone(&mut l, "fax", true);
+        let tel = l.phone("tel", true);
+        let fax = l.phone("fax", true);
         let hours = l.req_text("hours");
         let email = l.text("email");
         l.finish();

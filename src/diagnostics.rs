@@ -156,6 +156,14 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// 「。もしかして「tel」?」 when a near miss exists, else an empty string: the suffix every
+/// "not a valid name" message ends with.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean(word, candidates)
+        .map(|s| format!("。もしかして「{s}」?"))
+        .unwrap_or_default()
+}
+
 /// Levenshtein distance over characters (works for kana and kanji as well as ASCII).
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();

@@ -9,7 +9,8 @@ use std::cell::RefCell;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::diagnostics::{suggest, Diagnostic};
+use crate::phone::{parse_phone, parse_postal, Phone};
 use crate::yaml::{Entry, Node, Pos, Value};
 
 /// Collects the diagnostics of one file. Single-threaded: one file is read by one thread.
@@ -282,6 +283,63 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A phone or FAX number, normalised by [`crate::phone`] (全角 digits, labels, any hyphen).
+    pub fn phone(&mut self, key: &'static str, required: bool) -> Option<Phone> {
+        let text = if required {
+            self.req_text(key)
+        } else {
+            self.text(key)
+        }?;
+        match parse_phone(&text) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                let pos = self.node(key).map(|n| n.pos).unwrap_or(self.pos);
+                self.report.error(
+                    pos,
+                    &self.path(key),
+                    e.0,
+                    Some("\"099-201-1100\" のような 10〜11 桁の番号"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A required postal code, normalised to `123-4567`.
+    pub fn postal(&mut self, key: &'static str) -> Option<String> {
+        let text = self.req_text(key)?;
+        match parse_postal(&text) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                let pos = self.node(key).map(|n| n.pos).unwrap_or(self.pos);
+                self.report
+                    .error(pos, &self.path(key), e.0, Some("\"123-4567\""));
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of keywords (`kind: clinic`), with a did-you-mean for typos.
+    pub fn choice<T: Copy>(
+        &mut self,
+        key: &'static str,
+        options: &[(&str, T)],
+        expected: &str,
+    ) -> Option<T> {
+        let word = self.req_text(key)?;
+        let found = options.iter().find(|(k, _)| *k == word).map(|(_, v)| *v);
+        if found.is_none() {
+            let hint = suggest(&word, options.iter().map(|(k, _)| *k));
+            self.report.error(
+                self.key_pos(key),
+                &self.path(key),
+                format!("「{word}」は使えません{hint}"),
+                Some(expected),
+            );
+        }
+        found
+    }
+
     /// A list of texts with their positions. A single text is accepted as a one-item list.
     pub fn text_list(&mut self, key: &'static str) -> Vec<(String, Pos)> {
         let Some(node) = self.node(key) else {
@@ -355,9 +413,7 @@ impl<'a> Fields<'a> {
             if self.known.iter().any(|k| *k == entry.key) {
                 continue;
             }
-            let suggestion = did_you_mean(&entry.key, self.known.iter().copied())
-                .map(|s| format!("。もしかして「{s}」?"))
-                .unwrap_or_default();
+            let suggestion = suggest(&entry.key, self.known.iter().copied());
             self.report.error(
                 entry.key_pos,
                 &self.path(&entry.key),

@@ -67,7 +67,11 @@ enum Record {
 }
 
 /// One file's outcome: the record (and whether it is a draft) if valid, and its diagnostics.
-type ReadResult<'a> = (&'a SourceFile, Option<(Record, bool)>, Vec<crate::diagnostics::Diagnostic>);
+type ReadResult<'a> = (
+    &'a SourceFile,
+    Option<(Record, bool)>,
+    Vec<crate::diagnostics::Diagnostic>,
+);
 
 /// A failure that stops the run before content can be judged (exit code 2).
 #[derive(Debug)]

@@ -81,12 +81,10 @@ pub fn read(f: &mut Fields, ctx: &LoadCtx) -> Outpatient {
                 Value::Map(days) => {
                     for day in days {
                         let Some(col) = WEEKDAYS.iter().position(|(k, _)| *k == day.key) else {
-                            let hint = crate::diagnostics::did_you_mean(
+                            let hint = crate::diagnostics::suggest(
                                 &day.key,
                                 WEEKDAYS.iter().map(|(k, _)| *k),
-                            )
-                            .map(|s| format!("。もしかして「{s}」?"))
-                            .unwrap_or_default();
+                            );
                             d.report().error(
                                 day.key_pos,
                                 &format!("{path}.slots.{}", day.key),

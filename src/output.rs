@@ -105,7 +105,9 @@ pub fn write_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {
     if staging.exists() {
         fs::remove_dir_all(&staging)?;
     }
+    let mut timer = crate::pipeline::Timer::new();
     let result = write_all(&staging, files);
+    timer.step("write: files");
     if let Err(e) = result {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
@@ -127,28 +129,57 @@ pub fn write_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
+    timer.step("write: swap");
     if retired.exists() {
-        fs::remove_dir_all(&retired)?;
+        remove_tree(&retired)?;
     }
+    timer.step("write: remove previous");
     Ok(())
 }
 
 fn write_all(dir: &Path, files: &[OutFile]) -> io::Result<()> {
     fs::create_dir_all(dir)?;
-    let dirs: BTreeSet<&str> = files
+    // Folders shared by many pages (`partners/`) first; each page's own folder is made by the
+    // thread that writes it, so the file system work spreads across threads.
+    let shared: BTreeSet<&str> = files
         .iter()
         .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
+        .filter_map(|d| d.rsplit_once('/').map(|(parent, _)| parent))
         .collect();
-    for d in dirs {
+    for d in shared {
         fs::create_dir_all(dir.join(d))?;
     }
     files.par_iter().try_for_each(|f| {
         let target = dir.join(&f.path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
         match &f.source {
             Source::Bytes(b) => fs::write(&target, b),
             Source::Copy(from) => fs::copy(from, &target).map(|_| ()),
         }
     })
+}
+
+/// Removes a previous output folder, its big subfolders in parallel.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let mut children = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            for grandchild in fs::read_dir(entry.path())? {
+                children.push(grandchild?.path());
+            }
+        }
+    }
+    children.par_iter().try_for_each(|p| {
+        if p.is_dir() {
+            fs::remove_dir_all(p)
+        } else {
+            fs::remove_file(p)
+        }
+    })?;
+    fs::remove_dir_all(dir)
 }
 
 #[cfg(test)]

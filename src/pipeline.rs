@@ -64,10 +64,44 @@ impl From<Fatal> for Failure {
     }
 }
 
+/// Prints how long each step took when `RENKEI_TIMINGS` is set (for benchmarks and profiling).
+pub struct Timer {
+    on: bool,
+    last: Instant,
+}
+
+impl Timer {
+    pub fn new() -> Self {
+        Timer {
+            on: std::env::var_os("RENKEI_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    pub fn step(&mut self, name: &str) {
+        if self.on {
+            eprintln!(
+                "  {name}: {:.0} ms",
+                self.last.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        self.last = Instant::now();
+    }
+}
+
+impl Default for Timer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Loads, links and renders the site. Every problem goes to `diags`.
 pub fn run(opts: &LoadOptions, diags: &Diagnostics) -> Result<(Site, Vec<OutFile>), Failure> {
+    let mut timer = Timer::new();
     let content = load::load(opts, diags)?.ok_or(Failure::Content)?;
+    timer.step("load");
     let site = site::link(content, opts.profile, opts.build_date, diags);
+    timer.step("link");
     let mut theme = match Theme::load(&opts.root, &site.config.theme, &site.config.urls) {
         Ok(t) => t,
         Err(errors) => {
@@ -78,6 +112,7 @@ pub fn run(opts: &LoadOptions, diags: &Diagnostics) -> Result<(Site, Vec<OutFile
     if diags.has_errors() {
         return Err(Failure::Content);
     }
+    timer.step("theme");
     let mut files = match render::render_site(&site, &mut theme) {
         Ok(f) => f,
         Err(errors) => {
@@ -85,6 +120,7 @@ pub fn run(opts: &LoadOptions, diags: &Diagnostics) -> Result<(Site, Vec<OutFile
             return Err(Failure::Content);
         }
     };
+    timer.step("render");
     add_static(&site, &theme, &mut files, diags);
     if diags.has_errors() {
         return Err(Failure::Content);
@@ -128,12 +164,14 @@ pub fn build(opts: &LoadOptions, out: &Path, diags: &Diagnostics) -> Result<Summ
     let started = Instant::now();
     output::check_target(out, &opts.root).map_err(Failure::Fatal)?;
     let (site, files) = run(opts, diags)?;
+    let mut timer = Timer::new();
     output::write_atomically(out, &files).map_err(|e| {
         Failure::Fatal(format!(
             "{} に書き込めません: {e}(以前の出力はそのまま残っています)",
             out.display()
         ))
     })?;
+    timer.step("write");
     Ok(summary(&site, &files, started))
 }
 

@@ -218,9 +218,7 @@ pub fn check_static(f: &Fields, ctx: &LoadCtx, field: &str, file: &str, pos: Pos
     if ctx.statics.contains_key(key) {
         return true;
     }
-    let hint = crate::diagnostics::did_you_mean(key, ctx.statics.keys().map(String::as_str))
-        .map(|s| format!("。もしかして「{s}」?"))
-        .unwrap_or_default();
+    let hint = crate::diagnostics::suggest(key, ctx.statics.keys().map(String::as_str));
     f.report().error(
         pos,
         field,
@@ -272,20 +270,25 @@ pub fn read_file_links(f: &mut Fields, ctx: &LoadCtx, key: &'static str) -> Vec<
         if !check_static(f, ctx, &format!("{path}.file"), &file, file_pos) {
             continue;
         }
-        let rel = file.trim_start_matches('/');
-        let size = ctx
-            .statics
-            .get(rel)
-            .and_then(|p| std::fs::metadata(p).ok())
-            .map(|m| m.len())
-            .unwrap_or(0);
-        out.push(FileLink {
-            title,
-            url: ctx.config.urls.path(rel),
-            kind: file_kind(rel, size),
-        });
+        out.push(static_link(ctx, &file, title));
     }
     out
+}
+
+/// A link to a file under `static/` (already checked to exist), with its type and size.
+pub fn static_link(ctx: &LoadCtx, file: &str, title: String) -> FileLink {
+    let rel = file.trim_start_matches('/');
+    let size = ctx
+        .statics
+        .get(rel)
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .unwrap_or(0);
+    FileLink {
+        title,
+        url: ctx.config.urls.path(rel),
+        kind: file_kind(rel, size),
+    }
 }
 
 /// 「PDF 320KB」: what a download is before anyone taps it.

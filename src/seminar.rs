@@ -172,23 +172,6 @@ pub fn format_when(start: &DateTime<FixedOffset>, end: &DateTime<FixedOffset>) -
     }
 }
 
-fn read_kind(f: &mut Fields) -> Option<SeminarKind> {
-    let k = f.req_text("kind")?;
-    let found = SeminarKind::ALL.iter().find(|x| x.key() == k).copied();
-    if found.is_none() {
-        let hint = crate::diagnostics::did_you_mean(&k, SeminarKind::ALL.iter().map(|x| x.key()))
-            .map(|s| format!("。もしかして「{s}」?"))
-            .unwrap_or_default();
-        f.report().error(
-            f.key_pos("kind"),
-            "kind",
-            format!("種別「{k}」は使えません{hint}"),
-            Some("training / open_conference / public_lecture / meeting"),
-        );
-    }
-    found
-}
-
 fn read_apply(f: &mut Fields, ctx: &LoadCtx, start: Option<NaiveDate>) -> Option<Apply> {
     let mut a = f.nested("apply")?;
     let opens = a.date("opens");
@@ -209,20 +192,8 @@ fn read_apply(f: &mut Fields, ctx: &LoadCtx, start: Option<NaiveDate>) -> Option
     let url = read_url(&mut a, "url");
     let form = a.text("form").and_then(|file| {
         let pos = a.key_pos("form");
-        check_static(&a, ctx, "apply.form", &file, pos).then(|| {
-            let rel = file.trim_start_matches('/');
-            let size = ctx
-                .statics
-                .get(rel)
-                .and_then(|p| std::fs::metadata(p).ok())
-                .map(|m| m.len())
-                .unwrap_or(0);
-            FileLink {
-                title: "申込書".into(),
-                url: ctx.config.urls.path(rel),
-                kind: crate::record::file_kind(rel, size),
-            }
-        })
+        check_static(&a, ctx, "apply.form", &file, pos)
+            .then(|| crate::record::static_link(ctx, &file, "申込書".into()))
     });
     if let (Some(d), Some(s)) = (deadline, start) {
         if d > s {
@@ -291,7 +262,12 @@ fn read_credits(f: &mut Fields) -> Option<Credits> {
 /// Reads a `seminars/` record.
 pub fn read_seminar(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Seminar> {
     let title = f.req_text("title");
-    let kind = read_kind(f);
+    let kinds = SeminarKind::ALL.map(|k| (k.key(), k));
+    let kind = f.choice(
+        "kind",
+        &kinds,
+        "training / open_conference / public_lecture / meeting",
+    );
     let mut audience = Vec::new();
     for (i, (a, pos)) in f.text_list("audience").into_iter().enumerate() {
         if ["professional", "public"].contains(&a.as_str()) {

@@ -139,9 +139,7 @@ pub fn link(
             }
             None if is_broken(Collection::Partners, &d.partner) => keep.push(false),
             None => {
-                let hint = crate::diagnostics::did_you_mean(&d.partner, partner_ix.keys().copied())
-                    .map(|s| format!("。もしかして「{s}」?"))
-                    .unwrap_or_default();
+                let hint = crate::diagnostics::suggest(&d.partner, partner_ix.keys().copied());
                 diags.push(
                     Diagnostic::error(
                         &d.meta.source,
@@ -210,12 +208,10 @@ pub fn link(
                     continue
                 }
                 (None, None) => {
-                    let hint = crate::diagnostics::did_you_mean(
+                    let hint = crate::diagnostics::suggest(
                         slug,
                         partner_ix.keys().chain(care_ix.keys()).copied(),
-                    )
-                    .map(|s| format!("。もしかして「{s}」?"))
-                    .unwrap_or_default();
+                    );
                     diags.push(
                         Diagnostic::error(&pw.meta.source, *pos, Some(&format!("participants[{j}]")), format!("参加機関「{reference}」が partners/ にも care/ にもありません{hint}"))
                             .expected("content/partners/ か content/care/ にあるファイル名"),

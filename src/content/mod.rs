@@ -107,11 +107,93 @@ fn is_ignorable(name: &str) -> bool {
         || name.eq_ignore_ascii_case("desktop.ini")
 }
 
-fn display_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
+/// One folder entry that survived the walker's checks.
+struct Entry {
+    name: String,
+    path: PathBuf,
+    /// Path shown to staff (`content/partners/a.md`).
+    shown: String,
+    is_dir: bool,
+}
+
+/// Lists folders of the site, skipping editor litter and refusing links that leave the site.
+/// Every scan below goes through it, so those rules hold everywhere.
+struct Walker<'a> {
+    root: &'a Path,
+    content_real: PathBuf,
+    diags: Vec<Diagnostic>,
+}
+
+impl Walker<'_> {
+    fn entries(&mut self, dir: &Path) -> Vec<Entry> {
+        let mut raw = Vec::new();
+        match fs::read_dir(dir) {
+            Ok(rd) => {
+                for entry in rd.flatten() {
+                    raw.push((
+                        entry.file_name().to_string_lossy().into_owned(),
+                        entry.path(),
+                        entry.file_type().ok(),
+                    ));
+                }
+            }
+            Err(e) => {
+                let shown = self.shown(dir);
+                self.diags.push(Diagnostic::error(
+                    &shown,
+                    Pos::default(),
+                    None,
+                    format!("フォルダを読めません: {e}"),
+                ));
+            }
+        }
+        raw.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out = Vec::new();
+        for (name, path, file_type) in raw {
+            if is_ignorable(&name) {
+                continue;
+            }
+            let shown = self.shown(&path);
+            // Only a symbolic link can lead out of a folder that is itself inside the site.
+            if file_type.is_none_or(|t| t.is_symlink()) && !self.is_inside(&path) {
+                self.diags.push(
+                    Diagnostic::error(
+                        &shown,
+                        Pos::default(),
+                        None,
+                        "サイトのフォルダの外を指すリンク(シンボリックリンク)です。安全のため読み込みません",
+                    )
+                    .expected("content/ の中の実際のファイル"),
+                );
+                continue;
+            }
+            let is_dir = path.is_dir();
+            out.push(Entry {
+                name,
+                path,
+                shown,
+                is_dir,
+            });
+        }
+        out
+    }
+
+    fn shown(&self, path: &Path) -> String {
+        path.strip_prefix(self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+
+    fn is_inside(&self, path: &Path) -> bool {
+        // A dangling link is not readable, and not inside either.
+        fs::canonicalize(path).is_ok_and(|real| real.starts_with(&self.content_real))
+    }
+
+    fn refuse(&mut self, shown: &str, message: String, expected: String) {
+        self.diags
+            .push(Diagnostic::error(shown, Pos::default(), None, message).expected(expected));
+    }
 }
 
 /// Walks `<root>/content`. Problems are returned as diagnostics; I/O failures that make the
@@ -120,135 +202,55 @@ pub fn scan(root: &Path) -> Result<(Inventory, Vec<Diagnostic>), String> {
     let content = root.join("content");
     let content_real = fs::canonicalize(&content)
         .map_err(|e| format!("{} を開けません: {e}", content.display()))?;
+    let mut walker = Walker {
+        root,
+        content_real,
+        diags: Vec::new(),
+    };
     let mut inv = Inventory::default();
-    let mut diags = Vec::new();
-
-    let mut entries = read_dir_sorted(&content)
-        .map_err(|e| format!("{} を読めません: {e}", content.display()))?;
-    entries.retain(|(name, _)| !is_ignorable(name));
-    for (name, path) in entries {
-        let shown = display_path(root, &path);
-        if !is_inside(&path, &content_real) {
-            diags.push(outside_error(&shown));
+    for e in walker.entries(&content) {
+        if e.name == "site.yaml" {
             continue;
         }
-        if name == "site.yaml" {
-            continue;
-        }
-        if let Some(collection) = Collection::ALL.iter().find(|c| c.dir() == name) {
-            scan_collection(
-                root,
-                &path,
-                *collection,
-                &content_real,
-                &mut inv,
-                &mut diags,
-            );
-        } else if name == "data" && path.is_dir() {
-            scan_data(root, &path, &content_real, &mut inv, &mut diags);
-        } else if name == "static" && path.is_dir() {
-            scan_static(root, &path, "", &content_real, &mut inv, &mut diags);
+        if let Some(collection) = Collection::ALL.iter().find(|c| c.dir() == e.name) {
+            scan_collection(&mut walker, &e, *collection, &mut inv);
+        } else if e.name == "data" && e.is_dir {
+            scan_data(&mut walker, &e, &mut inv);
+        } else if e.name == "static" && e.is_dir {
+            scan_static(&mut walker, &e.path, "", &mut inv);
         } else {
             let known: Vec<&str> = Collection::ALL
                 .iter()
                 .map(|c| c.dir())
                 .chain(["data", "static", "site.yaml"])
                 .collect();
-            let hint = crate::diagnostics::did_you_mean(&name, known.iter().copied())
-                .map(|s| format!("。もしかして「{s}」?"))
-                .unwrap_or_default();
-            diags.push(
-                Diagnostic::error(
-                    &shown,
-                    Pos::default(),
-                    None,
-                    format!("content/ にこの名前は置けません{hint}"),
-                )
-                .expected(format!("次のいずれか: {}", known.join(", "))),
+            let hint = crate::diagnostics::suggest(&e.name, known.iter().copied());
+            walker.refuse(
+                &e.shown,
+                format!("content/ にこの名前は置けません{hint}"),
+                format!("次のいずれか: {}", known.join(", ")),
             );
         }
     }
-    Ok((inv, diags))
+    Ok((inv, walker.diags))
 }
 
-fn outside_error(shown: &str) -> Diagnostic {
-    Diagnostic::error(
-        shown,
-        Pos::default(),
-        None,
-        "サイトのフォルダの外を指すリンク(シンボリックリンク)です。安全のため読み込みません",
-    )
-    .expected("content/ の中の実際のファイル")
-}
-
-/// True when `path` (following links) stays inside `root_real`.
-fn is_inside(path: &Path, root_real: &Path) -> bool {
-    match fs::canonicalize(path) {
-        Ok(real) => real.starts_with(root_real),
-        // A dangling link: not readable, and not inside either.
-        Err(_) => false,
-    }
-}
-
-fn read_dir_sorted(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        out.push((
-            entry.file_name().to_string_lossy().into_owned(),
-            entry.path(),
-        ));
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn scan_collection(
-    root: &Path,
-    dir: &Path,
-    collection: Collection,
-    content_real: &Path,
-    inv: &mut Inventory,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let shown_dir = display_path(root, dir);
-    let entries = match read_dir_sorted(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                &shown_dir,
-                Pos::default(),
-                None,
-                format!("フォルダを読めません: {e}"),
-            ));
-            return;
-        }
-    };
-    for (name, path) in entries {
-        if is_ignorable(&name) {
-            continue;
-        }
-        let shown = display_path(root, &path);
-        if !is_inside(&path, content_real) {
-            diags.push(outside_error(&shown));
-            continue;
-        }
-        if path.is_dir() {
-            diags.push(
-                Diagnostic::error(&shown, Pos::default(), None, "この中にフォルダは作れません")
-                    .expected(format!("content/{}/<slug>.md", collection.dir())),
+fn scan_collection(walker: &mut Walker, dir: &Entry, collection: Collection, inv: &mut Inventory) {
+    let expected = format!("content/{}/<slug>.md", collection.dir());
+    for e in walker.entries(&dir.path) {
+        if e.is_dir {
+            walker.refuse(
+                &e.shown,
+                "この中にフォルダは作れません".into(),
+                expected.clone(),
             );
             continue;
         }
-        let Some(slug) = name.strip_suffix(".md") else {
-            diags.push(
-                Diagnostic::error(
-                    &shown,
-                    Pos::default(),
-                    None,
-                    "Markdown ファイル(.md)ではありません",
-                )
-                .expected(format!("content/{}/<slug>.md", collection.dir())),
+        let Some(slug) = e.name.strip_suffix(".md") else {
+            walker.refuse(
+                &e.shown,
+                "Markdown ファイル(.md)ではありません".into(),
+                expected.clone(),
             );
             continue;
         };
@@ -264,87 +266,44 @@ fn scan_collection(
             } else {
                 "。ローマ字の名前にしてください(例: sakura-naika.md)".to_string()
             };
-            diags.push(
-                Diagnostic::error(
-                    &shown,
-                    Pos::default(),
-                    None,
-                    format!("ファイル名「{name}」は URL に使えません{hint}"),
-                )
-                .expected("半角の小文字英字・数字・ハイフン(a-z 0-9 -)"),
+            walker.refuse(
+                &e.shown,
+                format!("ファイル名「{}」は URL に使えません{hint}", e.name),
+                "半角の小文字英字・数字・ハイフン(a-z 0-9 -)".into(),
             );
             continue;
         }
         inv.records.push(SourceFile {
             collection,
             slug: slug.to_string(),
-            path,
-            display: shown,
+            path: e.path,
+            display: e.shown,
         });
     }
 }
 
-fn scan_data(
-    root: &Path,
-    dir: &Path,
-    content_real: &Path,
-    inv: &mut Inventory,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let Ok(entries) = read_dir_sorted(dir) else {
-        return;
-    };
-    for (name, path) in entries {
-        if is_ignorable(&name) {
-            continue;
-        }
-        let shown = display_path(root, &path);
-        if !is_inside(&path, content_real) {
-            diags.push(outside_error(&shown));
-        } else if DATA_FILES.contains(&name.as_str()) && path.is_file() {
-            inv.data.insert(name, path);
+fn scan_data(walker: &mut Walker, dir: &Entry, inv: &mut Inventory) {
+    for e in walker.entries(&dir.path) {
+        if DATA_FILES.contains(&e.name.as_str()) && !e.is_dir {
+            inv.data.insert(e.name, e.path);
         } else {
-            let hint = crate::diagnostics::did_you_mean(&name, DATA_FILES.iter().copied())
-                .map(|s| format!("。もしかして「{s}」?"))
-                .unwrap_or_default();
-            diags.push(
-                Diagnostic::error(
-                    &shown,
-                    Pos::default(),
-                    None,
-                    format!("data/ に置けないファイルです{hint}"),
-                )
-                .expected(format!("次のいずれか: {}", DATA_FILES.join(", "))),
+            let hint = crate::diagnostics::suggest(&e.name, DATA_FILES.iter().copied());
+            walker.refuse(
+                &e.shown,
+                format!("data/ に置けないファイルです{hint}"),
+                format!("次のいずれか: {}", DATA_FILES.join(", ")),
             );
         }
     }
 }
 
-fn scan_static(
-    root: &Path,
-    dir: &Path,
-    rel: &str,
-    content_real: &Path,
-    inv: &mut Inventory,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let Ok(entries) = read_dir_sorted(dir) else {
-        return;
-    };
-    for (name, path) in entries {
-        if is_ignorable(&name) {
-            continue;
-        }
-        let shown = display_path(root, &path);
-        if !is_inside(&path, content_real) {
-            diags.push(outside_error(&shown));
-            continue;
-        }
-        let child = format!("{rel}{name}");
-        if path.is_dir() {
-            scan_static(root, &path, &format!("{child}/"), content_real, inv, diags);
+fn scan_static(walker: &mut Walker, dir: &Path, rel: &str, inv: &mut Inventory) {
+    for e in walker.entries(dir) {
+        let child = format!("{rel}{}", e.name);
+        if e.is_dir {
+            scan_static(walker, &e.path, &format!("{child}/"), inv);
         } else {
-            inv.statics.insert(child, path);
+            inv.statics.insert(child, e.path);
         }
     }
 }

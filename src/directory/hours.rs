@@ -130,9 +130,7 @@ fn read_row(path: &str, node: &Node, parent: &Fields) -> Option<HoursRow> {
         if DAYS.iter().any(|(k, _)| k == day) {
             day_keys.push(day.clone());
         } else {
-            let hint = crate::diagnostics::did_you_mean(day, DAYS.iter().map(|(k, _)| *k))
-                .map(|s| format!("。もしかして「{s}」?"))
-                .unwrap_or_default();
+            let hint = crate::diagnostics::suggest(day, DAYS.iter().map(|(k, _)| *k));
             report.error(
                 *pos,
                 &format!("{path}.days[{i}]"),

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use crate::fields::Fields;
 use crate::japanese;
-use crate::phone::{parse_phone, parse_postal, Phone};
+use crate::phone::Phone;
 use crate::record::{check_in_list, read_url, LoadCtx, Meta};
 use crate::yaml::Value;
 
@@ -151,27 +151,6 @@ fn read_yomi(f: &mut Fields, key: &'static str, required: bool) -> Option<String
     Some(yomi)
 }
 
-fn read_phone(f: &mut Fields, key: &'static str, required: bool) -> Option<Phone> {
-    let text = if required {
-        f.req_text(key)
-    } else {
-        f.text(key)
-    }?;
-    match parse_phone(&text) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            let pos = f.node(key).map(|n| n.pos).unwrap_or(f.pos());
-            f.report().error(
-                pos,
-                &f.path(key),
-                e.0,
-                Some("\"099-201-1100\" のような 10〜11 桁の番号"),
-            );
-            None
-        }
-    }
-}
-
 fn read_person(f: &mut Fields, key: &'static str) -> Option<Person> {
     let mut p = f.nested(key)?;
     let name = p.req_text("name");
@@ -206,18 +185,7 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx) -> Option<Place> {
     }
     let (postal, address) = match f.nested("address") {
         Some(mut a) => {
-            let postal = a.req_text("postal").and_then(|p| match parse_postal(&p) {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    a.report().error(
-                        a.key_pos("postal"),
-                        &a.path("postal"),
-                        e.0,
-                        Some("\"123-4567\""),
-                    );
-                    None
-                }
-            });
+            let postal = a.postal("postal");
             let text = a.req_text("text");
             a.finish();
             (postal, text)
@@ -261,8 +229,8 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx) -> Option<Place> {
             }
         }
     });
-    let tel = read_phone(f, "tel", true);
-    let fax = read_phone(f, "fax", false);
+    let tel = f.phone("tel", true);
+    let fax = f.phone("fax", false);
     let url = read_url(f, "url");
     let hours = hours::read_hours(f);
     let hours_note = f.text("hours_note");
@@ -291,23 +259,12 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx) -> Option<Place> {
 /// Reads a `partners/` record.
 pub fn read_partner(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Partner> {
     let place = read_place(f, ctx);
-    let kind_text = f.req_text("kind");
-    let kind = kind_text.as_deref().and_then(|k| {
-        let found = PartnerKind::ALL.iter().find(|x| x.key() == k).copied();
-        if found.is_none() {
-            let hint =
-                crate::diagnostics::did_you_mean(k, PartnerKind::ALL.iter().map(|x| x.key()))
-                    .map(|s| format!("。もしかして「{s}」?"))
-                    .unwrap_or_default();
-            f.report().error(
-                f.key_pos("kind"),
-                "kind",
-                format!("種別「{k}」は使えません{hint}"),
-                Some("clinic(診療所) / hospital(病院) / dental(歯科) / pharmacy(薬局)"),
-            );
-        }
-        found
-    });
+    let kinds = PartnerKind::ALL.map(|k| (k.key(), k));
+    let kind = f.choice(
+        "kind",
+        &kinds,
+        "clinic(診療所) / hospital(病院) / dental(歯科) / pharmacy(薬局)",
+    );
     let departments = read_list_checked(f, "departments", &ctx.config.departments, "departments");
     let services = read_list_checked(f, "services", &ctx.config.services, "services");
     let director = read_person(f, "director");
