@@ -491,3 +491,73 @@ fn generated_workload_builds_with_zero_errors_and_warnings() {
     );
     assert!(out.join("partners/clinic-00194/index.html").is_file());
 }
+
+/// The `application/ld+json` blocks of an HTML page, parsed.
+fn json_ld(html: &str) -> Vec<serde_json::Value> {
+    html.split("<script type=\"application/ld+json\">")
+        .skip(1)
+        .map(|rest| {
+            let text = &rest[..rest.find("</script>").expect("closed script")];
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("bad JSON-LD {e}: {text}"))
+        })
+        .collect()
+}
+
+#[test]
+fn directory_pages_carry_vcards_and_json_ld() {
+    let site = site_copy("minimal");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out, &[]);
+
+    let ld = json_ld(&read(&out, "partners/sakura-naika/index.html"));
+    assert_eq!(ld.len(), 1);
+    let clinic = &ld[0];
+    assert_eq!(clinic["@type"], "MedicalClinic");
+    assert_eq!(clinic["telephone"], "+81-99-211-1234");
+    assert_eq!(clinic["faxNumber"], "+81-99-211-1235");
+    assert_eq!(clinic["address"]["postalCode"], "899-0102");
+    assert_eq!(clinic["address"]["addressRegion"], "汐見県");
+    assert_eq!(clinic["address"]["addressLocality"], "みなと市");
+    assert_eq!(clinic["geo"]["latitude"], 31.65);
+    let hours = clinic["openingHoursSpecification"].as_array().unwrap();
+    assert_eq!(
+        hours.len(),
+        2,
+        "the 第1・3土曜 row is not claimed for every Saturday"
+    );
+    assert_eq!(hours[0]["opens"], "09:00");
+
+    assert_eq!(
+        json_ld(&read(&out, "partners/minato-byoin/index.html"))[0]["@type"],
+        "Hospital"
+    );
+    let care = &json_ld(&read(&out, "care/minato-houkan/index.html"))[0];
+    assert_eq!(care["@type"], "MedicalOrganization");
+    assert_eq!(care["additionalType"][0], "訪問看護");
+    let doctor = &json_ld(&read(&out, "doctors/dr-sato/index.html"))[0];
+    assert_eq!(doctor["@type"], "Physician");
+    assert_eq!(
+        doctor["parentOrganization"]["@id"],
+        "https://www.example.jp/renkei/partners/sakura-naika/"
+    );
+
+    let raw = read(&out, "partners/sakura-naika/contact.vcf");
+    for line in raw.split("\r\n") {
+        assert!(line.len() <= 75, "unfolded line: {line}");
+    }
+    let card = raw.replace("\r\n ", "");
+    assert!(card.starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\n"));
+    assert!(card.ends_with("END:VCARD\r\n"));
+    assert!(card.contains("FN:さくら内科クリニック\r\n"));
+    assert!(card.contains("ORG;SORT-AS=\"さくらないかくりにっく\":さくら内科クリニック\r\n"));
+    assert!(card.contains("TEL;VALUE=uri;TYPE=\"work,voice\":tel:+81-99-211-1234\r\n"));
+    assert!(card.contains("TEL;VALUE=uri;TYPE=\"work,fax\":tel:+81-99-211-1235\r\n"));
+    assert!(card.contains("ADR;TYPE=work:;;本町2丁目3-4;みなと市;汐見県;899-0102;JP\r\n"));
+    let doc_card = read(&out, "doctors/dr-sato/contact.vcf").replace("\r\n ", "");
+    assert!(
+        doc_card.contains("X-PHONETIC-LAST-NAME:さとう\r\n")
+            && doc_card.contains("X-PHONETIC-FIRST-NAME:いちろう\r\n")
+    );
+    assert!(doc_card.contains("N;SORT-AS=\"さとう,いちろう\":佐藤;一郎;;;\r\n"));
+    assert!(out.join("care/minato-houkan/contact.vcf").is_file());
+}

@@ -34,6 +34,8 @@ pub struct SiteCtx<'a> {
     pub pages: BTreeMap<&'a str, Link>,
     /// Collection list pages by folder name, with their record counts.
     pub collections: BTreeMap<&'static str, CollectionLink>,
+    /// The same, in the order the site presents them (連携医療機関 first).
+    pub collection_list: Vec<CollectionLink>,
     pub outpatient_url: Option<String>,
     pub build_date: String,
     pub build_date_ja: String,
@@ -99,6 +101,14 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
                         count: *n,
                     },
                 )
+            })
+            .collect(),
+        collection_list: counts
+            .iter()
+            .map(|(c, n)| CollectionLink {
+                title: c.label(),
+                url: urls.path(&format!("{}/", c.dir())),
+                count: *n,
             })
             .collect(),
         outpatient_url: site.outpatient.as_ref().map(|_| urls.path("outpatient/")),

@@ -106,9 +106,39 @@ pub fn render_site(site: &Site, theme: &mut Theme) -> Result<Vec<OutFile>, Vec<D
     if !errors.is_empty() {
         return Err(errors);
     }
+    files.par_extend(vcards(site));
     files.push(sitemap::sitemap(site, &indexed));
     files.push(sitemap::robots(site));
     Ok(files)
+}
+
+/// `contact.vcf` beside every directory page (「連絡先に保存」).
+fn vcards(site: &Site) -> impl ParallelIterator<Item = OutFile> + '_ {
+    let urls = &site.config.urls;
+    let path = |c: Collection, slug: &str| crate::load::record_path(c, slug);
+    let partners = site.partners.par_iter().map(move |p| {
+        let page = path(Collection::Partners, &p.meta.slug);
+        OutFile::text(
+            format!("{page}contact.vcf"),
+            crate::vcard::partner(p, &urls.absolute(&page)),
+        )
+    });
+    let care = site.care.par_iter().map(move |c| {
+        let page = path(Collection::Care, &c.meta.slug);
+        OutFile::text(
+            format!("{page}contact.vcf"),
+            crate::vcard::care(c, &urls.absolute(&page)),
+        )
+    });
+    let doctors = site.doctors.par_iter().enumerate().map(move |(i, d)| {
+        let page = path(Collection::Doctors, &d.meta.slug);
+        let clinic = &site.partners[site.partner_of_doctor[i]];
+        OutFile::text(
+            format!("{page}contact.vcf"),
+            crate::vcard::doctor(d, clinic, &urls.absolute(&page)),
+        )
+    });
+    partners.chain(care).chain(doctors)
 }
 
 /// The output path of a page at site path `p` (`partners/a/` → `partners/a/index.html`).
@@ -203,6 +233,10 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<OutFile, Diagnosti
                 })
                 .collect();
             let mut ctx = ctx_with(&page, "partner", p);
+            ctx.insert(
+                "jsonld",
+                &crate::jsonld::to_script(&crate::jsonld::partner(p, &page.canonical)),
+            );
             ctx.insert("doctors", &doctors);
             ctx.insert("pathways", &pathways);
             (path, "partners/detail.html", ctx)
@@ -226,6 +260,10 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<OutFile, Diagnosti
                 })
                 .collect();
             let mut ctx = ctx_with(&page, "office", c);
+            ctx.insert(
+                "jsonld",
+                &crate::jsonld::to_script(&crate::jsonld::care(c, &page.canonical)),
+            );
             ctx.insert("pathways", &pathways);
             (path, "care/detail.html", ctx)
         }
@@ -242,6 +280,20 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<OutFile, Diagnosti
                 "doctors",
             );
             let mut ctx = ctx_with(&page, "doctor", d);
+            let clinic = &site.partners[site.partner_of_doctor[i]];
+            let clinic_canonical = urls.absolute(&crate::load::record_path(
+                Collection::Partners,
+                &clinic.meta.slug,
+            ));
+            ctx.insert(
+                "jsonld",
+                &crate::jsonld::to_script(&crate::jsonld::doctor(
+                    d,
+                    clinic,
+                    &page.canonical,
+                    &clinic_canonical,
+                )),
+            );
             ctx.insert("partner", &partner_item(site, site.partner_of_doctor[i]));
             (path, "doctors/detail.html", ctx)
         }

@@ -426,4 +426,26 @@ mod tests {
         };
         assert_eq!(days[1].pos, Pos { line: 3, col: 29 });
     }
+
+    /// Arbitrary YAML-ish text never panics the parser or the locator (a cheap, deterministic
+    /// fuzz; staff files are full of half-finished structure).
+    #[test]
+    fn never_panics_on_random_yamlish_text() {
+        const PIECES: &[&str] = &[
+            "a", "名前", ":", ": ", " ", "  ", "\n", "\n  ", "- ", "-", "{", "}", "[", "]", ",",
+            "\"", "'", "#", "|", ">", "&x ", "*x", "!!str ", "? ", "\t", "0120", "1.5", "true",
+            "\\", "---", "\r\n", "〜",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            }
+            let _ = parse(&text, 3);
+        }
+    }
 }
