@@ -14,6 +14,7 @@ use crate::closures::Closure;
 use crate::config::SiteConfig;
 use crate::content::Collection;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::directory::gojuon::sort_key;
 use crate::directory::{CareOffice, Doctor, Partner};
 use crate::load::Content;
 use crate::news::{self, News};
@@ -61,18 +62,6 @@ pub struct Site {
     pub drafts_skipped: usize,
 }
 
-/// Sort key for readings: katakana folded to hiragana, spaces dropped, so 「オリーブ」 and
-/// 「おりーぶ」 sort together.
-pub fn reading_key(yomi: &str) -> String {
-    yomi.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            'ァ'..='ヶ' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
-}
-
 /// Links loaded content into a [`Site`], reporting dangling references.
 pub fn link(
     content: Content,
@@ -98,9 +87,9 @@ pub fn link(
     } = content;
     let is_broken = |c: Collection, slug: &str| broken.contains(&(c, slug.to_string()));
 
-    partners.sort_by_cached_key(|p| (reading_key(&p.place.yomi), p.meta.slug.clone()));
-    care.sort_by_cached_key(|c| (reading_key(&c.place.yomi), c.meta.slug.clone()));
-    doctors.sort_by_cached_key(|d| (reading_key(&d.yomi), d.meta.slug.clone()));
+    partners.sort_by_cached_key(|p| (sort_key(&p.place.yomi), p.meta.slug.clone()));
+    care.sort_by_cached_key(|c| (sort_key(&c.place.yomi), c.meta.slug.clone()));
+    doctors.sort_by_cached_key(|d| (sort_key(&d.yomi), d.meta.slug.clone()));
     seminars.sort_by(|a, b| a.start.cmp(&b.start).then(a.meta.slug.cmp(&b.meta.slug)));
     news::sort(&mut news);
     pathways.sort_by(|a, b| a.meta.slug.cmp(&b.meta.slug));
@@ -252,16 +241,5 @@ pub fn link(
         pathways_of_partner,
         pathways_of_care,
         drafts_skipped,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn readings_fold_katakana_and_spaces() {
-        assert_eq!(reading_key("オリーブ やっきょく"), "おりーぶやっきょく");
-        assert!(reading_key("あおば") < reading_key("カエデ"));
     }
 }

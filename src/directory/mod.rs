@@ -4,6 +4,7 @@
 //! numbers). Cross-record links (a doctor's clinic, a pathway's participants) are resolved
 //! later by [`crate::site`], once every file has been read.
 
+pub mod gojuon;
 pub mod hours;
 
 use chrono::NaiveDate;
@@ -74,6 +75,8 @@ pub struct Place {
     pub map_label: &'static str,
     pub tel: Option<Phone>,
     pub fax: Option<Phone>,
+    /// The office's own website. Serialised as `website`: `url` is the record's page.
+    #[serde(rename = "website")]
     pub url: Option<String>,
     pub hours: Vec<HoursRow>,
     pub hours_note: Option<String>,

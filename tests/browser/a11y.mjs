@@ -19,8 +19,9 @@ const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'
 const args = process.argv.slice(2);
 const shotIndex = args.indexOf('--screenshots');
 const shotDir = shotIndex >= 0 ? args.splice(shotIndex, 2)[1] : null;
-const [siteDir, ...pages] = args;
-if (!siteDir || pages.length === 0) {
+const [siteArg, ...pages] = args;
+const siteDir = siteArg && path.resolve(siteArg);
+if (!siteArg || pages.length === 0) {
   console.error('usage: a11y.mjs SITE_DIR PAGE [PAGE …] [--screenshots DIR]');
   process.exit(2);
 }
@@ -29,7 +30,7 @@ const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=
 const server = http.createServer((req, res) => {
   const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
   let file = path.join(siteDir, url);
-  if (!file.startsWith(path.resolve(siteDir))) { res.writeHead(400); res.end(); return; }
+  if (!file.startsWith(siteDir)) { res.writeHead(400); res.end(); return; }
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
   if (!fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
   res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
@@ -51,7 +52,7 @@ try {
   for (const [label, viewport] of [['phone', { width: 360, height: 800 }], ['desktop', { width: 1280, height: 900 }]]) {
     await page.setViewportSize(viewport);
     for (const p of pages) {
-      const response = await page.goto(base + p, { waitUntil: 'load' });
+      const response = await page.goto(base + p, { waitUntil: 'load' }).catch((e) => { console.log(`FAIL ${label} ${p}: ${e.message.split('\n')[0]}`); return null; });
       if (!response || response.status() !== 200) {
         console.log(`FAIL ${label} ${p}: HTTP ${response && response.status()}`);
         failures++;
