@@ -173,6 +173,26 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
     Ok(Some(c))
 }
 
+/// Folder names a collection's generated pages use (`/partners/area/…`, `/news/page/2/`), which
+/// a record of that collection therefore cannot take as its slug.
+fn reserved_in(collection: Collection, slug: &str) -> Option<&'static str> {
+    let reserved: &[&'static str] = match collection {
+        Collection::Partners => &[
+            "page",
+            "area",
+            "kind",
+            "department",
+            "service",
+            "gojuon",
+            "print",
+        ],
+        Collection::Care => &["page", "area", "type", "service", "gojuon", "print"],
+        Collection::Pages => &[],
+        _ => &["page"],
+    };
+    reserved.iter().copied().find(|r| *r == slug)
+}
+
 /// URL path of a record inside the site.
 pub fn record_path(collection: Collection, slug: &str) -> String {
     match collection {
@@ -195,6 +215,18 @@ fn read_record(src: &SourceFile, ctx: &LoadCtx, report: &FileReport) -> Option<(
                 src.slug
             ),
             Some(&format!("{} 以外の名前", page::RESERVED.join(", "))),
+        );
+    }
+    if let Some(reserved) = reserved_in(src.collection, &src.slug) {
+        report.error(
+            crate::yaml::Pos { line: 1, col: 1 },
+            "",
+            format!(
+                "ファイル名「{}」は {}/{reserved}/ の一覧ページと重なるため使えません",
+                src.slug,
+                src.collection.dir()
+            ),
+            Some("別のファイル名"),
         );
     }
     let meta = read_meta(

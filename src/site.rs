@@ -14,6 +14,7 @@ use crate::closures::Closure;
 use crate::config::SiteConfig;
 use crate::content::Collection;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::directory::browse::{self, Facet};
 use crate::directory::gojuon::sort_key;
 use crate::directory::{CareOffice, Doctor, Partner};
 use crate::load::Content;
@@ -59,6 +60,9 @@ pub struct Site {
     pub members_of_pathway: Vec<Vec<Member>>,
     pub pathways_of_partner: Vec<Vec<usize>>,
     pub pathways_of_care: Vec<Vec<usize>>,
+    /// Browse facets (地区, 種別, 診療科 …) of partners and care offices.
+    pub partner_facets: Vec<Facet>,
+    pub care_facets: Vec<Facet>,
     pub drafts_skipped: usize,
 }
 
@@ -220,7 +224,11 @@ pub fn link(
         members_of_pathway.push(members);
     }
 
+    let partner_facets = browse::partner_facets(&config, &partners);
+    let care_facets = browse::care_facets(&config, &care);
     Site {
+        partner_facets,
+        care_facets,
         config,
         profile,
         build_date,

@@ -564,3 +564,58 @@ fn directory_pages_carry_vcards_and_json_ld() {
     assert!(doc_card.contains("N;SORT-AS=\"さとう,いちろう\":佐藤;一郎;;;\r\n"));
     assert!(out.join("care/minato-houkan/contact.vcf").is_file());
 }
+
+#[test]
+fn browse_pages_group_the_directory_without_javascript() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build_ok(&repo(), &out, &[]);
+    // 五十音 rows from readings: 濁音 and 半濁音 under their plain row, Latin names apart.
+    let ka = read(&out, "partners/gojuon/か/index.html");
+    assert!(
+        ka.contains("蒲生医院") && ka.contains("京町皮膚科クリニック"),
+        "が and きょ file under か"
+    );
+    assert!(
+        read(&out, "partners/gojuon/は/index.html").contains("パーク内科クリニック"),
+        "ぱ files under は"
+    );
+    assert!(
+        read(&out, "partners/gojuon/あ/index.html").contains("オリーブ薬局"),
+        "katakana reading"
+    );
+    let latin = read(&out, "partners/gojuon/英数/index.html");
+    assert!(latin.contains("MINATOハートクリニック"));
+    assert!(!read(&out, "partners/gojuon/ま/index.html").contains("MINATOハートクリニック"));
+
+    // Every partner appears in exactly one area page and one 五十音 page.
+    let total = fs::read_dir(out.join("partners"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().join("contact.vcf").exists())
+        .count();
+    for facet in ["area", "gojuon", "kind"] {
+        let mut seen = 0;
+        for e in fs::read_dir(out.join("partners").join(facet)).unwrap() {
+            let html = fs::read_to_string(e.unwrap().path().join("index.html")).unwrap();
+            seen += html.matches("<li class=\"entry\">").count();
+        }
+        assert_eq!(seen, total, "{facet}: every partner once");
+    }
+    // Department and service pages list exactly the partners that name them.
+    let naika = read(&out, "partners/department/内科/index.html");
+    assert!(naika.contains("さくら内科クリニック"));
+    assert!(
+        !naika.contains("本町眼科"),
+        "an 眼科-only clinic is not under 内科"
+    );
+    let houmon = read(&out, "care/type/訪問/index.html");
+    assert!(houmon.contains("みなと訪問看護ステーション") || houmon.contains("訪問看護"));
+    // The hub links every facet with counts, and the sitemap percent-encodes Japanese paths.
+    let hub = read(&out, "partners/index.html");
+    assert!(
+        hub.contains("地区から探す")
+            && hub.contains("診療科から探す")
+            && hub.contains("五十音から探す")
+    );
+    assert!(read(&out, "sitemap.xml").contains("/partners/department/%E5%86%85%E7%A7%91/"));
+}

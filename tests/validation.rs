@@ -49,6 +49,7 @@ const CASES: &[Case] = &[
     Case { name: "slug with capitals", edits: &[Edit::Write("content/partners/Sakura.md", "---\nname: x\n---\n")], at: "content/partners/Sakura.md", says: &["URL に使えません", "sakura.md"] },
     Case { name: "slug with kana", edits: &[Edit::Write("content/partners/さくら.md", "---\nname: x\n---\n")], at: "content/partners/さくら.md", says: &["URL に使えません", "ローマ字"] },
     Case { name: "page shadowing a collection", edits: &[Edit::Write("content/pages/partners.md", "---\ntitle: x\n---\n")], at: "content/pages/partners.md:1:1", says: &["partners", "重なる"] },
+    Case { name: "record shadowing a browse folder", edits: &[Edit::Write("content/partners/area.md", "---\nname: x\n---\n")], at: "content/partners/area.md:1:1", says: &["partners/area/", "重なる"] },
     Case { name: "static file shadowing a page", edits: &[Edit::Write("content/static/partners/index.html", "x")], at: "content/static/partners/index.html", says: &["自動生成"] },
     Case { name: "impossible date", edits: &[Edit::Replace(SAKURA, "updated: 2026-04-01", "updated: 2026/13/01")], at: "content/partners/sakura-naika.md:19:10", says: &["updated", "存在しない日付"] },
     Case { name: "和暦 date", edits: &[Edit::Replace(SAKURA, "updated: 2026-04-01", "updated: 令和8年12月1日")], at: "content/partners/sakura-naika.md:19:10", says: &["updated", "2026-12-01"] },

@@ -4,6 +4,7 @@
 //! numbers). Cross-record links (a doctor's clinic, a pathway's participants) are resolved
 //! later by [`crate::site`], once every file has been read.
 
+pub mod browse;
 pub mod gojuon;
 pub mod hours;
 

@@ -35,6 +35,8 @@ pub enum Job {
     Seminar(usize),
     News(usize),
     Pathway(usize),
+    /// A browse page: collection, facet, group, page number.
+    Browse(Collection, usize, usize, usize),
     Page(usize),
     Outpatient,
     NotFound,
@@ -61,6 +63,17 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         }
         let pages = list_len(site, c).div_ceil(PER_PAGE).max(1);
         jobs.extend((1..=pages).map(|n| Job::List(c, n)));
+    }
+    for (c, facets) in [
+        (Collection::Partners, &site.partner_facets),
+        (Collection::Care, &site.care_facets),
+    ] {
+        for (f, facet) in facets.iter().enumerate() {
+            for (g, group) in facet.groups.iter().enumerate() {
+                let pages = group.items.len().div_ceil(PER_PAGE).max(1);
+                jobs.extend((1..=pages).map(|n| Job::Browse(c, f, g, n)));
+            }
+        }
     }
     jobs.extend((0..site.partners.len()).map(Job::Partner));
     jobs.extend((0..site.care.len()).map(Job::Care));
@@ -210,6 +223,7 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<OutFile, Diagnosti
                 .map(|html| OutFile::text("404.html", html));
         }
         Job::List(c, n) => list(site, c, n),
+        Job::Browse(c, f, g, n) => browse(site, c, f, g, n),
         Job::Partner(i) => {
             let p = &site.partners[i];
             let path = crate::load::record_path(Collection::Partners, &p.meta.slug);
@@ -417,6 +431,76 @@ fn home(site: &Site) -> (String, &'static str, Context) {
     (String::new(), "index.html", ctx)
 }
 
+fn browse(
+    site: &Site,
+    c: Collection,
+    f: usize,
+    g: usize,
+    n: usize,
+) -> (String, &'static str, Context) {
+    let facets = if c == Collection::Partners {
+        &site.partner_facets
+    } else {
+        &site.care_facets
+    };
+    let (facet, group) = (&facets[f], &facets[f].groups[g]);
+    let total = group.items.len();
+    let pg = pagination(site, &group.path, n, PER_PAGE, total);
+    let items = &group.items[(n - 1) * PER_PAGE..(n * PER_PAGE).min(total)];
+    let heading = match facet.key {
+        "service" if c == Collection::Partners => format!("{}に対応する{}", group.label, c.label()),
+        "gojuon" => format!("{}({})", c.label(), group.label),
+        _ => format!("{}の{}", group.label, c.label()),
+    };
+    let title = if n > 1 {
+        format!("{heading} ({n}ページ目)")
+    } else {
+        heading.clone()
+    };
+    let description = format!(
+        "{}の{} {} 件の一覧です。",
+        site.config.title, heading, total
+    );
+    let path = page_path(&group.path, n);
+    let base = format!("{}/", c.dir());
+    let mut trail: Vec<(&str, &str)> = vec![(c.label(), base.as_str())];
+    if n > 1 {
+        trail.push((heading.as_str(), group.path.as_str()));
+    }
+    let page = page_ctx(site, &title, &description, &path, &trail, c.dir());
+    let mut ctx = Context::new();
+    ctx.insert("page", &page);
+    ctx.insert("heading", &heading);
+    ctx.insert("facet", facet);
+    ctx.insert("group", group);
+    ctx.insert("pagination", &pg);
+    ctx.insert(
+        "collection",
+        &context::Link {
+            title: c.label().into(),
+            url: site.config.urls.path(&base),
+        },
+    );
+    if c == Collection::Partners {
+        ctx.insert(
+            "items",
+            &items
+                .iter()
+                .map(|&i| partner_item(site, i))
+                .collect::<Vec<_>>(),
+        );
+    } else {
+        ctx.insert(
+            "items",
+            &items
+                .iter()
+                .map(|&i| care_item(site, i))
+                .collect::<Vec<_>>(),
+        );
+    }
+    (path, "browse.html", ctx)
+}
+
 fn list(site: &Site, c: Collection, n: usize) -> (String, &'static str, Context) {
     let base = format!("{}/", c.dir());
     let total = list_len(site, c);
@@ -443,6 +527,15 @@ fn list(site: &Site, c: Collection, n: usize) -> (String, &'static str, Context)
     let mut ctx = Context::new();
     ctx.insert("page", &page);
     ctx.insert("pagination", &pg);
+    let no_facets: &[crate::directory::browse::Facet] = &[];
+    ctx.insert(
+        "facets",
+        match (c, n) {
+            (Collection::Partners, 1) => &site.partner_facets[..],
+            (Collection::Care, 1) => &site.care_facets[..],
+            _ => no_facets,
+        },
+    );
     match c {
         Collection::Partners => ctx.insert(
             "items",

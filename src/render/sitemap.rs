@@ -25,7 +25,9 @@ pub fn sitemap(site: &Site, files: &[String]) -> OutFile {
         paths.sort_unstable();
         for p in paths {
             out.push_str("  <url><loc>");
-            out.push_str(&xml_escape(&site.config.urls.absolute(p)));
+            // Japanese folder names (browse pages) are percent-encoded, as sitemaps require.
+            let encoded: Vec<String> = p.split('/').map(crate::url::encode_component).collect();
+            out.push_str(&xml_escape(&site.config.urls.absolute(&encoded.join("/"))));
             out.push_str("</loc></url>\n");
         }
     }
