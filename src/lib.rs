@@ -18,6 +18,7 @@ pub mod closures;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod export;
 pub mod directory;
 pub mod fields;
 pub mod japanese;

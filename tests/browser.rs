@@ -35,13 +35,13 @@ fn demo_site_has_no_axe_violations() {
     build_ok(&repo(), &out, &["--base-url", "http://127.0.0.1:8000/"]);
     // The first record of each collection, whatever the demo names them.
     let first = |collection: &str| -> String {
-        let mut dirs: Vec<String> = std::fs::read_dir(out.join(collection))
+        let mut slugs: Vec<String> = std::fs::read_dir(repo().join("content").join(collection))
             .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "page" && n != "index.html")
+            .filter_map(|e| e.unwrap().file_name().to_string_lossy().strip_suffix(".md").map(str::to_string))
+            .filter(|slug| out.join(collection).join(slug).join("index.html").is_file())
             .collect();
-        dirs.sort();
-        format!("/{collection}/{}/", dirs[0])
+        slugs.sort();
+        format!("/{collection}/{}/", slugs[0])
     };
     let mut pages = vec![
         "/".to_string(),
@@ -83,4 +83,77 @@ fn demo_site_has_no_axe_violations() {
         pages.len() * 2,
         "{stdout}"
     );
+}
+
+/// Serves `dir` on a free local port with Python's http.server for as long as the guard lives.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(dir: &std::path::Path) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new("python3")
+            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 http.server");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Server { child, port }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn printable_directory_prints_one_area_per_a4_page() {
+    if !browser_ready() {
+        return;
+    }
+    let have_pdftotext = Command::new("pdftotext").arg("-v").output().is_ok();
+    assert!(have_pdftotext || std::env::var_os("CI").is_none(), "CI needs poppler-utils (pdftotext)");
+    if !have_pdftotext {
+        eprintln!("skipped: pdftotext (poppler-utils) not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build_ok(&repo(), &out, &["--base-url", "http://127.0.0.1:8000/"]);
+    let server = Server::start(&out);
+    for (collection, min_pages) in [("partners", 5), ("care", 5)] {
+        let pdf = tmp.path().join(format!("{collection}.pdf"));
+        let profile = tempfile::tempdir().unwrap();
+        let status = Command::new(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--no-pdf-header-footer"])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg(format!("http://127.0.0.1:{}/{collection}/print/", server.port))
+            .output()
+            .expect("chromium");
+        assert!(pdf.is_file(), "no PDF: {}", String::from_utf8_lossy(&status.stderr));
+        let text = Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&text.stdout);
+        let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+        assert!((min_pages..=min_pages * 3).contains(&pages.len()), "{collection}: {} pages", pages.len());
+        for (i, page) in pages.iter().enumerate() {
+            assert!(page.contains("099-201-1100") && page.contains("099-201-1101"), "{collection} page {}: no liaison contact", i + 1);
+            assert!(page.contains("時点"), "{collection} page {}: no data date", i + 1);
+        }
+        for area in ["中央地区", "北部地区", "南部地区", "東部地区", "西部地区"] {
+            assert!(text.contains(area), "{collection}: {area} missing");
+        }
+    }
 }

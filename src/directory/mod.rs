@@ -84,6 +84,11 @@ pub struct Place {
     pub updated: Option<NaiveDate>,
     /// 「2026年4月1日(水)」
     pub updated_ja: Option<String>,
+    /// Where `name` and `tel` were written, for duplicate warnings.
+    #[serde(skip)]
+    pub name_pos: crate::yaml::Pos,
+    #[serde(skip)]
+    pub tel_pos: crate::yaml::Pos,
 }
 
 /// 連携医療機関.
@@ -239,6 +244,8 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx) -> Option<Place> {
     let hours = hours::read_hours(f);
     let hours_note = f.text("hours_note");
     let updated = f.date("updated");
+    let name_pos = f.key_pos("name");
+    let tel_pos = f.key_pos("tel");
     let address = address?;
     let (map_url, map_label) = crate::url::map_link(geo, &address);
     Some(Place {
@@ -257,6 +264,8 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx) -> Option<Place> {
         hours_note,
         updated,
         updated_ja: updated.map(japanese::format_date),
+        name_pos,
+        tel_pos,
     })
 }
 

@@ -38,6 +38,8 @@ pub enum Job {
     /// A browse page: collection, facet, group, page number.
     Browse(Collection, usize, usize, usize),
     Page(usize),
+    /// The A4 printable directory of partners or care offices.
+    Print(Collection),
     Outpatient,
     NotFound,
 }
@@ -82,6 +84,7 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.news.len()).map(Job::News));
     jobs.extend((0..site.pathways.len()).map(Job::Pathway));
     jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend([Job::Print(Collection::Partners), Job::Print(Collection::Care)]);
     if site.outpatient.is_some() {
         jobs.push(Job::Outpatient);
     }
@@ -120,6 +123,7 @@ pub fn render_site(site: &Site, theme: &mut Theme) -> Result<Vec<OutFile>, Vec<D
         return Err(errors);
     }
     files.par_extend(vcards(site));
+    files.extend(crate::export::exports(site));
     files.push(sitemap::sitemap(site, &indexed));
     files.push(sitemap::robots(site));
     Ok(files)
@@ -224,6 +228,7 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<OutFile, Diagnosti
         }
         Job::List(c, n) => list(site, c, n),
         Job::Browse(c, f, g, n) => browse(site, c, f, g, n),
+        Job::Print(c) => printable(site, c),
         Job::Partner(i) => {
             let p = &site.partners[i];
             let path = crate::load::record_path(Collection::Partners, &p.meta.slug);
@@ -429,6 +434,32 @@ fn home(site: &Site) -> (String, &'static str, Context) {
             .unwrap_or(&[]),
     );
     (String::new(), "index.html", ctx)
+}
+
+/// A table per area, for handing to a patient at a 退院支援 meeting.
+fn printable(site: &Site, c: Collection) -> (String, &'static str, Context) {
+    #[derive(Serialize)]
+    struct AreaTable<'a> {
+        area: &'a str,
+        items: Vec<context::DirectoryItem<'a>>,
+    }
+    let facets = if c == Collection::Partners { &site.partner_facets } else { &site.care_facets };
+    let item = |i: usize| if c == Collection::Partners { partner_item(site, i) } else { care_item(site, i) };
+    let areas: Vec<AreaTable> = facets
+        .iter()
+        .find(|f| f.key == "area")
+        .map(|f| f.groups.iter().map(|g| AreaTable { area: &g.label, items: g.items.iter().map(|&i| item(i)).collect() }).collect())
+        .unwrap_or_default();
+    let base = format!("{}/", c.dir());
+    let path = format!("{base}print/");
+    let title = format!("{}一覧(印刷用)", c.label());
+    let description = format!("{}の地区別一覧を A4 で印刷できます。", c.label());
+    let page = page_ctx(site, &title, &description, &path, &[(c.label(), base.as_str())], c.dir());
+    let mut ctx = Context::new();
+    ctx.insert("page", &page);
+    ctx.insert("areas", &areas);
+    ctx.insert("collection", &context::Link { title: c.label().into(), url: site.config.urls.path(&base) });
+    (path, "print.html", ctx)
 }
 
 fn browse(

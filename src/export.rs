@@ -1,0 +1,187 @@
+//! Open data exports: `/data/partners.csv`, `/data/care.csv`, `/data/doctors.csv` and the same
+//! as JSON, so 医師会, 市役所 and partner offices can reuse the directory without retyping it.
+//!
+//! CSV is what Japanese offices open in Excel, so it is UTF-8 *with* BOM (without it Excel reads
+//! CP932 and shows mojibake), CRLF line ends and RFC 4180 quoting. Headers are Japanese and
+//! documented in docs/exports.md. Only what the build profile may show is exported: the records
+//! hold no `internal` values, and `partners_only` values exist only in the partners profile.
+
+use serde_json::{json, Value};
+
+use crate::output::OutFile;
+use crate::record::Extra;
+use crate::site::Site;
+
+/// Quotes one CSV field when it holds a comma, quote or line break (RFC 4180).
+pub fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_string()
+    }
+}
+
+/// A whole CSV file: BOM, header, rows, CRLF after every record.
+pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = String::from("\u{feff}");
+    let line = |fields: Vec<String>| fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",") + "\r\n";
+    out.push_str(&line(header.iter().map(|h| h.to_string()).collect()));
+    for row in rows {
+        out.push_str(&line(row.clone()));
+    }
+    out
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+fn extras(e: &[Extra]) -> String {
+    e.iter().map(|x| format!("{}: {}", x.label, x.value)).collect::<Vec<_>>().join("; ")
+}
+
+fn geo(g: Option<[f64; 2]>, i: usize) -> String {
+    g.map(|g| g[i].to_string()).unwrap_or_default()
+}
+
+const PARTNER_HEADER: &[&str] = &[
+    "名称", "よみ", "種別", "診療科", "地区", "郵便番号", "住所", "電話番号", "FAX番号", "ホームページ", "院長・管理者",
+    "対応可能な診療・検査", "登録医療機関", "病床数", "医療情報ネットID", "緯度", "経度", "情報更新日", "ページURL",
+];
+const CARE_HEADER: &[&str] = &[
+    "名称", "よみ", "介護サービスの種類", "介護保険事業所番号", "運営法人", "地区", "郵便番号", "住所", "電話番号", "FAX番号",
+    "ホームページ", "定員", "新規受入れ", "緯度", "経度", "情報更新日", "ページURL",
+];
+const DOCTOR_HEADER: &[&str] = &["氏名", "よみ", "勤務先", "診療科", "専門・得意分野", "登録日", "共同診療", "勤務先ページURL", "ページURL"];
+/// Extra column of the partners profile.
+const PARTNERS_ONLY_HEADER: &str = "連携医療機関向け情報";
+
+/// All export files of the site.
+pub fn exports(site: &Site) -> Vec<OutFile> {
+    let urls = &site.config.urls;
+    let abs = |u: &str| urls.absolute(u.strip_prefix(urls.prefix()).unwrap_or(u));
+    let partners_profile = site.profile == crate::record::Profile::Partners;
+    let with_extra = |mut header: Vec<&'static str>| {
+        if partners_profile {
+            header.push(PARTNERS_ONLY_HEADER);
+        }
+        header
+    };
+
+    let partner_rows: Vec<Vec<String>> = site
+        .partners
+        .iter()
+        .map(|p| {
+            let mut row = vec![
+                p.place.name.clone(),
+                p.place.yomi.clone(),
+                p.kind_label.to_string(),
+                p.departments.join("、"),
+                p.place.area.clone(),
+                p.place.postal.clone(),
+                p.place.address.clone(),
+                opt(&p.place.tel.as_ref().map(|t| &t.display)),
+                opt(&p.place.fax.as_ref().map(|t| &t.display)),
+                opt(&p.place.url),
+                opt(&p.director.as_ref().map(|d| &d.name)),
+                p.services.join("、"),
+                if p.registered { "○" } else { "" }.to_string(),
+                opt(&p.beds),
+                opt(&p.navii_id),
+                geo(p.place.geo, 0),
+                geo(p.place.geo, 1),
+                opt(&p.place.updated),
+                abs(&p.meta.url),
+            ];
+            if partners_profile {
+                row.push(extras(&p.meta.partners_only));
+            }
+            row
+        })
+        .collect();
+    let care_rows: Vec<Vec<String>> = site
+        .care
+        .iter()
+        .map(|c| {
+            let mut row = vec![
+                c.place.name.clone(),
+                c.place.yomi.clone(),
+                c.services.join("、"),
+                opt(&c.office_number),
+                opt(&c.operator),
+                c.place.area.clone(),
+                c.place.postal.clone(),
+                c.place.address.clone(),
+                opt(&c.place.tel.as_ref().map(|t| &t.display)),
+                opt(&c.place.fax.as_ref().map(|t| &t.display)),
+                opt(&c.place.url),
+                opt(&c.capacity),
+                c.accepting.map(|a| if a { "可" } else { "停止中" }).unwrap_or("").to_string(),
+                geo(c.place.geo, 0),
+                geo(c.place.geo, 1),
+                opt(&c.place.updated),
+                abs(&c.meta.url),
+            ];
+            if partners_profile {
+                row.push(extras(&c.meta.partners_only));
+            }
+            row
+        })
+        .collect();
+    let doctor_rows: Vec<Vec<String>> = site
+        .doctors
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let clinic = &site.partners[site.partner_of_doctor[i]];
+            let mut row = vec![
+                d.name.clone(),
+                d.yomi.clone(),
+                clinic.place.name.clone(),
+                d.departments.join("、"),
+                d.specialties.join("、"),
+                opt(&d.registered_since),
+                if d.co_treatment { "○" } else { "" }.to_string(),
+                abs(&clinic.meta.url),
+                abs(&d.meta.url),
+            ];
+            if partners_profile {
+                row.push(extras(&d.meta.partners_only));
+            }
+            row
+        })
+        .collect();
+
+    let json_rows = |header: &[&str], rows: &[Vec<String>]| -> String {
+        let records: Vec<Value> = rows
+            .iter()
+            .map(|r| Value::Object(header.iter().zip(r).map(|(h, v)| (h.to_string(), json!(v))).collect()))
+            .collect();
+        serde_json::to_string_pretty(&records).unwrap_or_else(|_| "[]".into()) + "\n"
+    };
+    let mut files = Vec::new();
+    for (name, header, rows) in [
+        ("partners", with_extra(PARTNER_HEADER.to_vec()), &partner_rows),
+        ("care", with_extra(CARE_HEADER.to_vec()), &care_rows),
+        ("doctors", with_extra(DOCTOR_HEADER.to_vec()), &doctor_rows),
+    ] {
+        files.push(OutFile::text(format!("data/{name}.csv"), csv(&header, rows)));
+        files.push(OutFile::text(format!("data/{name}.json"), json_rows(&header, rows)));
+    }
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc_4180_quoting() {
+        assert_eq!(csv_field("さくら内科"), "さくら内科");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("line1\nline2"), "\"line1\nline2\"");
+        let file = csv(&["名称", "備考"], &[vec!["A, \"B\"".into(), "1\n2".into()]]);
+        assert_eq!(file, "\u{feff}名称,備考\r\n\"A, \"\"B\"\"\",\"1\n2\"\r\n");
+    }
+}
