@@ -650,3 +650,22 @@ fn open_data_exports_open_in_excel() {
     let csv = read(&partners, "data/partners.csv");
     assert!(csv.contains("連携医療機関向け情報") && csv.contains("直通電話: 099-211-9999"));
 }
+
+#[test]
+fn every_json_ld_block_of_the_demo_parses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build_ok(&repo(), &out, &[]);
+    let mut blocks = 0;
+    for rel in files(&out) {
+        if rel.extension().is_some_and(|e| e == "html") {
+            for ld in json_ld(&fs::read_to_string(out.join(&rel)).unwrap()) {
+                assert_eq!(ld["@context"], "https://schema.org", "{}", rel.display());
+                assert!(ld["@type"].is_string() && ld["name"].is_string(), "{}", rel.display());
+                blocks += 1;
+            }
+        }
+    }
+    let records = ["partners", "care", "doctors"].iter().map(|c| fs::read_dir(repo().join("content").join(c)).unwrap().count()).sum::<usize>();
+    assert_eq!(blocks, records, "one block per directory page");
+}

@@ -129,6 +129,18 @@ pub fn render_site(site: &Site, theme: &mut Theme) -> Result<Vec<OutFile>, Vec<D
     Ok(files)
 }
 
+/// Links from a record's tags (診療科, services) to their browse pages.
+fn facet_links(facets: &[crate::directory::browse::Facet], key: &str, values: &[String]) -> Vec<Link> {
+    let Some(facet) = facets.iter().find(|f| f.key == key) else {
+        return Vec::new();
+    };
+    values
+        .iter()
+        .filter_map(|v| facet.groups.iter().find(|g| &g.label == v))
+        .map(|g| Link { title: g.label.clone(), url: g.url.clone() })
+        .collect()
+}
+
 /// `contact.vcf` beside every directory page (「連絡先に保存」).
 fn vcards(site: &Site) -> impl ParallelIterator<Item = OutFile> + '_ {
     let urls = &site.config.urls;
@@ -257,6 +269,8 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<OutFile, Diagnosti
                 &crate::jsonld::to_script(&crate::jsonld::partner(p, &page.canonical)),
             );
             ctx.insert("doctors", &doctors);
+            ctx.insert("department_links", &facet_links(&site.partner_facets, "department", &p.departments));
+            ctx.insert("service_links", &facet_links(&site.partner_facets, "service", &p.services));
             ctx.insert("pathways", &pathways);
             (path, "partners/detail.html", ctx)
         }
@@ -284,6 +298,7 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<OutFile, Diagnosti
                 &crate::jsonld::to_script(&crate::jsonld::care(c, &page.canonical)),
             );
             ctx.insert("pathways", &pathways);
+            ctx.insert("service_links", &facet_links(&site.care_facets, "service", &c.services));
             (path, "care/detail.html", ctx)
         }
         Job::Doctor(i) => {
