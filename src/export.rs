@@ -24,7 +24,14 @@ pub fn csv_field(value: &str) -> String {
 /// A whole CSV file: BOM, header, rows, CRLF after every record.
 pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut out = String::from("\u{feff}");
-    let line = |fields: Vec<String>| fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",") + "\r\n";
+    let line = |fields: Vec<String>| {
+        fields
+            .iter()
+            .map(|f| csv_field(f))
+            .collect::<Vec<_>>()
+            .join(",")
+            + "\r\n"
+    };
     out.push_str(&line(header.iter().map(|h| h.to_string()).collect()));
     for row in rows {
         out.push_str(&line(row.clone()));
@@ -37,7 +44,10 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
 }
 
 fn extras(e: &[Extra]) -> String {
-    e.iter().map(|x| format!("{}: {}", x.label, x.value)).collect::<Vec<_>>().join("; ")
+    e.iter()
+        .map(|x| format!("{}: {}", x.label, x.value))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn geo(g: Option<[f64; 2]>, i: usize) -> String {
@@ -45,14 +55,56 @@ fn geo(g: Option<[f64; 2]>, i: usize) -> String {
 }
 
 const PARTNER_HEADER: &[&str] = &[
-    "名称", "よみ", "種別", "診療科", "地区", "郵便番号", "住所", "電話番号", "FAX番号", "ホームページ", "院長・管理者",
-    "対応可能な診療・検査", "登録医療機関", "病床数", "医療情報ネットID", "緯度", "経度", "情報更新日", "ページURL",
+    "名称",
+    "よみ",
+    "種別",
+    "診療科",
+    "地区",
+    "郵便番号",
+    "住所",
+    "電話番号",
+    "FAX番号",
+    "ホームページ",
+    "院長・管理者",
+    "対応可能な診療・検査",
+    "登録医療機関",
+    "病床数",
+    "医療情報ネットID",
+    "緯度",
+    "経度",
+    "情報更新日",
+    "ページURL",
 ];
 const CARE_HEADER: &[&str] = &[
-    "名称", "よみ", "介護サービスの種類", "介護保険事業所番号", "運営法人", "地区", "郵便番号", "住所", "電話番号", "FAX番号",
-    "ホームページ", "定員", "新規受入れ", "緯度", "経度", "情報更新日", "ページURL",
+    "名称",
+    "よみ",
+    "介護サービスの種類",
+    "介護保険事業所番号",
+    "運営法人",
+    "地区",
+    "郵便番号",
+    "住所",
+    "電話番号",
+    "FAX番号",
+    "ホームページ",
+    "定員",
+    "新規受入れ",
+    "緯度",
+    "経度",
+    "情報更新日",
+    "ページURL",
 ];
-const DOCTOR_HEADER: &[&str] = &["氏名", "よみ", "勤務先", "診療科", "専門・得意分野", "登録日", "共同診療", "勤務先ページURL", "ページURL"];
+const DOCTOR_HEADER: &[&str] = &[
+    "氏名",
+    "よみ",
+    "勤務先",
+    "診療科",
+    "専門・得意分野",
+    "登録日",
+    "共同診療",
+    "勤務先ページURL",
+    "ページURL",
+];
 /// Extra column of the partners profile.
 const PARTNERS_ONLY_HEADER: &str = "連携医療機関向け情報";
 
@@ -116,7 +168,10 @@ pub fn exports(site: &Site) -> Vec<OutFile> {
                 opt(&c.place.fax.as_ref().map(|t| &t.display)),
                 opt(&c.place.url),
                 opt(&c.capacity),
-                c.accepting.map(|a| if a { "可" } else { "停止中" }).unwrap_or("").to_string(),
+                c.accepting
+                    .map(|a| if a { "可" } else { "停止中" })
+                    .unwrap_or("")
+                    .to_string(),
                 geo(c.place.geo, 0),
                 geo(c.place.geo, 1),
                 opt(&c.place.updated),
@@ -155,18 +210,36 @@ pub fn exports(site: &Site) -> Vec<OutFile> {
     let json_rows = |header: &[&str], rows: &[Vec<String>]| -> String {
         let records: Vec<Value> = rows
             .iter()
-            .map(|r| Value::Object(header.iter().zip(r).map(|(h, v)| (h.to_string(), json!(v))).collect()))
+            .map(|r| {
+                Value::Object(
+                    header
+                        .iter()
+                        .zip(r)
+                        .map(|(h, v)| (h.to_string(), json!(v)))
+                        .collect(),
+                )
+            })
             .collect();
         serde_json::to_string_pretty(&records).unwrap_or_else(|_| "[]".into()) + "\n"
     };
     let mut files = Vec::new();
     for (name, header, rows) in [
-        ("partners", with_extra(PARTNER_HEADER.to_vec()), &partner_rows),
+        (
+            "partners",
+            with_extra(PARTNER_HEADER.to_vec()),
+            &partner_rows,
+        ),
         ("care", with_extra(CARE_HEADER.to_vec()), &care_rows),
         ("doctors", with_extra(DOCTOR_HEADER.to_vec()), &doctor_rows),
     ] {
-        files.push(OutFile::text(format!("data/{name}.csv"), csv(&header, rows)));
-        files.push(OutFile::text(format!("data/{name}.json"), json_rows(&header, rows)));
+        files.push(OutFile::text(
+            format!("data/{name}.csv"),
+            csv(&header, rows),
+        ));
+        files.push(OutFile::text(
+            format!("data/{name}.json"),
+            json_rows(&header, rows),
+        ));
     }
     files
 }

@@ -257,18 +257,31 @@ pub fn link(
 /// (or a number copied into the wrong record); both are warnings, because 医療モール clinics can
 /// share a building and, rarely, a switchboard.
 fn warn_duplicates(partners: &[Partner], care: &[CareOffice], diags: &Diagnostics) {
-    let places = partners.iter().map(|p| (&p.meta, &p.place)).chain(care.iter().map(|c| (&c.meta, &c.place)));
+    let places = partners
+        .iter()
+        .map(|p| (&p.meta, &p.place))
+        .chain(care.iter().map(|c| (&c.meta, &c.place)));
     let mut by_name: HashMap<String, &str> = HashMap::new();
     let mut by_tel: HashMap<&str, &str> = HashMap::new();
     let mut found = Vec::new();
     for (meta, place) in places {
         let name: String = place.name.chars().filter(|c| !c.is_whitespace()).collect();
         if let Some(first) = by_name.insert(name, &meta.source) {
-            found.push(Diagnostic::warning(&meta.source, place.name_pos, Some("name"), format!("同じ名称「{}」が {first} にもあります", place.name)));
+            found.push(Diagnostic::warning(
+                &meta.source,
+                place.name_pos,
+                Some("name"),
+                format!("同じ名称「{}」が {first} にもあります", place.name),
+            ));
         }
         if let Some(tel) = &place.tel {
             if let Some(first) = by_tel.insert(tel.digits.as_str(), &meta.source) {
-                found.push(Diagnostic::warning(&meta.source, place.tel_pos, Some("tel"), format!("同じ電話番号 {} が {first} にもあります", tel.display)));
+                found.push(Diagnostic::warning(
+                    &meta.source,
+                    place.tel_pos,
+                    Some("tel"),
+                    format!("同じ電話番号 {} が {first} にもあります", tel.display),
+                ));
             }
         }
     }

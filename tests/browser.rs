@@ -37,7 +37,13 @@ fn demo_site_has_no_axe_violations() {
     let first = |collection: &str| -> String {
         let mut slugs: Vec<String> = std::fs::read_dir(repo().join("content").join(collection))
             .unwrap()
-            .filter_map(|e| e.unwrap().file_name().to_string_lossy().strip_suffix(".md").map(str::to_string))
+            .filter_map(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .strip_suffix(".md")
+                    .map(str::to_string)
+            })
             .filter(|slug| out.join(collection).join(slug).join("index.html").is_file())
             .collect();
         slugs.sort();
@@ -93,9 +99,20 @@ struct Server {
 
 impl Server {
     fn start(dir: &std::path::Path) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new("python3")
-            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
             .arg(dir)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -124,7 +141,10 @@ fn printable_directory_prints_one_area_per_a4_page() {
         return;
     }
     let have_pdftotext = Command::new("pdftotext").arg("-v").output().is_ok();
-    assert!(have_pdftotext || std::env::var_os("CI").is_none(), "CI needs poppler-utils (pdftotext)");
+    assert!(
+        have_pdftotext || std::env::var_os("CI").is_none(),
+        "CI needs poppler-utils (pdftotext)"
+    );
     if !have_pdftotext {
         eprintln!("skipped: pdftotext (poppler-utils) not installed");
         return;
@@ -136,23 +156,60 @@ fn printable_directory_prints_one_area_per_a4_page() {
     for (collection, min_pages) in [("partners", 5), ("care", 5)] {
         let pdf = tmp.path().join(format!("{collection}.pdf"));
         let profile = tempfile::tempdir().unwrap();
-        let status = Command::new(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--no-pdf-header-footer"])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg(format!("--print-to-pdf={}", pdf.display()))
-            .arg(format!("http://127.0.0.1:{}/{collection}/print/", server.port))
+        let status =
+            Command::new(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-first-run",
+                    "--no-pdf-header-footer",
+                ])
+                .arg(format!("--user-data-dir={}", profile.path().display()))
+                .arg(format!("--print-to-pdf={}", pdf.display()))
+                .arg(format!(
+                    "http://127.0.0.1:{}/{collection}/print/",
+                    server.port
+                ))
+                .output()
+                .expect("chromium");
+        assert!(
+            pdf.is_file(),
+            "no PDF: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        let text = Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&pdf)
+            .arg("-")
             .output()
-            .expect("chromium");
-        assert!(pdf.is_file(), "no PDF: {}", String::from_utf8_lossy(&status.stderr));
-        let text = Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
+            .unwrap();
         let text = String::from_utf8_lossy(&text.stdout);
-        let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
-        assert!((min_pages..=min_pages * 3).contains(&pages.len()), "{collection}: {} pages", pages.len());
+        let pages: Vec<&str> = text
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        assert!(
+            (min_pages..=min_pages * 3).contains(&pages.len()),
+            "{collection}: {} pages",
+            pages.len()
+        );
         for (i, page) in pages.iter().enumerate() {
-            assert!(page.contains("099-201-1100") && page.contains("099-201-1101"), "{collection} page {}: no liaison contact", i + 1);
-            assert!(page.contains("時点"), "{collection} page {}: no data date", i + 1);
+            assert!(
+                page.contains("099-201-1100") && page.contains("099-201-1101"),
+                "{collection} page {}: no liaison contact",
+                i + 1
+            );
+            assert!(
+                page.contains("時点"),
+                "{collection} page {}: no data date",
+                i + 1
+            );
         }
-        for area in ["中央地区", "北部地区", "南部地区", "東部地区", "西部地区"] {
+        for area in ["中央地区", "北部地区", "南部地区", "東部地区", "西部地区"]
+        {
             assert!(text.contains(area), "{collection}: {area} missing");
         }
     }

@@ -625,25 +625,53 @@ fn open_data_exports_open_in_excel() {
     let site = site_copy("minimal");
     // A name with a comma, a quote and a line break must survive CSV quoting.
     let path = site.path().join("content/partners/minato-byoin.md");
-    let text = fs::read_to_string(&path).unwrap().replace("name: みなと中央病院", "name: \"みなと中央病院, \\\"本院\\\"\\n北館\"");
+    let text = fs::read_to_string(&path).unwrap().replace(
+        "name: みなと中央病院",
+        "name: \"みなと中央病院, \\\"本院\\\"\\n北館\"",
+    );
     fs::write(&path, text).unwrap();
     let out = site.path().join("public");
     build_ok(site.path(), &out, &[]);
 
     let bytes = fs::read(out.join("data/partners.csv")).unwrap();
-    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 with BOM for Excel");
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "UTF-8 with BOM for Excel"
+    );
     let csv = String::from_utf8(bytes[3..].to_vec()).unwrap();
-    assert!(csv.starts_with("名称,よみ,種別,診療科,地区,郵便番号,住所,電話番号,FAX番号,"), "{csv}");
-    assert!(csv.contains("\"みなと中央病院, \"\"本院\"\"\n北館\",みなとちゅうおうびょういん,病院,"), "{csv}");
-    assert!(csv.contains("さくら内科クリニック,さくらないかくりにっく,診療所,内科、循環器内科,中央,899-0102,"));
-    assert_eq!(csv.matches("\r\n").count(), 3, "header + 2 records, CRLF each");
-    assert!(!csv.contains("連携医療機関向け情報"), "no partners_only column in public");
+    assert!(
+        csv.starts_with("名称,よみ,種別,診療科,地区,郵便番号,住所,電話番号,FAX番号,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\"みなと中央病院, \"\"本院\"\"\n北館\",みなとちゅうおうびょういん,病院,"),
+        "{csv}"
+    );
+    assert!(csv.contains(
+        "さくら内科クリニック,さくらないかくりにっく,診療所,内科、循環器内科,中央,899-0102,"
+    ));
+    assert_eq!(
+        csv.matches("\r\n").count(),
+        3,
+        "header + 2 records, CRLF each"
+    );
+    assert!(
+        !csv.contains("連携医療機関向け情報"),
+        "no partners_only column in public"
+    );
 
     let json: serde_json::Value = serde_json::from_str(&read(&out, "data/partners.json")).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 2);
-    assert_eq!(json[0]["電話番号"], "099-211-1234", "五十音 order: さくら before みなと");
-    assert!(read(&out, "data/care.csv").contains("みなと訪問看護ステーション,みなとほうもんかんごすてーしょん,訪問看護,4670100123,"));
-    assert!(read(&out, "data/doctors.csv").contains("佐藤 一郎,さとう いちろう,さくら内科クリニック,内科,糖尿病、在宅緩和ケア,2015-04-01,○,"));
+    assert_eq!(
+        json[0]["電話番号"], "099-211-1234",
+        "五十音 order: さくら before みなと"
+    );
+    assert!(read(&out, "data/care.csv").contains(
+        "みなと訪問看護ステーション,みなとほうもんかんごすてーしょん,訪問看護,4670100123,"
+    ));
+    assert!(read(&out, "data/doctors.csv").contains(
+        "佐藤 一郎,さとう いちろう,さくら内科クリニック,内科,糖尿病、在宅緩和ケア,2015-04-01,○,"
+    ));
 
     let partners = site.path().join("partners-out");
     build_ok(site.path(), &partners, &["--profile", "partners"]);
@@ -661,11 +689,22 @@ fn every_json_ld_block_of_the_demo_parses() {
         if rel.extension().is_some_and(|e| e == "html") {
             for ld in json_ld(&fs::read_to_string(out.join(&rel)).unwrap()) {
                 assert_eq!(ld["@context"], "https://schema.org", "{}", rel.display());
-                assert!(ld["@type"].is_string() && ld["name"].is_string(), "{}", rel.display());
+                assert!(
+                    ld["@type"].is_string() && ld["name"].is_string(),
+                    "{}",
+                    rel.display()
+                );
                 blocks += 1;
             }
         }
     }
-    let records = ["partners", "care", "doctors"].iter().map(|c| fs::read_dir(repo().join("content").join(c)).unwrap().count()).sum::<usize>();
+    let records = ["partners", "care", "doctors"]
+        .iter()
+        .map(|c| {
+            fs::read_dir(repo().join("content").join(c))
+                .unwrap()
+                .count()
+        })
+        .sum::<usize>();
     assert_eq!(blocks, records, "one block per directory page");
 }

@@ -215,8 +215,21 @@ fn a_symlink_pointing_outside_the_site_is_refused() {
 #[test]
 fn the_same_name_or_phone_on_two_records_is_a_warning() {
     let site = site_copy("minimal");
-    apply(site.path(), &Edit::Replace("content/care/minato-houkan.md", "tel: \"099-231-0001\"", "tel: \"０９９−２１１−１２３４\""));
-    let o = renkei(&["check", "--root", site.path().to_str().unwrap(), "--date", "2026-11-25"]);
+    apply(
+        site.path(),
+        &Edit::Replace(
+            "content/care/minato-houkan.md",
+            "tel: \"099-231-0001\"",
+            "tel: \"０９９−２１１−１２３４\"",
+        ),
+    );
+    let o = renkei(&[
+        "check",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--date",
+        "2026-11-25",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stderr(&o).lines().any(|l| l.starts_with("content/partners/sakura-naika.md:9:1: 警告: tel: 同じ電話番号 099-211-1234 が content/care/minato-houkan.md")

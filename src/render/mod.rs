@@ -84,7 +84,10 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.news.len()).map(Job::News));
     jobs.extend((0..site.pathways.len()).map(Job::Pathway));
     jobs.extend((0..site.pages.len()).map(Job::Page));
-    jobs.extend([Job::Print(Collection::Partners), Job::Print(Collection::Care)]);
+    jobs.extend([
+        Job::Print(Collection::Partners),
+        Job::Print(Collection::Care),
+    ]);
     if site.outpatient.is_some() {
         jobs.push(Job::Outpatient);
     }
@@ -130,14 +133,21 @@ pub fn render_site(site: &Site, theme: &mut Theme) -> Result<Vec<OutFile>, Vec<D
 }
 
 /// Links from a record's tags (診療科, services) to their browse pages.
-fn facet_links(facets: &[crate::directory::browse::Facet], key: &str, values: &[String]) -> Vec<Link> {
+fn facet_links(
+    facets: &[crate::directory::browse::Facet],
+    key: &str,
+    values: &[String],
+) -> Vec<Link> {
     let Some(facet) = facets.iter().find(|f| f.key == key) else {
         return Vec::new();
     };
     values
         .iter()
         .filter_map(|v| facet.groups.iter().find(|g| &g.label == v))
-        .map(|g| Link { title: g.label.clone(), url: g.url.clone() })
+        .map(|g| Link {
+            title: g.label.clone(),
+            url: g.url.clone(),
+        })
         .collect()
 }
 
@@ -269,8 +279,14 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<OutFile, Diagnosti
                 &crate::jsonld::to_script(&crate::jsonld::partner(p, &page.canonical)),
             );
             ctx.insert("doctors", &doctors);
-            ctx.insert("department_links", &facet_links(&site.partner_facets, "department", &p.departments));
-            ctx.insert("service_links", &facet_links(&site.partner_facets, "service", &p.services));
+            ctx.insert(
+                "department_links",
+                &facet_links(&site.partner_facets, "department", &p.departments),
+            );
+            ctx.insert(
+                "service_links",
+                &facet_links(&site.partner_facets, "service", &p.services),
+            );
             ctx.insert("pathways", &pathways);
             (path, "partners/detail.html", ctx)
         }
@@ -298,7 +314,10 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<OutFile, Diagnosti
                 &crate::jsonld::to_script(&crate::jsonld::care(c, &page.canonical)),
             );
             ctx.insert("pathways", &pathways);
-            ctx.insert("service_links", &facet_links(&site.care_facets, "service", &c.services));
+            ctx.insert(
+                "service_links",
+                &facet_links(&site.care_facets, "service", &c.services),
+            );
             (path, "care/detail.html", ctx)
         }
         Job::Doctor(i) => {
@@ -458,22 +477,53 @@ fn printable(site: &Site, c: Collection) -> (String, &'static str, Context) {
         area: &'a str,
         items: Vec<context::DirectoryItem<'a>>,
     }
-    let facets = if c == Collection::Partners { &site.partner_facets } else { &site.care_facets };
-    let item = |i: usize| if c == Collection::Partners { partner_item(site, i) } else { care_item(site, i) };
+    let facets = if c == Collection::Partners {
+        &site.partner_facets
+    } else {
+        &site.care_facets
+    };
+    let item = |i: usize| {
+        if c == Collection::Partners {
+            partner_item(site, i)
+        } else {
+            care_item(site, i)
+        }
+    };
     let areas: Vec<AreaTable> = facets
         .iter()
         .find(|f| f.key == "area")
-        .map(|f| f.groups.iter().map(|g| AreaTable { area: &g.label, items: g.items.iter().map(|&i| item(i)).collect() }).collect())
+        .map(|f| {
+            f.groups
+                .iter()
+                .map(|g| AreaTable {
+                    area: &g.label,
+                    items: g.items.iter().map(|&i| item(i)).collect(),
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let base = format!("{}/", c.dir());
     let path = format!("{base}print/");
     let title = format!("{}一覧(印刷用)", c.label());
     let description = format!("{}の地区別一覧を A4 で印刷できます。", c.label());
-    let page = page_ctx(site, &title, &description, &path, &[(c.label(), base.as_str())], c.dir());
+    let page = page_ctx(
+        site,
+        &title,
+        &description,
+        &path,
+        &[(c.label(), base.as_str())],
+        c.dir(),
+    );
     let mut ctx = Context::new();
     ctx.insert("page", &page);
     ctx.insert("areas", &areas);
-    ctx.insert("collection", &context::Link { title: c.label().into(), url: site.config.urls.path(&base) });
+    ctx.insert(
+        "collection",
+        &context::Link {
+            title: c.label().into(),
+            url: site.config.urls.path(&base),
+        },
+    );
     (path, "print.html", ctx)
 }
 
