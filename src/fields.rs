@@ -159,9 +159,10 @@ impl<'a> Fields<'a> {
     pub fn text(&mut self, key: &'static str) -> Option<String> {
         let node = self.node(key)?;
         match node.scalar_text() {
-            Some(s) if matches!(node.value, Value::Bool(_)) => {
+            // `name: yes` is YAML's true, not the text "yes": say so rather than guess.
+            Some(_) if matches!(node.value, Value::Bool(_)) => {
                 self.wrong_type(key, node, "文字列");
-                Some(s).filter(|_| false)
+                None
             }
             Some(s) => {
                 let s = s.trim().to_string();

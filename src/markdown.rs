@@ -92,7 +92,6 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
     let mut raw_html = false;
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut heading: Option<(usize, HeadingLevel)> = None;
-    let mut dropped_links = 0usize;
     let mut link_depth: Vec<bool> = Vec::new();
     let mut summary = String::new();
     let mut in_first_paragraph = None::<bool>;
@@ -154,7 +153,6 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
                 id,
             }) => {
                 if is_dangerous_url(&dest_url) {
-                    dropped_links += 1;
                     link_depth.push(false);
                 } else {
                     link_depth.push(true);
@@ -179,7 +177,6 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
                 id,
             }) => {
                 if is_dangerous_url(&dest_url) {
-                    dropped_links += 1;
                     image = Some((String::new(), String::new()));
                     link_depth.push(false);
                 } else {
@@ -238,7 +235,6 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
             other => events.push(other),
         }
     }
-    let _ = dropped_links;
 
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());

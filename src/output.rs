@@ -5,10 +5,10 @@
 //! that fails before that point deletes its temporary folder and leaves `public/` exactly as it
 //! was, byte for byte. Both folders share a parent, so the renames stay on one file system.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -88,77 +88,158 @@ fn absolute(p: &Path) -> PathBuf {
     })
 }
 
-/// Writes `files` into `out`, replacing its previous contents in one swap.
-pub fn write_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.renkei-new-{pid}"));
-    let retired = parent.join(format!(".{name}.renkei-old-{pid}"));
-    if staging.exists() {
-        fs::remove_dir_all(&staging)?;
-    }
-    let mut timer = crate::pipeline::Timer::new();
-    let result = write_all(&staging, files);
-    timer.step("write: files");
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if out.exists() {
-        if retired.exists() {
-            fs::remove_dir_all(&retired)?;
-        }
-        if let Err(e) = fs::rename(out, &retired) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    }
-    if let Err(e) = fs::rename(&staging, out) {
-        // Put the previous site back before reporting.
-        if retired.exists() {
-            let _ = fs::rename(&retired, out);
-        }
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    timer.step("write: swap");
-    if retired.exists() {
-        remove_tree(&retired)?;
-    }
-    timer.step("write: remove previous");
-    Ok(())
+/// Where rendered files go as soon as each is ready: a staging folder for `build`, nowhere for
+/// `check`. Streaming keeps a 10k-partner build from holding every page in memory at once.
+pub trait Sink: Sync {
+    fn put(&self, file: OutFile) -> io::Result<()>;
+    fn tally(&self) -> &Tally;
 }
 
-fn write_all(dir: &Path, files: &[OutFile]) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
-    // Folders shared by many pages (`partners/`) first; each page's own folder is made by the
-    // thread that writes it, so the file system work spreads across threads.
-    let shared: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .filter_map(|d| d.rsplit_once('/').map(|(parent, _)| parent))
-        .collect();
-    for d in shared {
-        fs::create_dir_all(dir.join(d))?;
+/// Counts of what went into a sink, for the summary line.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pages: AtomicUsize,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+impl Tally {
+    fn count(&self, file: &OutFile) {
+        if file.path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(file.size(), Ordering::Relaxed);
     }
-    files.par_iter().try_for_each(|f| {
-        let target = dir.join(&f.path);
+
+    pub fn pages(&self) -> usize {
+        self.pages.load(Ordering::Relaxed)
+    }
+
+    pub fn files(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+}
+
+/// A sink that only counts (`renkei check`).
+#[derive(Debug, Default)]
+pub struct Discard {
+    tally: Tally,
+}
+
+impl Sink for Discard {
+    fn put(&self, file: OutFile) -> io::Result<()> {
+        self.tally.count(&file);
+        Ok(())
+    }
+
+    fn tally(&self) -> &Tally {
+        &self.tally
+    }
+}
+
+/// A temporary sibling of the output folder that becomes the output on [`Staging::commit`].
+/// Dropped without a commit (an error anywhere), it deletes itself and the output is untouched.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    retired: PathBuf,
+    committed: bool,
+    tally: Tally,
+}
+
+impl Staging {
+    pub fn begin(out: &Path) -> io::Result<Staging> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.renkei-new-{pid}"));
+        let retired = parent.join(format!(".{name}.renkei-old-{pid}"));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            retired,
+            committed: false,
+            tally: Tally::default(),
+        })
+    }
+
+    /// Swaps the staged folder in: the old output is moved aside, the new one renamed into its
+    /// place, the old one removed. If the rename fails, the old output is put back.
+    pub fn commit(mut self) -> io::Result<()> {
+        let mut timer = crate::pipeline::Timer::new();
+        if self.out.exists() {
+            if self.retired.exists() {
+                fs::remove_dir_all(&self.retired)?;
+            }
+            fs::rename(&self.out, &self.retired)?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.out) {
+            if self.retired.exists() {
+                let _ = fs::rename(&self.retired, &self.out);
+            }
+            return Err(e);
+        }
+        self.committed = true;
+        timer.step("write: swap");
+        if self.retired.exists() {
+            remove_tree(&self.retired)?;
+        }
+        timer.step("write: remove previous");
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutFile) -> io::Result<()> {
+        let target = self.dir.join(&file.path);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)?;
         }
-        match &f.source {
-            Source::Bytes(b) => fs::write(&target, b),
-            Source::Copy(from) => fs::copy(from, &target).map(|_| ()),
+        match &file.source {
+            Source::Bytes(b) => fs::write(&target, b)?,
+            Source::Copy(from) => {
+                fs::copy(from, &target)?;
+            }
         }
-    })
+        self.tally.count(&file);
+        Ok(())
+    }
+
+    fn tally(&self) -> &Tally {
+        &self.tally
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Writes `files` into `out`, replacing its previous contents in one swap.
+pub fn write_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {
+    let staging = Staging::begin(out)?;
+    files.par_iter().try_for_each(|f| staging.put(f.clone()))?;
+    staging.commit()
 }
 
 /// Removes a previous output folder, its big subfolders in parallel.

@@ -3,14 +3,16 @@
 //! `build` runs all of it; `check` stops before writing. Both go through [`run`], so they can
 //! never disagree about what is valid.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, Fatal, LoadOptions};
-use crate::output::{self, OutFile, Source};
-use crate::render;
+use crate::output::{self, Discard, OutFile, Sink, Source, Staging, Tally};
+use crate::render::{self, RenderError};
 use crate::site::{self, Site};
 use crate::theme::Theme;
 use crate::yaml::Pos;
@@ -95,8 +97,8 @@ impl Default for Timer {
     }
 }
 
-/// Loads, links and renders the site. Every problem goes to `diags`.
-pub fn run(opts: &LoadOptions, diags: &Diagnostics) -> Result<(Site, Vec<OutFile>), Failure> {
+/// Loads, links and renders the site into `sink`. Every problem goes to `diags`.
+pub fn run(opts: &LoadOptions, diags: &Diagnostics, sink: &dyn Sink) -> Result<Site, Failure> {
     let mut timer = Timer::new();
     let content = load::load(opts, diags)?.ok_or(Failure::Content)?;
     timer.step("load");
@@ -113,30 +115,48 @@ pub fn run(opts: &LoadOptions, diags: &Diagnostics) -> Result<(Site, Vec<OutFile
         return Err(Failure::Content);
     }
     timer.step("theme");
-    let mut files = match render::render_site(&site, &mut theme) {
-        Ok(f) => f,
-        Err(errors) => {
+    let generated = match render::render_site(&site, &mut theme, sink) {
+        Ok(g) => g,
+        Err(RenderError::Templates(errors)) => {
             diags.extend(errors);
             return Err(Failure::Content);
         }
+        Err(RenderError::Io(e)) => return Err(write_failure(e)),
     };
     timer.step("render");
-    add_static(&site, &theme, &mut files, diags);
+    add_static(&site, &theme, &generated, diags, sink)?;
     if diags.has_errors() {
         return Err(Failure::Content);
     }
-    Ok((site, files))
+    timer.step("static");
+    Ok(site)
 }
 
-/// Adds theme assets and `content/static/`, refusing any that would overwrite a page.
-fn add_static(site: &Site, theme: &Theme, files: &mut Vec<OutFile>, diags: &Diagnostics) {
-    let generated: BTreeMap<String, ()> = files.iter().map(|f| (f.path.clone(), ())).collect();
-    let mut assets: BTreeMap<String, Source> = BTreeMap::new();
+fn write_failure(e: std::io::Error) -> Failure {
+    Failure::Fatal(format!(
+        "出力を書き込めません: {e}(以前の出力はそのまま残っています)"
+    ))
+}
+
+/// Copies theme assets and `content/static/`, refusing any that would overwrite a page.
+fn add_static(
+    site: &Site,
+    theme: &Theme,
+    generated: &BTreeSet<String>,
+    diags: &Diagnostics,
+    sink: &dyn Sink,
+) -> Result<(), Failure> {
+    let mut assets: BTreeMap<&str, &Source> = BTreeMap::new();
     for (path, src) in &theme.assets {
-        assets.insert(path.clone(), src.clone());
+        assets.insert(path, src);
     }
-    for (path, src) in &site.statics {
-        if generated.contains_key(path) {
+    let copies: Vec<(String, Source)> = site
+        .statics
+        .iter()
+        .map(|(p, src)| (p.clone(), Source::Copy(src.clone())))
+        .collect();
+    for (path, src) in &copies {
+        if generated.contains(path) {
             diags.push(
                 Diagnostic::error(
                     &format!("content/static/{path}"),
@@ -150,43 +170,51 @@ fn add_static(site: &Site, theme: &Theme, files: &mut Vec<OutFile>, diags: &Diag
             );
             continue;
         }
-        assets.insert(path.clone(), Source::Copy(src.clone()));
+        assets.insert(path, src);
     }
-    for (path, source) in assets {
-        if !generated.contains_key(&path) {
-            files.push(OutFile { path, source });
-        }
+    if diags.has_errors() {
+        return Err(Failure::Content);
     }
+    assets
+        .into_par_iter()
+        .filter(|(path, _)| !generated.contains(*path))
+        .try_for_each(|(path, source)| {
+            sink.put(OutFile {
+                path: path.to_string(),
+                source: source.clone(),
+            })
+        })
+        .map_err(write_failure)
 }
 
-/// `renkei build`: run the pipeline and write the output atomically.
+/// `renkei build`: run the pipeline into a staging folder and swap it in.
 pub fn build(opts: &LoadOptions, out: &Path, diags: &Diagnostics) -> Result<Summary, Failure> {
     let started = Instant::now();
     output::check_target(out, &opts.root).map_err(Failure::Fatal)?;
-    let (site, files) = run(opts, diags)?;
-    let mut timer = Timer::new();
-    output::write_atomically(out, &files).map_err(|e| {
-        Failure::Fatal(format!(
-            "{} に書き込めません: {e}(以前の出力はそのまま残っています)",
-            out.display()
-        ))
-    })?;
-    timer.step("write");
-    Ok(summary(&site, &files, started))
+    let staging = Staging::begin(out).map_err(write_failure)?;
+    // On any error the staging folder is dropped, which deletes it.
+    let site = run(opts, diags, &staging)?;
+    let summary = summary(&site, staging.tally(), started);
+    staging.commit().map_err(write_failure)?;
+    Ok(Summary {
+        seconds: started.elapsed().as_secs_f64(),
+        ..summary
+    })
 }
 
 /// `renkei check`: everything `build` checks, writing nothing.
 pub fn check(opts: &LoadOptions, diags: &Diagnostics) -> Result<Summary, Failure> {
     let started = Instant::now();
-    let (site, files) = run(opts, diags)?;
-    Ok(summary(&site, &files, started))
+    let sink = Discard::default();
+    let site = run(opts, diags, &sink)?;
+    Ok(summary(&site, sink.tally(), started))
 }
 
-fn summary(site: &Site, files: &[OutFile], started: Instant) -> Summary {
+fn summary(site: &Site, tally: &Tally, started: Instant) -> Summary {
     Summary {
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-        files: files.len(),
-        bytes: files.iter().map(OutFile::size).sum(),
+        pages: tally.pages(),
+        files: tally.files(),
+        bytes: tally.bytes(),
         counts: vec![
             ("連携医療機関", site.partners.len()),
             ("介護・福祉事業所", site.care.len()),

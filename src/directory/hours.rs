@@ -73,8 +73,7 @@ fn parse_clock(text: &str) -> Option<String> {
     let h: u32 = h.parse().ok()?;
     let m: u32 = m.parse().ok()?;
     // 24:00 is how offices write "until midnight".
-    (h <= 24 && m < 60 && (h < 24 || m == 0) && m.to_string().len() <= 2)
-        .then(|| format!("{h:02}:{m:02}"))
+    (h <= 24 && m < 60 && (h < 24 || m == 0)).then(|| format!("{h:02}:{m:02}"))
 }
 
 /// 「9:00〜12:00」: hours without the leading zero, as printed on clinic signs.

@@ -13,7 +13,9 @@ use tera::Context;
 
 use crate::content::Collection;
 use crate::diagnostics::Diagnostic;
-use crate::output::OutFile;
+use std::collections::BTreeSet;
+
+use crate::output::{OutFile, Sink};
 use crate::site::Site;
 use crate::theme::Theme;
 use context::{
@@ -94,42 +96,71 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
-/// Renders every page and the generated files (sitemap, robots.txt). Returns the files, or
-/// every template error met.
-pub fn render_site(site: &Site, theme: &mut Theme) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+/// Why rendering stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    /// Template problems, with template file and line.
+    Templates(Vec<Diagnostic>),
+    /// The sink could not take a file (disk full, permissions).
+    Io(std::io::Error),
+}
+
+/// Renders every page and the generated files (vCards, exports, sitemap, robots.txt) into
+/// `sink` as each is ready. Returns the output paths written.
+pub fn render_site(
+    site: &Site,
+    theme: &mut Theme,
+    sink: &dyn Sink,
+) -> Result<BTreeSet<String>, RenderError> {
     theme.set_global("site", &site_ctx(site));
     let theme: &Theme = theme;
     let jobs = jobs(site);
-    let results: Vec<Result<(Job, OutFile), Diagnostic>> = jobs
+    let results: Vec<Result<(Job, String), RenderError>> = jobs
         .par_iter()
-        .map(|job| render_job(site, theme, *job).map(|f| (*job, f)))
+        .map(|job| {
+            let file =
+                render_job(site, theme, *job).map_err(|d| RenderError::Templates(vec![d]))?;
+            let path = file.path.clone();
+            sink.put(file).map_err(RenderError::Io)?;
+            Ok((*job, path))
+        })
         .collect();
-    let mut files = Vec::with_capacity(results.len() + 2);
-    let mut errors = Vec::new();
+    let mut written = BTreeSet::new();
     let mut indexed = Vec::new();
+    let mut errors = Vec::new();
     for r in results {
         match r {
-            Ok((job, file)) => {
+            Ok((job, path)) => {
                 if !matches!(job, Job::NotFound) {
-                    indexed.push(file.path.clone());
+                    indexed.push(path.clone());
                 }
-                files.push(file);
+                written.insert(path);
             }
-            Err(e) => {
-                if !errors.contains(&e) {
-                    errors.push(e);
+            Err(RenderError::Templates(ds)) => {
+                for d in ds {
+                    if !errors.contains(&d) {
+                        errors.push(d);
+                    }
                 }
             }
+            Err(io) => return Err(io),
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(RenderError::Templates(errors));
     }
-    files.par_extend(vcards(site));
-    files.extend(crate::export::exports(site));
-    files.push(sitemap::sitemap(site, &indexed));
-    files.push(sitemap::robots(site));
-    Ok(files)
+    let mut generated: Vec<OutFile> = vcards(site).collect();
+    generated.extend(crate::export::exports(site));
+    generated.push(sitemap::sitemap(site, &indexed));
+    generated.push(sitemap::robots(site));
+    for f in &generated {
+        written.insert(f.path.clone());
+    }
+    generated
+        .into_par_iter()
+        .try_for_each(|f| sink.put(f))
+        .map_err(RenderError::Io)?;
+    Ok(written)
 }
 
 /// Links from a record's tags (診療科, services) to their browse pages.
