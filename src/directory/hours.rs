@@ -224,6 +224,18 @@ mod tests {
     }
 
     #[test]
+    fn holiday_column_follows_hol() {
+        let node = yaml::parse("hours:\n  - {label: 営業, time: \"9:00〜18:00\", days: [mon, sat, sun, hol]}\n", 1).unwrap();
+        let report = FileReport::new("x.md");
+        let mut f = Fields::new(&node, "", &report).unwrap();
+        let rows = read_hours(&mut f);
+        f.finish();
+        let marks: Vec<&str> = rows[0].cells.iter().map(|c| c.mark.as_str()).collect();
+        assert_eq!(marks, ["○", "−", "−", "−", "−", "○", "○", "○"]);
+        assert_eq!(rows[0].cells[7].label, "祝日 診療");
+    }
+
+    #[test]
     fn unknown_weekday_is_an_error_with_suggestion() {
         let node = yaml::parse(
             "hours:\n  - {label: 午前, time: \"09:00-12:00\", days: [mon, thr]}\n",
