@@ -17,10 +17,14 @@
 pub mod closures;
 pub mod config;
 pub mod content;
+pub mod contentline;
 pub mod diagnostics;
 pub mod directory;
 pub mod export;
+pub mod feed;
 pub mod fields;
+pub mod holidays;
+pub mod ical;
 pub mod japanese;
 pub mod jsonld;
 pub mod load;

@@ -7,40 +7,7 @@
 
 use crate::directory::{CareOffice, Doctor, Partner, Place};
 
-/// Escapes a TEXT value (RFC 6350 §3.4): backslash, comma, semicolon and newlines.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ',' => out.push_str("\\,"),
-            ';' => out.push_str("\\;"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Folds one content line to at most 75 octets per physical line, continuing with CRLF and a
-/// space, splitting only between characters.
-pub fn fold(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + line.len() / 70 * 3);
-    let mut width = 0;
-    for c in line.chars() {
-        let len = c.len_utf8();
-        // Continuation lines start with a space, which counts towards their 75 octets.
-        if width + len > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += len;
-    }
-    out.push_str("\r\n");
-    out
-}
+use crate::contentline::{escape, fold};
 
 struct Card {
     text: String,
@@ -201,23 +168,6 @@ pub fn doctor(d: &Doctor, clinic: &Partner, page_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escaping_follows_rfc_6350() {
-        assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
-    }
-
-    #[test]
-    fn folding_counts_octets_and_keeps_characters_whole() {
-        let line = format!("NOTE:{}", "あ".repeat(60));
-        let folded = fold(&line);
-        for physical in folded.split("\r\n").filter(|l| !l.is_empty()) {
-            assert!(physical.len() <= 75, "{} octets", physical.len());
-        }
-        // Unfolding gives back the line, so no character was split.
-        assert_eq!(folded.replace("\r\n ", "").trim_end(), line);
-        assert_eq!(fold("SHORT"), "SHORT\r\n");
-    }
 
     #[test]
     fn addresses_split_into_region_locality_street() {

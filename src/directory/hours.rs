@@ -225,7 +225,11 @@ mod tests {
 
     #[test]
     fn holiday_column_follows_hol() {
-        let node = yaml::parse("hours:\n  - {label: 営業, time: \"9:00〜18:00\", days: [mon, sat, sun, hol]}\n", 1).unwrap();
+        let node = yaml::parse(
+            "hours:\n  - {label: 営業, time: \"9:00〜18:00\", days: [mon, sat, sun, hol]}\n",
+            1,
+        )
+        .unwrap();
         let report = FileReport::new("x.md");
         let mut f = Fields::new(&node, "", &report).unwrap();
         let rows = read_hours(&mut f);

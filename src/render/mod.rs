@@ -151,6 +151,15 @@ pub fn render_site(
     }
     let mut generated: Vec<OutFile> = vcards(site).collect();
     generated.extend(crate::export::exports(site));
+    generated.extend(site.seminars.iter().map(|s| {
+        let page = crate::load::record_path(Collection::Seminars, &s.meta.slug);
+        OutFile::text(format!("{page}seminar.ics"), crate::ical::seminar(site, s))
+    }));
+    generated.push(OutFile::text(
+        "seminars/seminars.ics",
+        crate::ical::feed(site),
+    ));
+    generated.push(OutFile::text("news/atom.xml", crate::feed::atom(site)));
     generated.push(sitemap::sitemap(site, &indexed));
     generated.push(sitemap::robots(site));
     for f in &generated {

@@ -1,0 +1,136 @@
+//! Calendars and the Atom feed, read back by parsers that are not ours: Mozilla's ical.js for
+//! every `.ics` (via node, installed by `.ci/run`) and Python's xml.etree for the Atom feed.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+fn ical_ready() -> bool {
+    let ready = repo().join("tests/browser/node_modules/ical.js").is_dir();
+    if !ready {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run `npm ci --prefix tests/browser`"
+        );
+        eprintln!("skipped: run `npm ci --prefix tests/browser` to parse calendars with ical.js");
+    }
+    ready
+}
+
+#[test]
+fn every_calendar_parses_with_ical_js() {
+    if !ical_ready() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build_ok(&repo(), &out, &[]);
+    let ics: Vec<String> = files(&out)
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "ics"))
+        .map(|f| out.join(f).display().to_string())
+        .collect();
+    let seminars = std::fs::read_dir(repo().join("content/seminars"))
+        .unwrap()
+        .count();
+    assert_eq!(ics.len(), seminars + 1, "one per seminar plus the feed");
+    let o = Command::new("node")
+        .arg(repo().join("tests/browser/ics.mjs"))
+        .args(&ics)
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let parsed: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let feed = parsed
+        .iter()
+        .find(|p| {
+            p["file"]
+                .as_str()
+                .unwrap()
+                .ends_with("seminars/seminars.ics")
+        })
+        .unwrap();
+    assert_eq!(feed["events"].as_array().unwrap().len(), seminars);
+    let mut uids: Vec<&str> = feed["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["uid"].as_str().unwrap())
+        .collect();
+    uids.sort_unstable();
+    uids.dedup();
+    assert_eq!(uids.len(), seminars, "unique UIDs");
+    // 18:30 JST is 09:30 UTC: the VTIMEZONE was understood.
+    let conf = &parsed
+        .iter()
+        .find(|p| p["file"].as_str().unwrap().contains("/open-conf-2026-12/"))
+        .unwrap()["events"][0];
+    assert_eq!(conf["start"], "2026-12-10T09:30:00.000Z");
+    assert_eq!(conf["tzid"], "Asia/Tokyo");
+    assert_eq!(
+        conf["uid"],
+        "seminar-open-conf-2026-12@www.minato-hp.example.jp"
+    );
+    assert_eq!(
+        conf["stamp"], "2026-11-25T00:00:00Z",
+        "DTSTAMP from the build date"
+    );
+    assert_eq!(
+        conf["url"],
+        "https://www.minato-hp.example.jp/renkei/seminars/open-conf-2026-12/"
+    );
+    let cancelled = &parsed
+        .iter()
+        .find(|p| p["file"].as_str().unwrap().contains("/training-2026-12/"))
+        .unwrap()["events"][0];
+    assert_eq!(cancelled["status"], "CANCELLED");
+    // Escaped commas, semicolons and newlines come back as written.
+    assert!(conf["description"].as_str().unwrap().contains("\n"));
+}
+
+#[test]
+fn atom_feed_parses_with_an_xml_parser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build_ok(&repo(), &out, &[]);
+    let script = r#"
+import sys, xml.etree.ElementTree as ET
+ns = {'a': 'http://www.w3.org/2005/Atom'}
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == '{http://www.w3.org/2005/Atom}feed', root.tag
+for req in ('a:id', 'a:title', 'a:updated', 'a:author/a:name'):
+    assert root.find(req, ns) is not None, req
+assert root.find("a:link[@rel='self']", ns).get('href').startswith('https://'), 'absolute self link'
+ids = []
+for e in root.findall('a:entry', ns):
+    for req in ('a:id', 'a:title', 'a:updated', 'a:content'):
+        assert e.find(req, ns) is not None and (e.find(req, ns).text or '').strip(), req
+    assert e.find("a:link[@rel='alternate']", ns).get('href').startswith('https://www.minato-hp.example.jp/renkei/news/')
+    assert 'href="/' not in e.find('a:content', ns).text, 'relative link in content'
+    ids.append(e.find('a:id', ns).text)
+assert len(ids) == len(set(ids)), 'unique ids'
+print(len(ids))
+"#;
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(out.join("news/atom.xml"))
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let news = std::fs::read_dir(repo().join("content/news"))
+        .unwrap()
+        .count()
+        - 1; // one draft
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), news.to_string());
+}
