@@ -97,3 +97,27 @@ pub fn read(node: &Node, report: &FileReport) -> Vec<Closure> {
     }
     out.into_iter().map(|(c, _)| c).collect()
 }
+
+/// The next days the hospital is closed from `today`: the site's closures and 国民の祝日 within
+/// `horizon_days`, soonest first; holidays inside a closure period are not repeated.
+pub fn upcoming(
+    closures: &[Closure],
+    today: NaiveDate,
+    horizon_days: i64,
+    limit: usize,
+) -> Vec<Closure> {
+    let mut out: Vec<Closure> = closures.iter().filter(|c| c.to >= today).cloned().collect();
+    for h in crate::holidays::upcoming(today, horizon_days) {
+        if !closures.iter().any(|c| c.from <= h.date && h.date <= c.to) {
+            out.push(Closure {
+                from: h.date,
+                to: h.date,
+                label: format!("{}(祝日休診)", h.name),
+                text: japanese::format_date(h.date),
+            });
+        }
+    }
+    out.sort_by_key(|c| (c.from, c.to));
+    out.truncate(limit);
+    out
+}

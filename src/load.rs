@@ -187,6 +187,11 @@ fn reserved_in(collection: Collection, slug: &str) -> Option<&'static str> {
             "print",
         ],
         Collection::Care => &["page", "area", "type", "service", "gojuon", "print"],
+        Collection::Seminars if slug.len() == 4 && slug.bytes().all(|b| b.is_ascii_digit()) => {
+            return Some("<年度>")
+        }
+        Collection::Seminars => &["page", "kind", "audience"],
+        Collection::News => &["page", "category"],
         Collection::Pages => &[],
         _ => &["page"],
     };

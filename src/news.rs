@@ -76,3 +76,33 @@ pub fn sort(items: &mut [News]) {
             .then(a.meta.slug.cmp(&b.meta.slug))
     });
 }
+
+/// お知らせ by category: `/news/category/休診・代診/`, in the order of `news_categories`.
+pub fn facets(
+    config: &crate::config::SiteConfig,
+    items: &[News],
+) -> Vec<crate::directory::browse::Facet> {
+    let groups = config
+        .news_categories
+        .iter()
+        .map(|c| {
+            let idx = items
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| &n.category == c)
+                .map(|(i, _)| i)
+                .collect();
+            (
+                c.clone(),
+                format!("news/category/{}/", c.replace(['/', ' '], "-")),
+                idx,
+            )
+        })
+        .collect();
+    vec![crate::directory::browse::facet_from(
+        config,
+        "category",
+        "分類から探す",
+        groups,
+    )]
+}

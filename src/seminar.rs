@@ -395,6 +395,64 @@ pub fn read_seminar(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Seminar
     })
 }
 
+/// Ways to browse seminars: by 年度 (`/seminars/2025/`, newest first), by kind and by audience.
+pub fn facets(
+    config: &crate::config::SiteConfig,
+    seminars: &[Seminar],
+) -> Vec<crate::directory::browse::Facet> {
+    use crate::directory::browse::facet_from;
+    let mut years: Vec<i32> = seminars.iter().map(|s| s.fiscal_year).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let by = |pred: &dyn Fn(&Seminar) -> bool| -> Vec<usize> {
+        seminars
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| pred(s))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let fy = years
+        .iter()
+        .map(|y| {
+            let label = format!("{y}年度({})", japanese::wareki_fiscal_year(*y));
+            (
+                label,
+                format!("seminars/{y}/"),
+                by(&|s| s.fiscal_year == *y),
+            )
+        })
+        .collect();
+    let kinds = SeminarKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                k.label().to_string(),
+                format!("seminars/kind/{}/", k.key()),
+                by(&|s| s.kind == *k),
+            )
+        })
+        .collect();
+    let audiences = [
+        ("professional", "医療・介護職の方向け"),
+        ("public", "一般の方向け"),
+    ]
+    .iter()
+    .map(|(key, label)| {
+        (
+            label.to_string(),
+            format!("seminars/audience/{key}/"),
+            by(&|s| s.audience.iter().any(|a| a == key)),
+        )
+    })
+    .collect();
+    vec![
+        facet_from(config, "year", "年度別の一覧(アーカイブ)", fy),
+        facet_from(config, "kind", "種類から探す", kinds),
+        facet_from(config, "audience", "対象から探す", audiences),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

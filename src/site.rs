@@ -63,6 +63,9 @@ pub struct Site {
     /// Browse facets (地区, 種別, 診療科 …) of partners and care offices.
     pub partner_facets: Vec<Facet>,
     pub care_facets: Vec<Facet>,
+    /// 年度, kind and audience pages of seminars; category pages of news.
+    pub seminar_facets: Vec<Facet>,
+    pub news_facets: Vec<Facet>,
     pub drafts_skipped: usize,
 }
 
@@ -227,9 +230,13 @@ pub fn link(
     warn_duplicates(&partners, &care, diags);
     let partner_facets = browse::partner_facets(&config, &partners);
     let care_facets = browse::care_facets(&config, &care);
+    let seminar_facets = crate::seminar::facets(&config, &seminars);
+    let news_facets = news::facets(&config, &news);
     Site {
         partner_facets,
         care_facets,
+        seminar_facets,
+        news_facets,
         config,
         profile,
         build_date,

@@ -137,6 +137,27 @@ impl Builder<'_> {
     }
 }
 
+/// A facet whose groups are given directly: `(label, site path, record indexes)`.
+pub fn facet_from(
+    config: &SiteConfig,
+    key: &'static str,
+    title: &'static str,
+    groups: Vec<(String, String, Vec<usize>)>,
+) -> Facet {
+    let groups = groups
+        .into_iter()
+        .filter(|(_, _, items)| !items.is_empty())
+        .map(|(label, path, items)| Group {
+            label,
+            url: config.urls.path(&path),
+            path,
+            count: items.len(),
+            items,
+        })
+        .collect();
+    Facet { key, title, groups }
+}
+
 fn same(list: &[String]) -> Vec<(String, String)> {
     list.iter().map(|v| (v.clone(), v.clone())).collect()
 }

@@ -68,11 +68,13 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         let pages = list_len(site, c).div_ceil(PER_PAGE).max(1);
         jobs.extend((1..=pages).map(|n| Job::List(c, n)));
     }
-    for (c, facets) in [
-        (Collection::Partners, &site.partner_facets),
-        (Collection::Care, &site.care_facets),
+    for c in [
+        Collection::Partners,
+        Collection::Care,
+        Collection::Seminars,
+        Collection::News,
     ] {
-        for (f, facet) in facets.iter().enumerate() {
+        for (f, facet) in facets_of(site, c).iter().enumerate() {
             for (g, group) in facet.groups.iter().enumerate() {
                 let pages = group.items.len().div_ceil(PER_PAGE).max(1);
                 jobs.extend((1..=pages).map(|n| Job::Browse(c, f, g, n)));
@@ -458,11 +460,12 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<OutFile, Diagnosti
                 &[],
                 "outpatient",
             );
-            (
-                String::from("outpatient/"),
-                "outpatient.html",
-                ctx_with(&page, "outpatient", &site.outpatient),
-            )
+            let mut ctx = ctx_with(&page, "outpatient", &site.outpatient);
+            ctx.insert(
+                "closures",
+                &crate::closures::upcoming(&site.closures, site.build_date, 90, 8),
+            );
+            (String::from("outpatient/"), "outpatient.html", ctx)
         }
     };
     let _ = urls;
@@ -487,12 +490,7 @@ fn home(site: &Site) -> (String, &'static str, Context) {
         .take(3)
         .collect();
     let latest: Vec<_> = site.news.iter().take(5).collect();
-    let closures: Vec<_> = site
-        .closures
-        .iter()
-        .filter(|c| c.to >= site.build_date)
-        .take(3)
-        .collect();
+    let closures = crate::closures::upcoming(&site.closures, site.build_date, 90, 5);
     let mut ctx = Context::new();
     ctx.insert("page", &page);
     ctx.insert("home", &site.home);
@@ -574,11 +572,7 @@ fn browse(
     g: usize,
     n: usize,
 ) -> (String, &'static str, Context) {
-    let facets = if c == Collection::Partners {
-        &site.partner_facets
-    } else {
-        &site.care_facets
-    };
+    let facets = facets_of(site, c);
     let (facet, group) = (&facets[f], &facets[f].groups[g]);
     let total = group.items.len();
     let pg = pagination(site, &group.path, n, PER_PAGE, total);
@@ -586,6 +580,9 @@ fn browse(
     let heading = match facet.key {
         "service" if c == Collection::Partners => format!("{}に対応する{}", group.label, c.label()),
         "gojuon" => format!("{}({})", c.label(), group.label),
+        "year" => format!("{}の{}", group.label, c.label()),
+        "audience" => format!("{}の{}", group.label, c.label()),
+        _ if c == Collection::News => format!("{}({})", c.label(), group.label),
         _ => format!("{}の{}", group.label, c.label()),
     };
     let title = if n > 1 {
@@ -617,24 +614,78 @@ fn browse(
             url: site.config.urls.path(&base),
         },
     );
-    if c == Collection::Partners {
-        ctx.insert(
-            "items",
-            &items
-                .iter()
-                .map(|&i| partner_item(site, i))
-                .collect::<Vec<_>>(),
-        );
-    } else {
-        ctx.insert(
-            "items",
-            &items
-                .iter()
-                .map(|&i| care_item(site, i))
-                .collect::<Vec<_>>(),
-        );
+    let template = match c {
+        Collection::Partners => {
+            ctx.insert(
+                "items",
+                &items
+                    .iter()
+                    .map(|&i| partner_item(site, i))
+                    .collect::<Vec<_>>(),
+            );
+            "browse.html"
+        }
+        Collection::Care => {
+            ctx.insert(
+                "items",
+                &items
+                    .iter()
+                    .map(|&i| care_item(site, i))
+                    .collect::<Vec<_>>(),
+            );
+            "browse.html"
+        }
+        Collection::Seminars => {
+            ctx.insert(
+                "items",
+                &items.iter().map(|&i| &site.seminars[i]).collect::<Vec<_>>(),
+            );
+            "seminars/browse.html"
+        }
+        _ => {
+            ctx.insert(
+                "items",
+                &items.iter().map(|&i| &site.news[i]).collect::<Vec<_>>(),
+            );
+            "news/browse.html"
+        }
+    };
+    (path, template, ctx)
+}
+
+/// 参加医療機関の一覧: every institution taking part in any pathway × each pathway (○).
+fn pathway_matrix(site: &Site) -> serde_json::Value {
+    use crate::site::Member;
+    let mut members: Vec<Member> = site.members_of_pathway.iter().flatten().copied().collect();
+    members.sort_by_cached_key(|m| {
+        let item = member_item(site, *m);
+        (
+            crate::directory::gojuon::sort_key(item.yomi),
+            item.url.to_string(),
+        )
+    });
+    members.dedup();
+    let rows: Vec<serde_json::Value> = members
+        .iter()
+        .map(|m| {
+            let item = member_item(site, *m);
+            let cells: Vec<bool> = site.members_of_pathway.iter().map(|ms| ms.contains(m)).collect();
+            serde_json::json!({"name": item.name, "url": item.url, "kind_label": item.kind_label, "area": item.area, "cells": cells})
+        })
+        .collect();
+    let columns: Vec<&str> = site.pathways.iter().map(|w| w.disease.as_str()).collect();
+    serde_json::json!({"columns": columns, "rows": rows})
+}
+
+/// The browse facets of a collection (none for records without them).
+fn facets_of(site: &Site, c: Collection) -> &[crate::directory::browse::Facet] {
+    match c {
+        Collection::Partners => &site.partner_facets,
+        Collection::Care => &site.care_facets,
+        Collection::Seminars => &site.seminar_facets,
+        Collection::News => &site.news_facets,
+        _ => &[],
     }
-    (path, "browse.html", ctx)
 }
 
 fn list(site: &Site, c: Collection, n: usize) -> (String, &'static str, Context) {
@@ -666,10 +717,10 @@ fn list(site: &Site, c: Collection, n: usize) -> (String, &'static str, Context)
     let no_facets: &[crate::directory::browse::Facet] = &[];
     ctx.insert(
         "facets",
-        match (c, n) {
-            (Collection::Partners, 1) => &site.partner_facets[..],
-            (Collection::Care, 1) => &site.care_facets[..],
-            _ => no_facets,
+        if n == 1 {
+            facets_of(site, c)
+        } else {
+            no_facets
         },
     );
     match c {
@@ -702,7 +753,8 @@ fn list(site: &Site, c: Collection, n: usize) -> (String, &'static str, Context)
         }
         Collection::News => ctx.insert("items", &site.news[range].iter().collect::<Vec<_>>()),
         Collection::Pathways => {
-            ctx.insert("items", &site.pathways[range].iter().collect::<Vec<_>>())
+            ctx.insert("items", &site.pathways[range].iter().collect::<Vec<_>>());
+            ctx.insert("matrix", &pathway_matrix(site));
         }
         Collection::Pages => {}
     }
