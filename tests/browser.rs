@@ -12,17 +12,14 @@ use std::process::Command;
 use common::*;
 
 fn browser_ready() -> bool {
-    let modules = repo().join("tests/browser/node_modules/playwright-core");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let ready = modules.is_dir() && std::path::Path::new(&chromium).exists();
-    if !ready {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "browser tests need chromium and `npm ci --prefix tests/browser` on CI"
-        );
-        eprintln!("skipped: install chromium and run `npm ci --prefix tests/browser` to run the browser tests");
-    }
-    ready
+    tool_ready(
+        repo()
+            .join("tests/browser/node_modules/playwright-core")
+            .is_dir()
+            && std::path::Path::new(&chromium).exists(),
+        "chromium and `npm ci --prefix tests/browser`",
+    )
 }
 
 #[test]

@@ -8,15 +8,10 @@ use std::process::Command;
 use common::*;
 
 fn ical_ready() -> bool {
-    let ready = repo().join("tests/browser/node_modules/ical.js").is_dir();
-    if !ready {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run `npm ci --prefix tests/browser`"
-        );
-        eprintln!("skipped: run `npm ci --prefix tests/browser` to parse calendars with ical.js");
-    }
-    ready
+    tool_ready(
+        repo().join("tests/browser/node_modules/ical.js").is_dir(),
+        "`npm ci --prefix tests/browser` (ical.js)",
+    )
 }
 
 #[test]

@@ -149,3 +149,13 @@ pub fn values_under(content: &Path, key: &str) -> Vec<String> {
     out.dedup();
     out
 }
+
+/// Whether an optional test tool is installed. Locally a missing tool skips the test with a
+/// notice; under CI (`CI` set) it fails, so CI can never pass without having looked.
+pub fn tool_ready(ready: bool, what: &str) -> bool {
+    if !ready {
+        assert!(std::env::var_os("CI").is_none(), "CI must provide {what}");
+        eprintln!("skipped: install {what} to run this test");
+    }
+    ready
+}
