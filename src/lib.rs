@@ -11,7 +11,8 @@
 //! 4. [`render`] fills the [`theme`]'s templates for every page;
 //! 5. [`output`] writes the result atomically.
 //!
-//! [`pipeline`] strings these together for the `build` and `check` commands. Problems anywhere
+//! [`pipeline`] strings these together for the `build` and `check` commands; [`serve`] runs the
+//! same pipeline into memory for live preview. Problems anywhere
 //! become [`diagnostics`]: collected, sorted, printed once.
 
 pub mod closures;
@@ -39,6 +40,7 @@ pub mod pipeline;
 pub mod record;
 pub mod render;
 pub mod seminar;
+pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod url;

@@ -39,6 +39,23 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// 手元のブラウザで確認します。ファイルを保存するたびに自動で更新し、誤りは画面に表示します。
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// 待ち受けるポート番号
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// 待ち受けるアドレス(既定は自分の PC だけ: 127.0.0.1)
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// ファイルの変更を一定間隔で調べます(ネットワークドライブなどで自動更新されないとき)
+        #[arg(long)]
+        poll: bool,
+        /// 起動したらブラウザで開きます
+        #[arg(long)]
+        open: bool,
+    },
 }
 
 #[derive(Args)]
@@ -84,6 +101,32 @@ impl SiteArgs {
     }
 }
 
+/// `http://127.0.0.1:8000/renkei/` for a site whose base_url is `https://…/renkei/`: the preview
+/// keeps the production path so links behave as they will when published.
+fn serve_base_url(load: &LoadOptions, bind: std::net::IpAddr, port: u16) -> String {
+    let text = std::fs::read_to_string(load.root.join("content/site.yaml")).unwrap_or_default();
+    let path = renkei::yaml::parse(&text, 1)
+        .ok()
+        .and_then(|node| match node.value {
+            renkei::yaml::Value::Map(entries) => entries
+                .into_iter()
+                .find(|e| e.key == "base_url")
+                .and_then(|e| e.value.scalar_text()),
+            _ => None,
+        })
+        .and_then(|b| renkei::url::Urls::new(&b).ok())
+        .map(|u| u.prefix().to_string())
+        .unwrap_or_else(|| "/".into());
+    let host = if bind.is_unspecified() {
+        "127.0.0.1".to_string()
+    } else if bind.is_ipv6() {
+        format!("[{bind}]")
+    } else {
+        bind.to_string()
+    };
+    format!("http://{host}:{port}{path}")
+}
+
 fn report(diags: &Diagnostics) -> (usize, usize) {
     let sorted = diags.sorted();
     let mut err = std::io::stderr().lock();
@@ -127,6 +170,32 @@ fn main() -> ExitCode {
                 eprintln!("{} に書き出しました。", out.display());
             }
             finish(result, &diags, "生成")
+        }
+        Command::Serve {
+            site,
+            port,
+            bind,
+            poll,
+            open,
+        } => {
+            let mut load = site.options();
+            // Links must work on this machine: same path as base_url, this host and port.
+            if load.base_url.is_none() {
+                load.base_url = Some(serve_base_url(&load, bind, port));
+            }
+            match renkei::serve::serve(renkei::serve::ServeOptions {
+                load,
+                bind,
+                port,
+                poll,
+                open,
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("renkei: {message}");
+                    ExitCode::from(2)
+                }
+            }
         }
         Command::Check { site } => {
             let opts = site.options();

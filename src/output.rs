@@ -142,6 +142,37 @@ impl Sink for Discard {
     }
 }
 
+/// A sink that keeps every file in memory (`renkei serve`), keyed by output path.
+#[derive(Debug, Default)]
+pub struct Memory {
+    files: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>,
+    tally: Tally,
+}
+
+impl Memory {
+    pub fn into_files(self) -> std::collections::HashMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_default()
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, file: OutFile) -> io::Result<()> {
+        self.tally.count(&file);
+        let bytes = match file.source {
+            Source::Bytes(b) => b,
+            Source::Copy(from) => fs::read(from)?,
+        };
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(file.path, bytes);
+        }
+        Ok(())
+    }
+
+    fn tally(&self) -> &Tally {
+        &self.tally
+    }
+}
+
 /// A temporary sibling of the output folder that becomes the output on [`Staging::commit`].
 /// Dropped without a commit (an error anywhere), it deletes itself and the output is untouched.
 #[derive(Debug)]

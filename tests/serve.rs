@@ -1,0 +1,217 @@
+//! `renkei serve` end to end: a real server on a free port, real HTTP, real file edits.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+struct Serving {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &std::path::Path) -> Serving {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_renkei"))
+        .args([
+            "serve",
+            "--root",
+            root.to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+            "--date",
+            "2026-11-25",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "serve did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Serving { child, port }
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+/// A raw HTTP/1.1 request, so the test sees exactly what the server sends.
+fn request(port: u16, method: &str, path: &str) -> Reply {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Reply {
+        status,
+        head: head.to_ascii_lowercase(),
+        body: body.to_string(),
+    }
+}
+
+fn wait_for(port: u16, path: &str, what: impl Fn(&Reply) -> bool) -> Reply {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let r = request(port, "GET", path);
+        if what(&r) {
+            return r;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting on {path}; last body:\n{}",
+            r.body
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serves_the_site_under_its_base_path_with_correct_http() {
+    let site = site_copy("minimal");
+    let s = start(site.path());
+    let home = request(s.port, "GET", "/renkei/");
+    assert_eq!(home.status, 200);
+    assert!(home.head.contains("content-type: text/html; charset=utf-8"));
+    assert!(home.head.contains("cache-control: no-store"));
+    assert!(home.body.contains("テスト市民病院"));
+    assert!(
+        home.body.contains("renkei serve: live reload"),
+        "serve injects the reload script"
+    );
+
+    let redirect = request(s.port, "GET", "/renkei/partners");
+    assert_eq!(redirect.status, 301);
+    assert!(redirect.head.contains("location: /renkei/partners/"));
+    assert_eq!(
+        request(s.port, "GET", "/").status,
+        302,
+        "the root leads to the base path"
+    );
+
+    let head = request(s.port, "HEAD", "/renkei/partners/sakura-naika/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+
+    let missing = request(s.port, "GET", "/renkei/no-such-page/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains("ページが見つかりません"),
+        "the site's own 404 page"
+    );
+
+    let japanese = request(
+        s.port,
+        "GET",
+        "/renkei/partners/department/%E5%86%85%E7%A7%91/",
+    );
+    assert_eq!(japanese.status, 200);
+    assert!(japanese.body.contains("さくら内科クリニック"));
+    assert!(request(s.port, "GET", "/renkei/assets/style.css")
+        .head
+        .contains("text/css; charset=utf-8"));
+
+    for attack in [
+        "/renkei/../../etc/passwd",
+        "/renkei/%2e%2e/%2e%2e/etc/passwd",
+        "/renkei/partners/%2e%2e%2f%2e%2e%2fcontent/site.yaml",
+        "/renkei/..%5c..%5cCargo.toml",
+        "/renkei/%5c%5cetc%5cpasswd",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/renkei//etc/passwd",
+        "/renkei/%00",
+        "/renkei/content/site.yaml",
+    ] {
+        let r = request(s.port, "GET", attack);
+        assert!(r.status == 400 || r.status == 404, "{attack}: {}", r.status);
+        assert!(
+            !r.body.contains("root:") && !r.body.contains("base_url"),
+            "{attack} leaked a file"
+        );
+    }
+}
+
+#[test]
+fn edits_show_up_and_broken_files_show_an_overlay() {
+    let site = site_copy("minimal");
+    let s = start(site.path());
+    let page = "/renkei/news/fax-hours/";
+    assert!(request(s.port, "GET", page).body.contains("16時まで"));
+    let file = site.path().join("content/news/fax-hours.md");
+    let original = std::fs::read_to_string(&file).unwrap();
+
+    std::fs::write(&file, original.replace("16時まで", "15時30分まで")).unwrap();
+    wait_for(s.port, page, |r| r.body.contains("15時30分まで"));
+
+    // Break it: the last good page stays, with the error overlay.
+    std::fs::write(&file, original.replace("title:", "titel:")).unwrap();
+    let broken = wait_for(s.port, page, |r| r.body.contains("renkei-errors"));
+    assert!(
+        broken.body.contains("15時30分まで"),
+        "old content still served"
+    );
+    assert!(
+        broken.body.contains("content/news/fax-hours.md:2:1: titel"),
+        "file:line and field in the overlay"
+    );
+    assert!(
+        request(s.port, "GET", "/renkei/")
+            .body
+            .contains("renkei-errors"),
+        "every page shows it"
+    );
+
+    std::fs::write(&file, original).unwrap();
+    let fixed = wait_for(s.port, page, |r| !r.body.contains("renkei-errors"));
+    assert!(fixed.body.contains("16時まで"));
+}
+
+#[test]
+fn a_taken_port_is_reported_with_a_suggestion() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let o = renkei(&[
+        "serve",
+        "--root",
+        fixture("minimal").to_str().unwrap(),
+        "--port",
+        &port.to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("使用中") && stderr(&o).contains(&format!("--port {}", port + 1)),
+        "{}",
+        stderr(&o)
+    );
+}
