@@ -39,6 +39,7 @@ pub mod phone;
 pub mod pipeline;
 pub mod record;
 pub mod render;
+pub mod search;
 pub mod seminar;
 pub mod serve;
 pub mod site;
