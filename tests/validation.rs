@@ -263,3 +263,78 @@ fn warnings_do_not_fail_the_build() {
     );
     assert!(String::from_utf8_lossy(&o.stdout).contains("警告 1 件"));
 }
+
+/// No input panics the loader: mangled copies of a real record (bytes dropped, duplicated,
+/// swapped for YAML punctuation, tabs, quotes, multi-byte fragments) are built one by one, and
+/// each build must end with exit 0 or 1 and never a panic.
+#[test]
+fn mangled_records_never_panic() {
+    let site = site_copy("minimal");
+    let path = site.path().join(SAKURA);
+    let original = fs::read(&path).unwrap();
+    let pieces: [&[u8]; 12] = [
+        b":",
+        b"- ",
+        b"\t",
+        b"\"",
+        b"'",
+        b"{",
+        b"[",
+        b"\n",
+        b"---\n",
+        "\u{3042}".as_bytes(),
+        &[0xE3, 0x81],
+        b"#",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..150 {
+        let mut bytes = original.clone();
+        for _ in 0..(1 + next() % 6) {
+            let at = (next() as usize) % bytes.len().max(1);
+            match next() % 3 {
+                0 => {
+                    bytes.remove(at.min(bytes.len() - 1));
+                }
+                1 => {
+                    let p = pieces[(next() % pieces.len() as u64) as usize];
+                    for (k, b) in p.iter().enumerate() {
+                        bytes.insert(at + k, *b);
+                    }
+                }
+                _ => {
+                    let end = (at + (next() % 40) as usize).min(bytes.len());
+                    let chunk = bytes[at..end].to_vec();
+                    for (k, b) in chunk.iter().enumerate() {
+                        bytes.insert(end + k, *b);
+                    }
+                }
+            }
+        }
+        fs::write(&path, &bytes).unwrap();
+        let o = renkei(&[
+            "check",
+            "--root",
+            site.path().to_str().unwrap(),
+            "--date",
+            "2026-11-25",
+        ]);
+        let err = stderr(&o);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "exit {:?} for {:?}\n{err}",
+            o.status.code(),
+            String::from_utf8_lossy(&bytes)
+        );
+        assert!(
+            !err.contains("panicked"),
+            "panic for {:?}\n{err}",
+            String::from_utf8_lossy(&bytes)
+        );
+    }
+}
