@@ -26,6 +26,7 @@ pub mod feed;
 pub mod fields;
 pub mod holidays;
 pub mod ical;
+pub mod incremental;
 pub mod japanese;
 pub mod jsonld;
 pub mod load;

@@ -56,7 +56,9 @@ pub struct Content {
     pub broken: BTreeSet<(Collection, String)>,
 }
 
-enum Record {
+/// A record of any collection, as read from its file.
+#[derive(Debug, Clone)]
+pub enum Record {
     Partner(Partner),
     Care(CareOffice),
     Doctor(Doctor),
@@ -205,6 +207,36 @@ pub fn record_path(collection: Collection, slug: &str) -> String {
         Collection::Pages => format!("{slug}/"),
         other => format!("{}/{slug}/", other.dir()),
     }
+}
+
+/// Reads one record file on its own (for `serve`'s single-file updates). Returns the record and
+/// whether it is a draft, or `None` with the file's diagnostics.
+pub fn read_one(
+    src: &SourceFile,
+    ctx: &LoadCtx,
+) -> (Option<(Record, bool)>, Vec<crate::diagnostics::Diagnostic>) {
+    let report = FileReport::new(src.display.clone());
+    let record = read_record(src, ctx, &report);
+    (record, report.into_diagnostics())
+}
+
+/// The record file a changed path is, if it is one: `<root>/content/<collection>/<slug>.md`.
+pub fn source_file(root: &Path, path: &Path) -> Option<SourceFile> {
+    let rel = path.strip_prefix(root.join("content")).ok()?;
+    let mut parts = rel.iter();
+    let dir = parts.next()?.to_str()?;
+    let name = parts.next()?.to_str()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    let collection = *Collection::ALL.iter().find(|c| c.dir() == dir)?;
+    let slug = name.strip_suffix(".md")?;
+    content::is_valid_slug(slug).then(|| SourceFile {
+        collection,
+        slug: slug.to_string(),
+        path: path.to_path_buf(),
+        display: format!("content/{dir}/{name}"),
+    })
 }
 
 fn read_record(src: &SourceFile, ctx: &LoadCtx, report: &FileReport) -> Option<(Record, bool)> {

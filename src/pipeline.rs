@@ -97,8 +97,13 @@ impl Default for Timer {
     }
 }
 
-/// Loads, links and renders the site into `sink`. Every problem goes to `diags`.
-pub fn run(opts: &LoadOptions, diags: &Diagnostics, sink: &dyn Sink) -> Result<Site, Failure> {
+/// Loads, links and renders the site into `sink`. Every problem goes to `diags`. The theme is
+/// returned with the site so `serve` can re-render single pages later.
+pub fn run(
+    opts: &LoadOptions,
+    diags: &Diagnostics,
+    sink: &dyn Sink,
+) -> Result<(Site, Theme), Failure> {
     let mut timer = Timer::new();
     let content = load::load(opts, diags)?.ok_or(Failure::Content)?;
     timer.step("load");
@@ -129,7 +134,7 @@ pub fn run(opts: &LoadOptions, diags: &Diagnostics, sink: &dyn Sink) -> Result<S
         return Err(Failure::Content);
     }
     timer.step("static");
-    Ok(site)
+    Ok((site, theme))
 }
 
 fn write_failure(e: std::io::Error) -> Failure {
@@ -193,7 +198,7 @@ pub fn build(opts: &LoadOptions, out: &Path, diags: &Diagnostics) -> Result<Summ
     output::check_target(out, &opts.root).map_err(Failure::Fatal)?;
     let staging = Staging::begin(out).map_err(write_failure)?;
     // On any error the staging folder is dropped, which deletes it.
-    let site = run(opts, diags, &staging)?;
+    let (site, _) = run(opts, diags, &staging)?;
     let summary = summary(&site, staging.tally(), started);
     staging.commit().map_err(write_failure)?;
     Ok(Summary {
@@ -206,7 +211,7 @@ pub fn build(opts: &LoadOptions, out: &Path, diags: &Diagnostics) -> Result<Summ
 pub fn check(opts: &LoadOptions, diags: &Diagnostics) -> Result<Summary, Failure> {
     let started = Instant::now();
     let sink = Discard::default();
-    let site = run(opts, diags, &sink)?;
+    let (site, _) = run(opts, diags, &sink)?;
     Ok(summary(&site, sink.tally(), started))
 }
 

@@ -42,7 +42,7 @@ pub struct ServeOptions {
 
 /// The site being served: the last good build and the errors of the latest attempt.
 struct State {
-    files: Arc<HashMap<String, Vec<u8>>>,
+    files: Arc<Files>,
     errors: Arc<Vec<Diagnostic>>,
     version: u64,
     prefix: String,
@@ -54,21 +54,28 @@ struct Shared {
     streams: AtomicUsize,
 }
 
-/// Builds the site into memory. `Err` carries the diagnostics (or a fatal message as one).
-/// Output files by path.
-type Files = HashMap<String, Vec<u8>>;
+/// Output files by path. Bodies are shared, so an update copies the map, not the pages.
+type Files = HashMap<String, Arc<Vec<u8>>>;
 
-fn build(opts: &LoadOptions) -> Result<(Files, String), Vec<Diagnostic>> {
+/// The last good build, kept to re-render single pages after an edit.
+type Built = (crate::site::Site, crate::theme::Theme);
+
+fn share(files: HashMap<String, Vec<u8>>) -> Files {
+    files.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()
+}
+
+/// Builds the site into memory. `Err` carries the diagnostics (or a fatal message as one).
+fn build(opts: &LoadOptions) -> Result<(Files, String, Built), Vec<Diagnostic>> {
     let diags = Diagnostics::new();
     let sink = Memory::default();
     match pipeline::run(opts, &diags, &sink) {
-        Ok(site) => {
+        Ok((site, theme)) => {
             let prefix = site.config.urls.prefix().to_string();
             // Warnings are shown in the terminal only.
             for d in diags.sorted() {
                 eprintln!("{d}");
             }
-            Ok((sink.into_files(), prefix))
+            Ok((share(sink.into_files()), prefix, (site, theme)))
         }
         Err(Failure::Content) => Err(diags.sorted()),
         Err(Failure::Fatal(m)) => Err(vec![Diagnostic::error(
@@ -80,32 +87,10 @@ fn build(opts: &LoadOptions) -> Result<(Files, String), Vec<Diagnostic>> {
     }
 }
 
-fn rebuild(shared: &Shared, opts: &LoadOptions) {
-    let started = std::time::Instant::now();
-    let result = build(opts);
+/// Publishes a new state and wakes the live-reload streams.
+fn publish(shared: &Shared, update: impl FnOnce(&mut State)) {
     let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
-    match result {
-        Ok((files, prefix)) => {
-            eprintln!(
-                "更新しました({} ファイル、{:.0} ms)",
-                files.len(),
-                started.elapsed().as_secs_f64() * 1000.0
-            );
-            state.files = Arc::new(files);
-            state.errors = Arc::new(Vec::new());
-            state.prefix = prefix;
-        }
-        Err(errors) => {
-            for d in &errors {
-                eprintln!("{d}");
-            }
-            eprintln!(
-                "エラー {} 件。直前の正しいサイトを表示したまま、ブラウザに一覧を出しています。",
-                errors.len()
-            );
-            state.errors = Arc::new(errors);
-        }
-    }
+    update(&mut state);
     state.version += 1;
     let version = state.version;
     drop(state);
@@ -114,6 +99,113 @@ fn rebuild(shared: &Shared, opts: &LoadOptions) {
         *v = version;
     }
     cvar.notify_all();
+}
+
+fn report_errors(shared: &Shared, errors: Vec<Diagnostic>) {
+    for d in &errors {
+        eprintln!("{d}");
+    }
+    eprintln!(
+        "エラー {} 件。直前の正しいサイトを表示したまま、ブラウザに一覧を出しています。",
+        errors.len()
+    );
+    publish(shared, |s| s.errors = Arc::new(errors));
+}
+
+/// A full rebuild through the pipeline.
+fn rebuild(shared: &Shared, opts: &LoadOptions, built: &mut Option<Built>) {
+    let started = std::time::Instant::now();
+    match build(opts) {
+        Ok((files, prefix, new)) => {
+            eprintln!(
+                "更新しました(全体 {} ファイル、{:.0} ms)",
+                files.len(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+            *built = Some(new);
+            publish(shared, |s| {
+                s.files = Arc::new(files);
+                s.errors = Arc::new(Vec::new());
+                s.prefix = prefix;
+            });
+        }
+        Err(errors) => {
+            *built = None;
+            report_errors(shared, errors);
+        }
+    }
+}
+
+/// Tries to apply edits to existing record files without a full rebuild. Returns false when the
+/// full pipeline is needed (see [`crate::incremental`]).
+fn update(
+    shared: &Shared,
+    opts: &LoadOptions,
+    built: &mut Option<Built>,
+    paths: &[PathBuf],
+) -> bool {
+    let started = std::time::Instant::now();
+    let Some((site, theme)) = built.as_mut() else {
+        return false;
+    };
+    if !shared
+        .state
+        .read()
+        .map(|s| s.errors.is_empty())
+        .unwrap_or(false)
+    {
+        return false;
+    }
+    let mut sources = Vec::new();
+    for p in paths {
+        match crate::load::source_file(&opts.root, p) {
+            Some(src) if p.is_file() => sources.push(src),
+            _ => return false,
+        }
+    }
+    let sink = Memory::default();
+    let mut rendered = 0;
+    for src in &sources {
+        let ctx = crate::record::LoadCtx {
+            config: &site.config,
+            profile: opts.profile,
+            statics: &site.statics,
+            build_date: opts.build_date,
+        };
+        let (record, diags) = crate::load::read_one(src, &ctx);
+        let errors: Vec<Diagnostic> = diags
+            .iter()
+            .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+            .cloned()
+            .collect();
+        if !errors.is_empty() {
+            report_errors(shared, errors);
+            *built = None; // the next change rebuilds everything, clearing the overlay correctly
+            return true;
+        }
+        let Some((record, draft)) = record else {
+            return false;
+        };
+        if draft && !opts.drafts {
+            return false;
+        }
+        match crate::incremental::apply(site, theme, src.collection, record, &sink) {
+            Ok(Some(n)) => rendered += n,
+            _ => return false,
+        }
+    }
+    let changed = share(sink.into_files());
+    let count = changed.len();
+    publish(shared, |s| {
+        let mut files = (*s.files).clone();
+        files.extend(changed);
+        s.files = Arc::new(files);
+    });
+    eprintln!(
+        "更新しました({rendered} ページ、{count} ファイル、{:.0} ms)",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    true
 }
 
 /// Editor droppings that must not trigger a rebuild (vim's 4913, swap and backup files).
@@ -146,8 +238,8 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     if !opts.bind.is_loopback() {
         eprintln!("警告: {} で待ち受けます。同じネットワークの他の端末からも見えます(確認用のサーバーです。公開には使わないでください)。", opts.bind);
     }
-    let (files, errors, prefix) = match build(&opts.load) {
-        Ok((files, prefix)) => (files, Vec::new(), prefix),
+    let (files, errors, prefix, built) = match build(&opts.load) {
+        Ok((files, prefix, built)) => (files, Vec::new(), prefix, Some(built)),
         Err(errors) => {
             for d in &errors {
                 eprintln!("{d}");
@@ -159,7 +251,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
                 .and_then(|b| crate::url::Urls::new(b).ok())
                 .map(|u| u.prefix().to_string())
                 .unwrap_or_else(|| "/".into());
-            (HashMap::new(), errors, prefix)
+            (HashMap::new(), errors, prefix, None)
         }
     };
     let shared = Arc::new(Shared {
@@ -176,18 +268,24 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     // Watch content/ and themes/; one rebuild per burst of events.
     let watch_opts = opts.load.clone();
     let watch_shared = Arc::clone(&shared);
+    let built = Mutex::new(built);
     let handler = move |result: DebounceEventResult| {
-        if let Ok(events) = result {
-            // Reading files (the build itself) raises access events; only changes count.
-            let changed = events
-                .iter()
-                .filter(|e| !matches!(e.kind, EventKind::Access(_)));
-            if changed
-                .into_iter()
-                .any(|e| e.paths.iter().any(|p| !is_noise(p)))
-            {
-                rebuild(&watch_shared, &watch_opts);
-            }
+        let Ok(events) = result else { return };
+        // Reading files (the build itself) raises access events; only changes count.
+        let mut paths: Vec<PathBuf> = events
+            .iter()
+            .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+            .flat_map(|e| e.paths.iter().cloned())
+            .filter(|p| !is_noise(p))
+            .collect();
+        if paths.is_empty() {
+            return;
+        }
+        paths.sort();
+        paths.dedup();
+        let mut built = built.lock().unwrap_or_else(|e| e.into_inner());
+        if !update(&watch_shared, &watch_opts, &mut built, &paths) {
+            rebuild(&watch_shared, &watch_opts, &mut built);
         }
     };
     let root = opts.load.root.clone();
@@ -196,7 +294,9 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         .map(|d| root.join(d))
         .filter(|d| d.is_dir())
         .collect();
-    let debounce = Duration::from_millis(120);
+    // Short enough for the edited page to be new within a tenth of a second; editors' atomic
+    // saves (write, rename) arrive well inside it and still make one update.
+    let debounce = Duration::from_millis(40);
     let _watcher: Box<dyn std::any::Any> = if opts.poll {
         let config = notify_debouncer_full::notify::Config::default()
             .with_poll_interval(Duration::from_millis(500));
@@ -437,7 +537,7 @@ fn handle(request: Request, shared: &Arc<Shared>) {
             let body = if key.ends_with(".html") {
                 inject(body, &errors)
             } else {
-                body.clone()
+                body.to_vec()
             };
             respond(request, 200, ctype, body, &[])
         }
@@ -455,12 +555,7 @@ fn handle(request: Request, shared: &Arc<Shared>) {
     }
 }
 
-fn not_found(
-    request: Request,
-    status: u16,
-    files: &HashMap<String, Vec<u8>>,
-    errors: &[Diagnostic],
-) {
+fn not_found(request: Request, status: u16, files: &Files, errors: &[Diagnostic]) {
     let body = match files.get("404.html") {
         Some(page) if status == 404 => inject(page, errors),
         _ => format!("{status}").into_bytes(),

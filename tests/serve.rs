@@ -173,6 +173,12 @@ fn edits_show_up_and_broken_files_show_an_overlay() {
 
     std::fs::write(&file, original.replace("16時まで", "15時30分まで")).unwrap();
     wait_for(s.port, page, |r| r.body.contains("15時30分まで"));
+    assert!(
+        request(s.port, "GET", "/renkei/news/atom.xml")
+            .body
+            .contains("15時30分まで"),
+        "the feed carries bodies"
+    );
 
     // Break it: the last good page stays, with the error overlay.
     std::fs::write(&file, original.replace("title:", "titel:")).unwrap();
@@ -214,4 +220,77 @@ fn a_taken_port_is_reported_with_a_suggestion() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn an_edit_updates_every_page_that_shows_the_record() {
+    let site = site_copy("minimal");
+    let s = start(site.path());
+    let file = site.path().join("content/partners/sakura-naika.md");
+    let original = std::fs::read_to_string(&file).unwrap();
+
+    // Same shape (tel only): the single-record path must still refresh every dependent.
+    std::fs::write(&file, original.replace("099-211-1234", "099-211-7777")).unwrap();
+    wait_for(s.port, "/renkei/partners/sakura-naika/", |r| {
+        r.body.contains("099-211-7777")
+    });
+    for page in [
+        "/renkei/partners/",
+        "/renkei/partners/area/%E4%B8%AD%E5%A4%AE/",
+        "/renkei/partners/department/%E5%86%85%E7%A7%91/",
+        "/renkei/doctors/dr-sato/",
+        "/renkei/pathways/nousocchu/",
+        "/renkei/partners/print/",
+        "/renkei/partners/sakura-naika/contact.vcf",
+        "/renkei/data/partners.csv",
+    ] {
+        let r = request(s.port, "GET", page);
+        // (the vCard writes the number as a tel: URI, +81-99-211-7777)
+        assert!(r.body.contains("211-7777"), "{page} is stale");
+        assert!(
+            !r.body.contains("211-1234"),
+            "{page} still has the old number"
+        );
+    }
+
+    // A changed shape (another area) moves the record between browse pages: full rebuild.
+    std::fs::write(&file, original.replace("area: 中央", "area: 北部")).unwrap();
+    wait_for(s.port, "/renkei/partners/area/%E5%8C%97%E9%83%A8/", |r| {
+        r.body.contains("さくら内科クリニック")
+    });
+    let centre = request(s.port, "GET", "/renkei/partners/area/%E4%B8%AD%E5%A4%AE/");
+    assert!(
+        !centre.body.contains("さくら内科クリニック"),
+        "left its old area page"
+    );
+
+    // A new file appears.
+    std::fs::write(
+        site.path().join("content/news/new-item.md"),
+        "---\ntitle: 新しいお知らせです\ndate: 2026-11-24\n---\n\n本文\n",
+    )
+    .unwrap();
+    wait_for(s.port, "/renkei/", |r| {
+        r.body.contains("新しいお知らせです")
+    });
+    assert_eq!(request(s.port, "GET", "/renkei/news/new-item/").status, 200);
+}
+
+#[test]
+fn seminar_edits_reach_the_home_page_and_the_calendar() {
+    let site = site_copy("minimal");
+    let s = start(site.path());
+    let file = site.path().join("content/seminars/open-conf-2026-12.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("心不全の地域連携", "心不全と在宅医療")).unwrap();
+    wait_for(s.port, "/renkei/", |r| r.body.contains("心不全と在宅医療"));
+    for page in [
+        "/renkei/seminars/",
+        "/renkei/seminars/2026/",
+        "/renkei/seminars/open-conf-2026-12/seminar.ics",
+        "/renkei/seminars/seminars.ics",
+    ] {
+        let body = request(s.port, "GET", page).body.replace("\r\n ", "");
+        assert!(body.contains("心不全と在宅医療"), "{page} is stale");
+    }
 }

@@ -152,16 +152,8 @@ pub fn render_site(
         return Err(RenderError::Templates(errors));
     }
     let mut generated: Vec<OutFile> = vcards(site).collect();
-    generated.extend(crate::export::exports(site));
-    generated.extend(site.seminars.iter().map(|s| {
-        let page = crate::load::record_path(Collection::Seminars, &s.meta.slug);
-        OutFile::text(format!("{page}seminar.ics"), crate::ical::seminar(site, s))
-    }));
-    generated.push(OutFile::text(
-        "seminars/seminars.ics",
-        crate::ical::feed(site),
-    ));
-    generated.push(OutFile::text("news/atom.xml", crate::feed::atom(site)));
+    generated.extend(collection_files(site));
+    generated.extend((0..site.seminars.len()).map(|i| seminar_ics(site, i)));
     generated.push(sitemap::sitemap(site, &indexed));
     generated.push(sitemap::robots(site));
     for f in &generated {
@@ -195,31 +187,86 @@ fn facet_links(
 
 /// `contact.vcf` beside every directory page (「連絡先に保存」).
 fn vcards(site: &Site) -> impl ParallelIterator<Item = OutFile> + '_ {
-    let urls = &site.config.urls;
-    let path = |c: Collection, slug: &str| crate::load::record_path(c, slug);
-    let partners = site.partners.par_iter().map(move |p| {
-        let page = path(Collection::Partners, &p.meta.slug);
-        OutFile::text(
-            format!("{page}contact.vcf"),
-            crate::vcard::partner(p, &urls.absolute(&page)),
-        )
-    });
-    let care = site.care.par_iter().map(move |c| {
-        let page = path(Collection::Care, &c.meta.slug);
-        OutFile::text(
-            format!("{page}contact.vcf"),
-            crate::vcard::care(c, &urls.absolute(&page)),
-        )
-    });
-    let doctors = site.doctors.par_iter().enumerate().map(move |(i, d)| {
-        let page = path(Collection::Doctors, &d.meta.slug);
-        let clinic = &site.partners[site.partner_of_doctor[i]];
-        OutFile::text(
-            format!("{page}contact.vcf"),
-            crate::vcard::doctor(d, clinic, &urls.absolute(&page)),
-        )
-    });
+    let partners = (0..site.partners.len())
+        .into_par_iter()
+        .map(move |i| vcard_file(site, Collection::Partners, i));
+    let care = (0..site.care.len())
+        .into_par_iter()
+        .map(move |i| vcard_file(site, Collection::Care, i));
+    let doctors = (0..site.doctors.len())
+        .into_par_iter()
+        .map(move |i| vcard_file(site, Collection::Doctors, i));
     partners.chain(care).chain(doctors)
+}
+
+/// `contact.vcf` of one directory record (`collection` is partners, care or doctors).
+pub fn vcard_file(site: &Site, collection: Collection, i: usize) -> OutFile {
+    let urls = &site.config.urls;
+    let (slug, text) = match collection {
+        Collection::Partners => {
+            let p = &site.partners[i];
+            let page = crate::load::record_path(collection, &p.meta.slug);
+            (
+                &p.meta.slug,
+                crate::vcard::partner(p, &urls.absolute(&page)),
+            )
+        }
+        Collection::Care => {
+            let c = &site.care[i];
+            let page = crate::load::record_path(collection, &c.meta.slug);
+            (&c.meta.slug, crate::vcard::care(c, &urls.absolute(&page)))
+        }
+        _ => {
+            let d = &site.doctors[i];
+            let page = crate::load::record_path(Collection::Doctors, &d.meta.slug);
+            let clinic = &site.partners[site.partner_of_doctor[i]];
+            (
+                &d.meta.slug,
+                crate::vcard::doctor(d, clinic, &urls.absolute(&page)),
+            )
+        }
+    };
+    let collection = if matches!(collection, Collection::Partners | Collection::Care) {
+        collection
+    } else {
+        Collection::Doctors
+    };
+    OutFile::text(
+        format!("{}contact.vcf", crate::load::record_path(collection, slug)),
+        text,
+    )
+}
+
+/// `seminar.ics` of one seminar.
+pub fn seminar_ics(site: &Site, i: usize) -> OutFile {
+    let s = &site.seminars[i];
+    let page = crate::load::record_path(Collection::Seminars, &s.meta.slug);
+    OutFile::text(format!("{page}seminar.ics"), crate::ical::seminar(site, s))
+}
+
+/// Files derived from many records at once: exports, the seminar calendar and the news feed.
+pub fn collection_files(site: &Site) -> Vec<OutFile> {
+    let mut files = crate::export::exports(site);
+    files.push(OutFile::text(
+        "seminars/seminars.ics",
+        crate::ical::feed(site),
+    ));
+    files.push(OutFile::text("news/atom.xml", crate::feed::atom(site)));
+    files
+}
+
+/// Renders only `jobs` into `sink` (for `serve`, after a single-record edit). The theme must
+/// already hold the site's global context from a full [`render_site`].
+pub fn render_jobs(
+    site: &Site,
+    theme: &Theme,
+    jobs: &[Job],
+    sink: &dyn Sink,
+) -> Result<(), RenderError> {
+    jobs.par_iter().try_for_each(|job| {
+        let file = render_job(site, theme, *job).map_err(|d| RenderError::Templates(vec![d]))?;
+        sink.put(file).map_err(RenderError::Io)
+    })
 }
 
 /// The output path of a page at site path `p` (`partners/a/` → `partners/a/index.html`).
