@@ -40,7 +40,7 @@ def get(url):
         return ""
 
 
-def measure(n, edits):
+def measure(n, edits, kind):
     site = tempfile.mkdtemp(prefix="renkei-serve-%d-" % n)
     subprocess.run([sys.executable, GEN, "--n", str(n), "--out", site], check=True, stdout=subprocess.DEVNULL)
     port = free_port()
@@ -57,10 +57,17 @@ def measure(n, edits):
     url = base + "partners/%s/" % slug
     original = open(path, encoding="utf-8").read()
     times = []
+    import re
     for k in range(edits):
-        marker = "編集確認%04d" % k
+        if kind == "tel":
+            # A contact change: lists, browse pages, the print page, vCard and exports follow.
+            marker = "0548-99-%04d" % k
+            text = re.sub(r'^tel: .*$', 'tel: "%s"' % marker, original, count=1, flags=re.M)
+        else:
+            marker = "編集確認%04d" % k
+            text = original + "\n%sです。\n" % marker
         with open(path, "w", encoding="utf-8") as f:
-            f.write(original + "\n%sです。\n" % marker)
+            f.write(text)
         t0 = time.perf_counter()
         while marker not in get(url):
             if time.perf_counter() - t0 > 30:
@@ -78,13 +85,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--edits", type=int, default=15)
+    ap.add_argument("--kind", choices=["body", "tel"], default="body", help="edit the Markdown body or the phone number")
     a = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
-    print("| partners | edits | median ms | min ms | max ms | full rebuilds |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| partners | edit | edits | median ms | min ms | max ms | full rebuilds |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
     for n in a.sizes:
-        times, full = measure(n, a.edits)
-        print("| %d | %d | %.0f | %.0f | %.0f | %d |" % (n, len(times), statistics.median(times), min(times), max(times), full))
+        times, full = measure(n, a.edits, a.kind)
+        print("| %d | %s | %d | %.0f | %.0f | %.0f | %d |" % (n, a.kind, len(times), statistics.median(times), min(times), max(times), full))
         sys.stdout.flush()
 
 

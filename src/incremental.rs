@@ -175,14 +175,16 @@ pub fn dependents(site: &Site, c: Collection, i: usize) -> Vec<Job> {
     jobs
 }
 
-/// Replaces one record in place and re-renders what depends on it. `Ok(None)` means the edit
-/// needs the full pipeline (new record, changed shape, navigation).
+/// Replaces one record in place and re-renders what depends on it: the record's own page is
+/// handed to `first` as soon as it is rendered, the rest goes to `sink`. `Ok(None)` means the
+/// edit needs the full pipeline (new record, changed shape, navigation).
 pub fn apply(
     site: &mut Site,
     theme: &Theme,
     collection: Collection,
     record: Record,
     sink: &dyn Sink,
+    first: &dyn Fn(crate::output::Memory),
 ) -> Result<Option<usize>, RenderError> {
     let slug = slug_of(&record).to_string();
     let mut body_only = false;
@@ -265,7 +267,13 @@ pub fn apply(
     };
     // A body edit shows only on the record's own page (and in the news feed).
     let jobs = if body_only { vec![own] } else { jobs };
-    render::render_jobs(site, theme, &jobs, sink)?;
+    // The edited record's own page goes out first: it is the one the editor is looking at, and
+    // lists and exports of a large site take longer.
+    let own_page = crate::output::Memory::default();
+    render::render_jobs(site, theme, &[own], &own_page)?;
+    first(own_page);
+    let rest: Vec<Job> = jobs.iter().copied().filter(|j| *j != own).collect();
+    render::render_jobs(site, theme, &rest, sink)?;
     let files: Vec<crate::output::OutFile> = if body_only {
         if collection == Collection::News {
             vec![crate::output::OutFile::text(

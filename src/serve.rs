@@ -189,7 +189,15 @@ fn update(
         if draft && !opts.drafts {
             return false;
         }
-        match crate::incremental::apply(site, theme, src.collection, record, &sink) {
+        // Serve the edited page at once; open pages reload when everything is in place.
+        let first = |own: Memory| {
+            let own = share(own.into_files());
+            let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
+            let mut files = (*state.files).clone();
+            files.extend(own);
+            state.files = Arc::new(files);
+        };
+        match crate::incremental::apply(site, theme, src.collection, record, &sink, &first) {
             Ok(Some(n)) => rendered += n,
             _ => return false,
         }
