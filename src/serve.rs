@@ -564,11 +564,16 @@ fn handle(request: Request, shared: &Arc<Shared>) {
 }
 
 fn not_found(request: Request, status: u16, files: &Files, errors: &[Diagnostic]) {
-    let body = match files.get("404.html") {
-        Some(page) if status == 404 => inject(page, errors),
-        _ => format!("{status}").into_bytes(),
+    let (body, html) = match files.get("404.html") {
+        Some(page) if status == 404 => (inject(page, errors), true),
+        // No good build yet: the errors are the page.
+        _ if !errors.is_empty() => {
+            let page = format!("<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>renkei serve</title></head><body><p>{status}</p></body></html>");
+            (inject(page.as_bytes(), errors), true)
+        }
+        _ => (format!("{status}").into_bytes(), false),
     };
-    let ctype = if status == 404 && files.contains_key("404.html") {
+    let ctype = if html {
         "text/html; charset=utf-8"
     } else {
         "text/plain; charset=utf-8"

@@ -294,3 +294,56 @@ fn seminar_edits_reach_the_home_page_and_the_calendar() {
         assert!(body.contains("心不全と在宅医療"), "{page} is stale");
     }
 }
+
+#[test]
+fn many_live_reload_clients_do_not_starve_the_server() {
+    let site = site_copy("minimal");
+    let s = start(site.path());
+    // More event streams than the cap: the extra ones are refused, the site keeps answering.
+    let mut streams = Vec::new();
+    for _ in 0..40 {
+        let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+        write!(
+            c,
+            "GET /__renkei/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        )
+        .unwrap();
+        streams.push(c);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..5 {
+        assert_eq!(request(s.port, "GET", "/renkei/").status, 200);
+    }
+    let first = &mut streams[0];
+    first
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut buf = [0u8; 256];
+    let n = first.read(&mut buf).unwrap();
+    let head = String::from_utf8_lossy(&buf[..n]);
+    assert!(
+        head.contains("text/event-stream") && head.contains("data: "),
+        "{head}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_static_link_out_of_the_site_is_never_served() {
+    let site = site_copy("minimal");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "TOP-SECRET").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path().join("content/static/secret.txt"),
+    )
+    .unwrap();
+    let s = start(site.path());
+    let r = request(s.port, "GET", "/renkei/secret.txt");
+    assert_eq!(r.status, 404);
+    assert!(!r.body.contains("TOP-SECRET"));
+    assert!(
+        r.body.contains("renkei-errors") && r.body.contains("content/static/secret.txt"),
+        "the refusal is shown"
+    );
+}
