@@ -120,11 +120,18 @@ pub fn exports(site: &Site) -> Vec<OutFile> {
         header
     };
 
+    // The partners profile's last column; the public profile has neither column nor values.
+    let finish = |mut row: Vec<String>, meta: &crate::record::Meta| {
+        if partners_profile {
+            row.push(extras(&meta.partners_only));
+        }
+        row
+    };
     let partner_rows: Vec<Vec<String>> = site
         .partners
         .iter()
         .map(|p| {
-            let mut row = vec![
+            let row = vec![
                 p.place.name.clone(),
                 p.place.yomi.clone(),
                 p.kind_label.to_string(),
@@ -145,17 +152,14 @@ pub fn exports(site: &Site) -> Vec<OutFile> {
                 opt(&p.place.updated),
                 abs(&p.meta.url),
             ];
-            if partners_profile {
-                row.push(extras(&p.meta.partners_only));
-            }
-            row
+            finish(row, &p.meta)
         })
         .collect();
     let care_rows: Vec<Vec<String>> = site
         .care
         .iter()
         .map(|c| {
-            let mut row = vec![
+            let row = vec![
                 c.place.name.clone(),
                 c.place.yomi.clone(),
                 c.services.join("、"),
@@ -177,10 +181,7 @@ pub fn exports(site: &Site) -> Vec<OutFile> {
                 opt(&c.place.updated),
                 abs(&c.meta.url),
             ];
-            if partners_profile {
-                row.push(extras(&c.meta.partners_only));
-            }
-            row
+            finish(row, &c.meta)
         })
         .collect();
     let doctor_rows: Vec<Vec<String>> = site
@@ -189,7 +190,7 @@ pub fn exports(site: &Site) -> Vec<OutFile> {
         .enumerate()
         .map(|(i, d)| {
             let clinic = &site.partners[site.partner_of_doctor[i]];
-            let mut row = vec![
+            let row = vec![
                 d.name.clone(),
                 d.yomi.clone(),
                 clinic.place.name.clone(),
@@ -200,10 +201,7 @@ pub fn exports(site: &Site) -> Vec<OutFile> {
                 abs(&clinic.meta.url),
                 abs(&d.meta.url),
             ];
-            if partners_profile {
-                row.push(extras(&d.meta.partners_only));
-            }
-            row
+            finish(row, &d.meta)
         })
         .collect();
 
