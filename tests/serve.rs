@@ -347,3 +347,29 @@ fn a_static_link_out_of_the_site_is_never_served() {
         "the refusal is shown"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let site = site_copy("minimal");
+    let mut s = start(site.path());
+    let pid = s.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            assert_eq!(status.code(), Some(0), "exit code 0 after Ctrl+C");
+            break;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        TcpStream::connect(("127.0.0.1", s.port)).is_err(),
+        "the port is released"
+    );
+}

@@ -330,6 +330,11 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     };
 
     let server = Server::http(addr).map_err(|e| format!("{addr} で待ち受けできません: {e}"))?;
+    // Nothing is written to disk while serving, so stopping needs no clean-up beyond saying so.
+    let _ = ctrlc::set_handler(|| {
+        eprintln!("終了しました。");
+        std::process::exit(0);
+    });
     let server = Arc::new(server);
     let url = format!(
         "http://{}:{}{}",
