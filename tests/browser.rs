@@ -27,9 +27,7 @@ fn demo_site_has_no_axe_violations() {
     if !browser_ready() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    build_ok(&repo(), &out, &["--base-url", "http://127.0.0.1:8000/"]);
+    let (_tmp, out) = build_demo(&["--base-url", "http://127.0.0.1:8000/"]);
     // The first record of each collection, whatever the demo names them.
     let first = |collection: &str| -> String {
         let mut slugs: Vec<String> = std::fs::read_dir(repo().join("content").join(collection))
@@ -68,18 +66,9 @@ fn demo_site_has_no_axe_violations() {
         }
     }
     let script = repo().join("tests/browser/a11y.mjs");
-    let o = Command::new("node")
-        .arg(&script)
-        .arg(&out)
-        .args(&pages)
-        .output()
-        .expect("node");
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let mut args = vec![script.into_os_string(), out.clone().into_os_string()];
+    args.extend(pages.iter().map(std::ffi::OsString::from));
+    let stdout = node(args);
     assert!(stdout.contains("axe: no violations"), "{stdout}");
     assert_eq!(
         stdout.lines().filter(|l| l.starts_with("ok ")).count(),
@@ -146,9 +135,7 @@ fn printable_directory_prints_one_area_per_a4_page() {
         eprintln!("skipped: pdftotext (poppler-utils) not installed");
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    build_ok(&repo(), &out, &["--base-url", "http://127.0.0.1:8000/"]);
+    let (tmp, out) = build_demo(&["--base-url", "http://127.0.0.1:8000/"]);
     let server = Server::start(&out);
     for (collection, min_pages) in [("partners", 5), ("care", 5)] {
         let pdf = tmp.path().join(format!("{collection}.pdf"));

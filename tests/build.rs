@@ -567,9 +567,7 @@ fn directory_pages_carry_vcards_and_json_ld() {
 
 #[test]
 fn browse_pages_group_the_directory_without_javascript() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    build_ok(&repo(), &out, &[]);
+    let (_tmp, out) = build_demo(&[]);
     // 五十音 rows from readings: 濁音 and 半濁音 under their plain row, Latin names apart.
     let ka = read(&out, "partners/gojuon/か/index.html");
     assert!(
@@ -681,9 +679,7 @@ fn open_data_exports_open_in_excel() {
 
 #[test]
 fn every_json_ld_block_of_the_demo_parses() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    build_ok(&repo(), &out, &[]);
+    let (_tmp, out) = build_demo(&[]);
     let mut blocks = 0;
     for rel in files(&out) {
         if rel.extension().is_some_and(|e| e == "html") {

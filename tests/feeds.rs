@@ -19,9 +19,7 @@ fn every_calendar_parses_with_ical_js() {
     if !ical_ready() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    build_ok(&repo(), &out, &[]);
+    let (_tmp, out) = build_demo(&[]);
     let ics: Vec<String> = files(&out)
         .into_iter()
         .filter(|f| f.extension().is_some_and(|e| e == "ics"))
@@ -31,17 +29,9 @@ fn every_calendar_parses_with_ical_js() {
         .unwrap()
         .count();
     assert_eq!(ics.len(), seminars + 1, "one per seminar plus the feed");
-    let o = Command::new("node")
-        .arg(repo().join("tests/browser/ics.mjs"))
-        .args(&ics)
-        .output()
-        .expect("node");
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let mut args = vec![repo().join("tests/browser/ics.mjs").display().to_string()];
+    args.extend(ics.iter().cloned());
+    let stdout = node(args);
     let parsed: Vec<serde_json::Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -95,9 +85,7 @@ fn every_calendar_parses_with_ical_js() {
 
 #[test]
 fn atom_feed_parses_with_an_xml_parser() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    build_ok(&repo(), &out, &[]);
+    let (_tmp, out) = build_demo(&[]);
     let script = r#"
 import sys, xml.etree.ElementTree as ET
 ns = {'a': 'http://www.w3.org/2005/Atom'}

@@ -47,9 +47,7 @@ fn one_seminar_through_every_status_by_build_date() {
 
 #[test]
 fn seminars_are_filed_by_fiscal_year_kind_and_audience() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    build_ok(&repo(), &out, &[]);
+    let (_tmp, out) = build_demo(&[]);
     let fy2025 = read(&out, "seminars/2025/index.html");
     assert!(fy2025.contains("2025年度(令和7年度)"));
     // 2026-03 (年度 2025) is in, 2026-06 (年度 2026) is not.

@@ -159,3 +159,28 @@ pub fn tool_ready(ready: bool, what: &str) -> bool {
     }
     ready
 }
+
+/// The demo site (`content/`) built into a temporary folder; keep the guard alive while using
+/// the path.
+pub fn build_demo(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build_ok(&repo(), &out, extra);
+    (tmp, out)
+}
+
+/// Runs node with `args`, asserts it succeeded and returns its standard output.
+pub fn node<I, S>(args: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let o = Command::new("node").args(args).output().expect("node");
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    stdout
+}
