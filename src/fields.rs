@@ -56,6 +56,15 @@ impl FileReport {
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diags.into_inner()
     }
+
+    /// The diagnostics as the lines staff would read; what unit tests compare against.
+    pub fn into_messages(self) -> Vec<String> {
+        self.diags
+            .into_inner()
+            .iter()
+            .map(|d| d.to_string())
+            .collect()
+    }
 }
 
 /// A mapping being read field by field.
@@ -482,14 +491,7 @@ mod tests {
             fields.finish();
             v
         };
-        (
-            value,
-            report
-                .into_diagnostics()
-                .iter()
-                .map(|d| d.to_string())
-                .collect(),
-        )
+        (value, report.into_messages())
     }
 
     #[test]

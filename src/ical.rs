@@ -57,6 +57,13 @@ fn event(s: &Seminar, site: &Site, stamp: NaiveDate, out: &mut String) {
         if let Some(j) = c.jma {
             description.push(format!("日医生涯教育制度 {j}単位"));
         }
+        if !c.cc.is_empty() {
+            let codes: Vec<String> =
+                c.cc.iter()
+                    .map(|c| format!("{} {}", c.code, c.name))
+                    .collect();
+            description.push(format!("カリキュラムコード: {}", codes.join("、")));
+        }
     }
     if let Some(a) = &s.apply {
         if let Some(d) = &a.deadline_ja {

@@ -19,6 +19,7 @@ pub mod closures;
 pub mod config;
 pub mod content;
 pub mod contentline;
+pub mod curriculum;
 pub mod diagnostics;
 pub mod directory;
 pub mod export;

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use crate::closures::{self, Closure};
 use crate::config::{self, SiteConfig};
 use crate::content::{self, document, Collection, SourceFile};
+use crate::curriculum::Curriculum;
 use crate::diagnostics::Diagnostics;
 use crate::directory::{self, CareOffice, Doctor, Partner};
 use crate::fields::{Fields, FileReport};
@@ -48,6 +49,7 @@ pub struct Content {
     pub home: Option<Page>,
     pub outpatient: Option<Outpatient>,
     pub closures: Vec<Closure>,
+    pub curriculum: Curriculum,
     pub statics: BTreeMap<String, PathBuf>,
     /// Number of draft records left out.
     pub drafts_skipped: usize,
@@ -99,11 +101,13 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
         return Ok(None);
     };
 
+    let curriculum = read_curriculum(&inventory, diags);
     let ctx = LoadCtx {
         config: &config,
         profile: opts.profile,
         statics: &inventory.statics,
         build_date: opts.build_date,
+        curriculum: &curriculum,
     };
 
     let results: Vec<ReadResult> = inventory
@@ -127,6 +131,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
         home: None,
         outpatient: None,
         closures: Vec::new(),
+        curriculum: curriculum.clone(),
         statics: BTreeMap::new(),
         drafts_skipped: 0,
         broken: BTreeSet::new(),
@@ -173,6 +178,19 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
     }
     c.statics = inventory.statics;
     Ok(Some(c))
+}
+
+/// The site's カリキュラムコード table if it has one, else the built-in table. A site table
+/// with errors is reported and replaced by the built-in one, so seminars are still checked.
+fn read_curriculum(inventory: &content::Inventory, diags: &Diagnostics) -> Curriculum {
+    let Some(path) = inventory.data.get("jma-cc.yaml") else {
+        return Curriculum::builtin();
+    };
+    let report = FileReport::new(crate::curriculum::SITE_FILE);
+    let table =
+        document::read_yaml(path, &report).and_then(|node| crate::curriculum::read(&node, &report));
+    diags.extend(report.into_diagnostics());
+    table.unwrap_or_else(Curriculum::builtin)
 }
 
 /// Folder names a collection's generated pages use (`/partners/area/…`, `/news/page/2/`), which

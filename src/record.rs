@@ -32,6 +32,8 @@ pub struct LoadCtx<'a> {
     /// Files under `static/`, by path relative to it.
     pub statics: &'a BTreeMap<String, PathBuf>,
     pub build_date: NaiveDate,
+    /// 日医カリキュラムコード表 that seminars' `credits.cc` are checked against.
+    pub curriculum: &'a crate::curriculum::Curriculum,
 }
 
 /// A `partners_only` value with its display label.

@@ -100,7 +100,8 @@ pub struct Speaker {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Credits {
     pub jma: Option<f64>,
-    pub cc: Vec<i64>,
+    /// カリキュラムコード with their names from the table in force.
+    pub cc: Vec<crate::curriculum::Code>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -227,7 +228,7 @@ fn read_apply(f: &mut Fields, ctx: &LoadCtx, start: Option<NaiveDate>) -> Option
     })
 }
 
-fn read_credits(f: &mut Fields) -> Option<Credits> {
+fn read_credits(f: &mut Fields, ctx: &LoadCtx) -> Option<Credits> {
     let mut c = f.nested("credits")?;
     let jma = c.number("jma");
     if let Some(j) = jma {
@@ -242,16 +243,25 @@ fn read_credits(f: &mut Fields) -> Option<Credits> {
     }
     let mut cc = Vec::new();
     for (path, node) in c.list("cc") {
-        match node.value {
-            crate::yaml::Value::Int(n @ 0..=84) => cc.push(n),
-            _ => c.report().error(
+        let code = match node.value {
+            crate::yaml::Value::Int(n) => ctx.curriculum.lookup(n),
+            _ => None,
+        };
+        match code {
+            Some(code) => cc.push(code),
+            None => c.report().error(
                 node.pos,
                 &path,
                 format!(
-                    "カリキュラムコード「{}」は 0〜84 の番号ではありません",
-                    node.scalar_text().unwrap_or_default()
+                    "カリキュラムコード「{}」は{}の表にありません",
+                    node.scalar_text().unwrap_or_default(),
+                    ctx.curriculum.source
                 ),
-                Some("0〜84 の整数"),
+                Some(&format!(
+                    "表にある番号 ({}; 表は {} で差し替えられます)",
+                    ctx.curriculum.span(),
+                    crate::curriculum::SITE_FILE
+                )),
             ),
         }
     }
@@ -333,7 +343,7 @@ pub fn read_seminar(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Seminar
     let capacity = f.int("capacity");
     let apply = read_apply(f, ctx, start.map(|s| s.date_naive()));
     let fee = f.text("fee");
-    let credits = read_credits(f);
+    let credits = read_credits(f, ctx);
     let mut speakers = Vec::new();
     for (path, node) in f.list("speakers") {
         if let Some(mut s) = Fields::new(node, &path, f.report()) {

@@ -52,6 +52,8 @@ pub struct Site {
     pub home: Option<Page>,
     pub outpatient: Option<Outpatient>,
     pub closures: Vec<Closure>,
+    /// The カリキュラムコード table in force (kept so `serve` re-reads seminars against it).
+    pub curriculum: crate::curriculum::Curriculum,
     pub statics: BTreeMap<String, PathBuf>,
     /// For each partner, its 登録医 (indexes into `doctors`).
     pub doctors_of_partner: Vec<Vec<usize>>,
@@ -88,6 +90,7 @@ pub fn link(
         home,
         outpatient,
         closures,
+        curriculum,
         statics,
         drafts_skipped,
         broken,
@@ -250,6 +253,7 @@ pub fn link(
         home,
         outpatient,
         closures,
+        curriculum,
         statics,
         doctors_of_partner,
         partner_of_doctor,

@@ -105,3 +105,25 @@ fn pathways_page_has_a_participation_matrix() {
         3
     );
 }
+
+#[test]
+fn curriculum_codes_show_their_names_from_the_table_in_force() {
+    let site = site_copy("minimal");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out, &[]);
+    let page = read(&out, "seminars/open-conf-2026-12/index.html");
+    assert!(page.contains("CC 12 地域医療") && page.contains("CC 13 医療と介護および福祉の連携"));
+    let ics = read(&out, "seminars/open-conf-2026-12/seminar.ics");
+    assert!(ics.contains("12 地域医療"));
+
+    // A site's own table replaces the built-in names.
+    fs::write(
+        site.path().join("content/data/jma-cc.yaml"),
+        "source: 県医師会の表\ncodes:\n  12: 地域医療(在宅を含む)\n  13: 医療・介護連携\n",
+    )
+    .unwrap();
+    build_ok(site.path(), &out, &[]);
+    let page = read(&out, "seminars/open-conf-2026-12/index.html");
+    assert!(page.contains("CC 12 地域医療(在宅を含む)") && page.contains("CC 13 医療・介護連携"));
+    assert!(!page.contains("医療と介護および福祉の連携"));
+}

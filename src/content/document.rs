@@ -199,11 +199,7 @@ mod tests {
     use super::*;
 
     fn errors(report: FileReport) -> Vec<String> {
-        report
-            .into_diagnostics()
-            .iter()
-            .map(|d| d.to_string())
-            .collect()
+        report.into_messages()
     }
 
     #[test]

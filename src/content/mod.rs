@@ -66,7 +66,7 @@ impl Collection {
 }
 
 /// The data files `content/data/` may hold.
-pub const DATA_FILES: &[&str] = &["outpatient.yaml", "closures.yaml"];
+pub const DATA_FILES: &[&str] = &["outpatient.yaml", "closures.yaml", "jma-cc.yaml"];
 
 /// One record file found by [`scan`].
 #[derive(Debug, Clone)]

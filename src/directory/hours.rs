@@ -250,11 +250,7 @@ mod tests {
         let mut f = Fields::new(&node, "", &report).unwrap();
         read_hours(&mut f);
         f.finish();
-        let errs: Vec<String> = report
-            .into_diagnostics()
-            .iter()
-            .map(|d| d.to_string())
-            .collect();
+        let errs: Vec<String> = report.into_messages();
         assert!(
             errs[0].contains("hours[0].days[1]") && errs[0].contains("thu"),
             "{errs:?}"

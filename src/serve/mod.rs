@@ -169,6 +169,7 @@ fn update(
             profile: opts.profile,
             statics: &site.statics,
             build_date: opts.build_date,
+            curriculum: &site.curriculum,
         };
         let (record, diags) = crate::load::read_one(src, &ctx);
         let errors: Vec<Diagnostic> = diags
