@@ -232,6 +232,7 @@ pub fn collection_files(site: &Site) -> Vec<OutFile> {
         crate::ical::feed(site),
     ));
     files.push(OutFile::text("news/atom.xml", crate::feed::atom(site)));
+    files.extend(crate::search::index_files(site));
     files
 }
 

@@ -1,7 +1,35 @@
-//! Japanese search: normalisation shared by the index (Rust, at build time) and the client
-//! (JavaScript, in the browser). The index and the search page arrive with the search issue;
-//! the normaliser comes first because both halves must agree on it character for character.
+//! Japanese search: a static index built with the site and a small client in the browser.
+//!
+//! The pipeline: [`documents`] turns the linked site into searchable records (public fields
+//! only), [`index`] cuts their normalised text into weighted n-grams and shards, and the theme's
+//! `assets/search.mjs` fetches the shards a query needs. [`normalize`] is the contract between
+//! the two halves: the browser copy (`assets/normalize.mjs`) must agree character for character,
+//! which `tests/search/cases.tsv` checks from both sides.
 
+pub mod documents;
+pub mod index;
 pub mod normalize;
 
 pub use normalize::normalize;
+
+use crate::output::OutFile;
+use crate::site::Site;
+
+/// The index files of `site`, under `search/`.
+pub fn index_files(site: &Site) -> Vec<OutFile> {
+    let started = std::time::Instant::now();
+    let docs = documents::documents(site);
+    let built = index::build(&docs);
+    if std::env::var_os("RENKEI_TIMINGS").is_some() {
+        eprintln!(
+            "  search index: {} ms ({} records, {} grams, {} postings, {} shards, {} files)",
+            started.elapsed().as_millis(),
+            docs.len(),
+            built.grams,
+            built.postings,
+            built.shards,
+            built.files.len()
+        );
+    }
+    built.files
+}

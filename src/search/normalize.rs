@@ -106,6 +106,46 @@ pub fn normalize(text: &str) -> String {
     joined.into_iter().collect()
 }
 
+/// Characters that end a searchable run: ASCII punctuation, general punctuation (※ ’ …), CJK
+/// symbols and brackets (、。〒「」〜), the middle dot. Grams never span them, on either side, so
+/// 「在宅訪問（居宅療養管理指導）」 is matched as its two runs. Spelled out as ranges rather than
+/// Unicode categories so that `normalize.mjs` can say exactly the same.
+pub fn is_separator(c: char) -> bool {
+    let n = c as u32;
+    if n < 0x80 {
+        return !c.is_ascii_alphanumeric();
+    }
+    matches!(n, 0x80..=0xBF | 0xD7 | 0xF7 | 0x2000..=0x206F | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x30FB)
+}
+
+/// The runs a query matches by: normalised, split at spaces (terms) and separators. Every run
+/// must be found for a record to match.
+pub fn query_runs(query: &str) -> Vec<String> {
+    normalize(query)
+        .split(|c: char| c == ' ' || is_separator(c))
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The runs of an indexed value: like [`query_runs`], except that spaces are dropped rather than
+/// split at, because 「阿部 博之」 is typed both with and without its space.
+pub fn value_runs(value: &str) -> Vec<Vec<char>> {
+    let mut runs = vec![Vec::new()];
+    for c in normalize(value).chars() {
+        if c == ' ' {
+            continue;
+        }
+        if is_separator(c) {
+            runs.push(Vec::new());
+        } else if let Some(run) = runs.last_mut() {
+            run.push(c);
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +167,29 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// Query runs, also checked from the JavaScript side.
+    const RUNS: &str = include_str!("../../tests/search/runs.tsv");
+
+    #[test]
+    fn shared_query_runs() {
+        for line in RUNS
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            let (input, expected) = line.split_once('\t').expect("input<TAB>runs");
+            assert_eq!(query_runs(input).join("|"), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn values_join_across_spaces_and_split_at_punctuation() {
+        let runs: Vec<String> = value_runs("阿部 博之（院長）")
+            .into_iter()
+            .map(|r| r.into_iter().collect())
+            .collect();
+        assert_eq!(runs, ["阿部博之", "院長"]);
     }
 
     #[test]

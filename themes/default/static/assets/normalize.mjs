@@ -53,3 +53,25 @@ export function normalize(text) {
   while (joined.length && joined[joined.length - 1] === ' ') joined.pop();
   return joined.join('');
 }
+
+/** Characters that end a searchable run; the same ranges as is_separator in Rust. */
+export function isSeparator(c) {
+  const n = c.codePointAt(0);
+  if (n < 0x80) return !/[0-9a-zA-Z]/.test(c);
+  return n >= 0x80 && n <= 0xbf || n === 0xd7 || n === 0xf7 || n >= 0x2000 && n <= 0x206f ||
+    n >= 0x3000 && n <= 0x3004 || n >= 0x3008 && n <= 0x3020 || n === 0x30fb;
+}
+
+/** The runs a query matches by: normalised, split at spaces and separators (query_runs). */
+export function queryRuns(query) {
+  const runs = [];
+  let run = '';
+  for (const c of normalize(query)) {
+    if (c === ' ' || isSeparator(c)) {
+      if (run) runs.push(run);
+      run = '';
+    } else run += c;
+  }
+  if (run) runs.push(run);
+  return runs;
+}

@@ -1,0 +1,330 @@
+//! What the search index knows about each record: the text it matches, how much each kind of
+//! text counts, the facet values it can be filtered by, and the few fields a result shows.
+//!
+//! Built from the linked [`Site`], which in the public profile no longer holds `partners_only`
+//! values and never holds `internal` ones, so the index cannot leak what the pages do not show.
+//! Only public fields are used in every profile: a search index is easy to copy whole.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::site::Site;
+
+/// The kinds of text a record has, each with its own weight: a match in the name says far more
+/// than one somewhere in the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    Name,
+    Yomi,
+    /// Kind, 診療科 and services with their readings, area, specialties.
+    Keyword,
+    /// Telephone and FAX numbers.
+    Phone,
+    /// Address and postal code.
+    Address,
+    /// Director, 登録医, speakers, operator: names and readings.
+    People,
+    /// Body text, hours note, venue.
+    Body,
+}
+
+impl Field {
+    pub const ALL: [Field; 7] = [
+        Field::Name,
+        Field::Yomi,
+        Field::Keyword,
+        Field::Phone,
+        Field::Address,
+        Field::People,
+        Field::Body,
+    ];
+
+    pub fn weight(self) -> f64 {
+        match self {
+            Field::Name => 10.0,
+            Field::Yomi => 8.0,
+            Field::Phone => 6.0,
+            Field::Keyword => 4.0,
+            Field::People => 4.0,
+            Field::Address => 3.0,
+            Field::Body => 1.0,
+        }
+    }
+
+    /// Whether one-character queries look here: a single 「眼」 should find 眼科, not every body
+    /// that happens to contain the character.
+    pub fn has_unigrams(self) -> bool {
+        self != Field::Body
+    }
+}
+
+/// The facets a search can be filtered by, as `/search/?area=…&kind=…&dept=…&service=…`.
+pub const FACETS: [&str; 4] = ["area", "kind", "dept", "service"];
+
+/// One searchable record.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    /// Site path under base_url (`partners/sakura-naika/`).
+    pub path: String,
+    pub title: String,
+    /// 「診療所」「訪問看護」「登録医」「研修会」 …
+    pub kind: String,
+    pub area: String,
+    pub tel: String,
+    /// A second line: 診療科, the 登録医's clinic, a seminar's date.
+    pub sub: String,
+    pub fields: Vec<(Field, String)>,
+    /// `(facet index into FACETS, value)`.
+    pub facets: Vec<(usize, String)>,
+}
+
+impl Doc {
+    fn text(&mut self, field: Field, text: &str) {
+        if !text.trim().is_empty() {
+            self.fields.push((field, text.to_string()));
+        }
+    }
+
+    fn facet(&mut self, key: &str, value: &str) {
+        if let Some(i) = FACETS.iter().position(|k| *k == key) {
+            if !self.facets.contains(&(i, value.to_string())) {
+                self.facets.push((i, value.to_string()));
+            }
+        }
+    }
+
+    /// A 診療科 or service: its name and, when known, its reading.
+    fn term(&mut self, term: &str) {
+        self.text(Field::Keyword, term);
+        if let Some(r) = reading(term) {
+            self.text(Field::Keyword, r);
+        }
+    }
+}
+
+/// Readings of 診療科, services and kinds (`readings.tsv`).
+pub const READINGS: &str = include_str!("readings.tsv");
+
+/// The reading of a 診療科, service or kind, if the table has one.
+pub fn reading(term: &str) -> Option<&'static str> {
+    static TABLE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            READINGS
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_once('\t'))
+                .collect()
+        })
+        .get(term)
+        .copied()
+}
+
+/// Every searchable record of the site, in a fixed order (directory first, as browsed).
+pub fn documents(site: &Site) -> Vec<Doc> {
+    let prefix = site.config.urls.prefix();
+    let path = |url: &str| url.strip_prefix(prefix).unwrap_or(url).to_string();
+    let mut docs = Vec::new();
+
+    for (i, p) in site.partners.iter().enumerate() {
+        let mut d = place_doc(&p.place, path(&p.meta.url), p.kind_label, &p.meta.body);
+        d.sub = p.departments.join("・");
+        d.term(p.kind_label);
+        d.facet("kind", p.kind_label);
+        for dept in &p.departments {
+            d.term(dept);
+            d.facet("dept", dept);
+        }
+        for s in &p.services {
+            d.term(s);
+            d.facet("service", s);
+        }
+        if let Some(dir) = &p.director {
+            d.text(Field::People, &dir.name);
+            d.text(Field::People, dir.yomi.as_deref().unwrap_or_default());
+        }
+        for &di in &site.doctors_of_partner[i] {
+            let doc = &site.doctors[di];
+            d.text(Field::People, &doc.name);
+            d.text(Field::People, &doc.yomi);
+        }
+        docs.push(d);
+    }
+    for c in &site.care {
+        let kind = c.services.first().map_or("介護・福祉", String::as_str);
+        let mut d = place_doc(&c.place, path(&c.meta.url), kind, &c.meta.body);
+        d.sub = c.services.join("・");
+        d.facet("kind", "介護・福祉");
+        for s in &c.services {
+            d.term(s);
+            d.facet("service", s);
+        }
+        d.text(Field::People, c.operator.as_deref().unwrap_or_default());
+        docs.push(d);
+    }
+    for (i, doc) in site.doctors.iter().enumerate() {
+        let partner = &site.partners[site.partner_of_doctor[i]];
+        let mut d = Doc {
+            path: path(&doc.meta.url),
+            title: doc.name.clone(),
+            kind: "登録医".into(),
+            area: partner.place.area.clone(),
+            sub: partner.place.name.clone(),
+            ..Doc::default()
+        };
+        d.text(Field::Name, &doc.name);
+        d.text(Field::Yomi, &doc.yomi);
+        // No area facet: filtering by 地区 asks for places; the doctor's clinic is one.
+        d.facet("kind", "登録医");
+        for dept in &doc.departments {
+            d.term(dept);
+            d.facet("dept", dept);
+        }
+        for s in &doc.specialties {
+            d.text(Field::Keyword, s);
+        }
+        d.text(Field::Body, &partner.place.name);
+        d.text(Field::Body, &plain_text(&doc.meta.body));
+        docs.push(d);
+    }
+    for s in &site.seminars {
+        let mut d = Doc {
+            path: path(&s.meta.url),
+            title: s.title.clone(),
+            kind: "研修会".into(),
+            sub: format!("{} {}", s.when, s.status_label),
+            ..Doc::default()
+        };
+        d.text(Field::Name, &s.title);
+        d.text(Field::Keyword, s.kind_label);
+        for a in &s.audience_labels {
+            d.text(Field::Keyword, a);
+        }
+        for sp in &s.speakers {
+            d.text(Field::People, &sp.name);
+            d.text(Field::People, sp.affiliation.as_deref().unwrap_or_default());
+        }
+        d.text(Field::Body, &s.venue.name);
+        d.text(Field::Body, &plain_text(&s.meta.body));
+        d.facet("kind", "研修会");
+        docs.push(d);
+    }
+    for n in &site.news {
+        let mut d = Doc {
+            path: path(&n.meta.url),
+            title: n.title.clone(),
+            kind: "お知らせ".into(),
+            sub: n.date_ja.clone(),
+            ..Doc::default()
+        };
+        d.text(Field::Name, &n.title);
+        d.text(Field::Keyword, &n.category);
+        d.text(Field::Body, &plain_text(&n.meta.body));
+        d.facet("kind", "お知らせ");
+        docs.push(d);
+    }
+    for p in &site.pages {
+        let mut d = Doc {
+            path: path(&p.meta.url),
+            title: p.title.clone(),
+            kind: "ご案内".into(),
+            ..Doc::default()
+        };
+        d.text(Field::Name, &p.title);
+        d.text(Field::Body, &plain_text(&p.meta.body));
+        d.facet("kind", "ご案内");
+        docs.push(d);
+    }
+    docs
+}
+
+/// What partners and care offices share.
+fn place_doc(place: &crate::directory::Place, path: String, kind: &str, body: &str) -> Doc {
+    let tel = place
+        .tel
+        .as_ref()
+        .map(|t| t.display.clone())
+        .unwrap_or_default();
+    let mut d = Doc {
+        path,
+        title: place.name.clone(),
+        kind: kind.to_string(),
+        area: place.area.clone(),
+        tel,
+        ..Doc::default()
+    };
+    d.text(Field::Name, &place.name);
+    d.text(Field::Yomi, &place.yomi);
+    d.text(Field::Keyword, &place.area);
+    d.facet("area", &place.area);
+    d.text(Field::Address, &place.address);
+    d.text(Field::Address, &place.postal);
+    for phone in [&place.tel, &place.fax].into_iter().flatten() {
+        d.text(Field::Phone, &phone.display);
+    }
+    d.text(Field::Body, place.hours_note.as_deref().unwrap_or_default());
+    d.text(Field::Body, &plain_text(body));
+    d
+}
+
+/// The text of rendered body HTML: tags dropped (block ends become spaces so words in adjacent
+/// paragraphs do not run together), the entities the renderer writes decoded.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        match rest[lt..].find('>') {
+            Some(gt) => {
+                out.push(' ');
+                rest = &rest[lt + gt + 1..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_lists_have_readings() {
+        let config = crate::config::DEFAULT_DEPARTMENTS
+            .iter()
+            .chain(crate::config::DEFAULT_SERVICES)
+            .chain(crate::config::DEFAULT_CARE_SERVICES);
+        let missing: Vec<_> = config
+            .filter(|t| !t.is_ascii() && reading(t).is_none())
+            .collect();
+        assert!(missing.is_empty(), "no reading for {missing:?}");
+        assert_eq!(reading("内科"), Some("ないか"));
+        assert_eq!(reading("訪問看護"), Some("ほうもんかんご"));
+    }
+
+    #[test]
+    fn readings_are_hiragana() {
+        for line in READINGS.lines().filter(|l| !l.starts_with('#')) {
+            let (_, r) = line.split_once('\t').expect("term<TAB>reading");
+            let kana = |c: char| ('ぁ'..='ゖ').contains(&c) || c == 'ー' || c.is_ascii();
+            assert!(r.chars().all(kana), "{line}");
+        }
+    }
+
+    #[test]
+    fn plain_text_drops_tags_and_decodes_entities() {
+        assert_eq!(
+            plain_text("<p>A &amp; B</p><p>&lt;C&gt;</p>").trim(),
+            "A & B  <C>"
+        );
+    }
+}
