@@ -60,6 +60,7 @@ fn demo_site_has_no_axe_violations() {
     ] {
         pages.push(first(c));
     }
+    pages.push("/search/?q=ないか&area=中央地区".to_string());
     for page in ["referral", "about", "for-patients"] {
         if out.join(page).is_dir() {
             pages.push(format!("/{page}/"));
@@ -197,4 +198,18 @@ fn printable_directory_prints_one_area_per_a4_page() {
             assert!(text.contains(area), "{collection}: {area} missing");
         }
     }
+}
+
+#[test]
+fn search_page_finds_by_url_and_as_you_type() {
+    if !browser_ready() {
+        return;
+    }
+    let (_tmp, out) = build_demo(&["--base-url", "http://127.0.0.1:8000/"]);
+    let stdout = node([
+        repo().join("tests/browser/search.mjs").into_os_string(),
+        out.into_os_string(),
+    ]);
+    assert!(stdout.contains("search: ok"), "{stdout}");
+    assert!(!stdout.contains("FAIL"), "{stdout}");
 }

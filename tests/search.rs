@@ -1,5 +1,6 @@
-//! The browser half of search normalisation gives the same answers as the Rust half: the shared
-//! cases in tests/search/cases.tsv run through `normalize.mjs` under node's test runner.
+//! Search, end to end: the index a build writes, the JavaScript client's own tests (including the
+//! normalisation cases shared with the Rust half), and judged queries on the demo site run
+//! through the real client under node.
 
 mod common;
 
@@ -7,17 +8,90 @@ use std::process::Command;
 
 use common::*;
 
+fn node_ready() -> bool {
+    tool_ready(
+        Command::new("node").arg("--version").output().is_ok(),
+        "node",
+    )
+}
+
 #[test]
-fn browser_normaliser_passes_the_shared_cases() {
-    let node_found = Command::new("node").arg("--version").output();
-    if !tool_ready(node_found.is_ok(), "node") {
+fn client_unit_tests_pass() {
+    if !node_ready() {
         return;
     }
     let stdout = node([
         std::ffi::OsString::from("--test"),
-        repo()
-            .join("tests/search/normalize.test.mjs")
-            .into_os_string(),
+        repo().join("tests/search").into_os_string(),
     ]);
-    assert!(stdout.contains("# pass 2"), "{stdout}");
+    assert!(stdout.contains("# fail 0"), "{stdout}");
+    assert!(stdout.contains("# pass 8"), "{stdout}");
+}
+
+#[test]
+fn demo_judged_queries_rank_their_target_first() {
+    if !node_ready() {
+        return;
+    }
+    let (_tmp, out) = build_demo(&[]);
+    let stdout = node([
+        repo().join("tests/search/eval.mjs").into_os_string(),
+        out.into_os_string(),
+        repo().join("tests/search/demo.tsv").into_os_string(),
+    ]);
+    assert!(stdout.contains("overall\t11\t1.000\t1.000"), "{stdout}");
+}
+
+#[test]
+fn a_small_site_loads_one_file_and_a_larger_one_is_sharded() {
+    let site = site_copy("minimal");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out, &[]);
+    let search: Vec<_> = files(&out)
+        .into_iter()
+        .filter(|p| p.starts_with("search"))
+        .collect();
+    assert_eq!(
+        search,
+        ["search/index.html", "search/index.json"].map(std::path::PathBuf::from)
+    );
+    let manifest = read(&out, "search/index.json");
+    assert!(manifest.contains("\"postings\":") && manifest.contains("\"rows\":"));
+
+    let (_tmp, demo) = build_demo(&[]);
+    let manifest = read(&demo, "search/index.json");
+    assert!(!manifest.contains("\"postings\":"));
+    assert!(demo.join("search/p/0.json").is_file() && demo.join("search/d/0.json").is_file());
+    // Every facet value the manifest lists has its file.
+    assert!(demo.join("search/f/area-0.json").is_file());
+    assert!(read(&demo, "search/index.html").contains("data-search-form"));
+}
+
+#[test]
+fn the_index_holds_only_public_fields_in_every_profile() {
+    for root in [repo(), fixture("minimal")] {
+        let content = root.join("content");
+        let hidden: Vec<String> = values_under(&content, "internal")
+            .into_iter()
+            .chain(values_under(&content, "partners_only"))
+            .collect();
+        assert!(!hidden.is_empty());
+        for profile in ["public", "partners"] {
+            let tmp = tempfile::tempdir().unwrap();
+            let out = tmp.path().join("out");
+            build_ok(&root, &out, &["--profile", profile]);
+            for file in files(&out.join("search")) {
+                let file = out.join("search").join(file);
+                let text = std::fs::read_to_string(&file).unwrap();
+                for v in &hidden {
+                    let json = v.replace('\\', "\\\\").replace('"', "\\\"");
+                    assert!(
+                        !text.contains(v.as_str()) && !text.contains(&json),
+                        "{profile}: {} holds {v:?}",
+                        file.display()
+                    );
+                }
+            }
+        }
+    }
 }

@@ -42,6 +42,8 @@ pub enum Job {
     /// The A4 printable directory of partners or care offices.
     Print(Collection),
     Outpatient,
+    /// `/search/`.
+    Search,
     NotFound,
 }
 
@@ -59,7 +61,7 @@ fn list_len(site: &Site, c: Collection) -> usize {
 
 /// Every page of the site, in a fixed order.
 pub fn jobs(site: &Site) -> Vec<Job> {
-    let mut jobs = vec![Job::Home, Job::NotFound];
+    let mut jobs = vec![Job::Home, Job::Search, Job::NotFound];
     for c in Collection::ALL {
         if c == Collection::Pages {
             continue;
@@ -478,6 +480,19 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<OutFile, Diagnosti
                 .unwrap_or_else(|| p.meta.summary.clone());
             let page = page_ctx(site, &p.title, &description, &path, &[], &p.meta.slug);
             (path, "page.html", ctx_with(&page, "content", p))
+        }
+        Job::Search => {
+            let mut page = page_ctx(
+                site,
+                "サイト内検索",
+                "医療機関・介護事業所・登録医・研修会を、名前・よみがな・電話番号・診療科・地区から探せます。",
+                "search/",
+                &[],
+                "search",
+            );
+            page.noindex = true; // result pages are for people, not crawlers
+            let ctx = ctx_with(&page, "search", &crate::search::form_options(site));
+            (String::from("search/"), "search.html", ctx)
         }
         Job::Outpatient => {
             let page = page_ctx(

@@ -61,6 +61,19 @@ impl Field {
 /// The facets a search can be filtered by, as `/search/?area=…&kind=…&dept=…&service=…`.
 pub const FACETS: [&str; 4] = ["area", "kind", "dept", "service"];
 
+/// The values of the `kind` facet, in the order the search form lists them.
+pub const KINDS: [&str; 9] = [
+    "病院",
+    "診療所",
+    "歯科",
+    "薬局",
+    "介護・福祉",
+    "登録医",
+    "研修会",
+    "お知らせ",
+    "ご案内",
+];
+
 /// One searchable record.
 #[derive(Debug, Clone, Default)]
 pub struct Doc {

@@ -15,6 +15,28 @@ pub use normalize::normalize;
 use crate::output::OutFile;
 use crate::site::Site;
 
+/// The choices of the search form's filters, from the site's lists (so the form works, and
+/// means the same, whether or not a value has records yet).
+#[derive(Debug, serde::Serialize)]
+pub struct FormOptions {
+    pub areas: Vec<String>,
+    pub kinds: Vec<&'static str>,
+    pub departments: Vec<String>,
+    pub services: Vec<String>,
+}
+
+pub fn form_options(site: &Site) -> FormOptions {
+    let c = &site.config;
+    let mut services = c.services.clone();
+    services.extend(c.care_services.iter().cloned());
+    FormOptions {
+        areas: c.areas.clone(),
+        kinds: documents::KINDS.to_vec(),
+        departments: c.departments.clone(),
+        services,
+    }
+}
+
 /// The index files of `site`, under `search/`.
 pub fn index_files(site: &Site) -> Vec<OutFile> {
     let started = std::time::Instant::now();

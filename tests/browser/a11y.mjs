@@ -6,12 +6,10 @@
 // each PAGE is a path like /partners/ . Checks WCAG 2.0/2.1 A and AA rules plus best practices,
 // at a phone width and a desktop width, and exits non-zero on any violation.
 
-import http from 'node:http';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { serveSite, launch } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -26,26 +24,10 @@ if (!siteArg || pages.length === 0) {
   process.exit(2);
 }
 
-const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.js': 'text/javascript; charset=utf-8' };
-const server = http.createServer((req, res) => {
-  const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  let file = path.join(siteDir, url);
-  if (!file.startsWith(siteDir)) { res.writeHead(400); res.end(); return; }
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-  if (!fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
-  res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const base = `http://127.0.0.1:${server.address().port}`;
+const server = await serveSite(siteDir);
+const { base } = server;
 
-// A fresh profile each run (playwright passes it as --user-data-dir).
-const context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-chromium-')), {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  locale: 'ja-JP',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-});
+const context = await launch();
 let failures = 0;
 try {
   const page = await context.newPage();
@@ -57,6 +39,10 @@ try {
         console.log(`FAIL ${label} ${p}: HTTP ${response && response.status()}`);
         failures++;
         continue;
+      }
+      // The search page fills in its results after load; check them too.
+      if (await page.$('[data-search-status]')) {
+        await page.waitForFunction(() => document.querySelector('[data-search-status]').textContent.trim() !== '');
       }
       await page.addScriptTag({ content: axeSource });
       const result = await page.evaluate(async () => {

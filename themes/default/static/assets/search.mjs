@@ -145,11 +145,15 @@ export function highlight(text, runs) {
   const cs = Array.from(text);
   const hit = new Array(cs.length).fill(false);
   const flat = (s) => normalize(s).replace(/ /g, '');
+  const blank = (c) => /\s/.test(c);
   for (let i = 0; i < cs.length; i++) {
+    if (blank(cs[i])) continue;
     for (let j = i + 1; j <= cs.length; j++) {
       const n = flat(cs.slice(i, j).join(''));
-      if (runs.includes(n)) hit.fill(true, i, j);
-      if (!runs.some((r) => r.startsWith(n))) break;
+      if (runs.includes(n) && !blank(cs[j - 1])) hit.fill(true, i, j);
+      // A hyphen that will vanish between digits (099-) must not end the scan early.
+      const stem = n.replace(/[-‐‑‒–—―−]+$/, '');
+      if (!runs.some((r) => r.startsWith(stem))) break;
     }
   }
   const out = [];
@@ -184,7 +188,7 @@ function resultItem(row, runs, home) {
   li.append(a);
   const meta = el('p', 'result__meta');
   for (const part of [row.kind, row.area]) if (part) meta.append(el('span', 'chip', part));
-  if (row.tel) meta.append(el('span', 'result__tel', `TEL ${row.tel}`));
+  if (row.tel) meta.append(marked('span', 'result__tel', `TEL ${row.tel}`, runs));
   li.append(meta);
   if (row.sub) li.append(marked('p', 'result__sub', row.sub, runs));
   return li;
@@ -226,23 +230,24 @@ function init() {
     const filters = {};
     for (const k of FACETS) if (p.get(k)) filters[k] = p.get(k);
     let found;
+    let rows;
     try {
       found = await index.search(p.get('q') || '', filters);
+      rows = await index.rows((found.ids || []).slice(0, PAGE));
     } catch (e) {
       status.textContent = '検索の準備に失敗しました。ページを再読み込みしてください。';
       return;
     }
     if (mine !== seq) return;
-    list.replaceChildren();
-    current = { ids: found.ids || [], runs: found.runs, shown: 0 };
-    if (!found.ids) {
-      status.textContent = '名前・よみがな・電話番号・診療科・地区などを入力してください。';
-      more.hidden = true;
-      return;
-    }
-    const what = p.get('q') ? `「${p.get('q')}」の検索結果` : '絞り込みの結果';
-    status.textContent = found.ids.length ? `${what}: ${found.ids.length}件` : `${what}は見つかりませんでした。言葉を短くするか、よみがなでお試しください。`;
-    await showMore();
+    // Results and their count change together, so the announcement matches what is shown.
+    current = { ids: found.ids || [], runs: found.runs, shown: rows.length };
+    list.replaceChildren(...rows.map((row) => resultItem(row, found.runs, home)));
+    more.hidden = current.shown >= current.ids.length;
+    const q = p.get('q');
+    const what = q ? `「${q}」の検索結果` : '絞り込みの結果';
+    status.textContent = !found.ids ? '名前・よみがな・電話番号・診療科・地区などを入力してください。'
+      : found.ids.length ? `${what}: ${found.ids.length}件`
+        : `${what}は見つかりませんでした。言葉を短くするか、よみがなでお試しください。`;
   };
   const update = (push) => {
     const url = `${location.pathname}${params().toString() ? `?${params()}` : ''}`;
