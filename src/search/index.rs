@@ -39,6 +39,8 @@ const SCALE: f64 = 7.0;
 const SHARD_BYTES: usize = 8 * 1024;
 /// Records per result-data file: a page of ten results touches up to ten files, so small.
 const CHUNK: usize = 8;
+/// A trigram in more than 1/HEAVY of the records is listed as common in the manifest.
+const HEAVY: usize = 16;
 /// Below this much JSON in all, everything goes inline in the manifest.
 const INLINE_BYTES: usize = 160 * 1024;
 
@@ -207,6 +209,15 @@ pub fn build(docs: &[Doc]) -> Built {
         manifest.push_str(&format!("\"{key}\":{}", json(&names)));
     }
     manifest.push('}');
+    // Trigrams in more than one record in HEAVY: a query of several trigrams skips these when it
+    // has rarer ones (「クリニック」's are in every clinic), which keeps long names from fetching
+    // the largest shards while still pinning the record down.
+    let heavy: Vec<&str> = postings
+        .iter()
+        .filter(|(g, list)| g.chars().count() == 3 && list.len() * HEAVY > docs.len())
+        .map(|(g, _)| g.as_str())
+        .collect();
+    manifest.push_str(&format!(",\"heavy\":{}", json(&heavy)));
     if inline {
         manifest.push_str(",\"postings\":");
         manifest.push_str(&object(encoded.iter()));

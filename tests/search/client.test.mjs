@@ -22,6 +22,12 @@ test('runs are looked up by trigrams, bigrams or a single kanji', () => {
   assert.equal(long.length, 6);
   assert.equal(long[0], 'るみえ');
   assert.equal(long[5], 'につく');
+  // Common trigrams are skipped while rarer ones remain.
+  const common = new Set(['るみえ', 'みえー', 'えーる', 'ーるの', 'るのう']);
+  assert.deepEqual(runGrams('るみえーるのうしんけいげかくりにつく', common),
+    ['のうし', 'しんけ', 'けいげ', 'げかく', 'くりに', 'につく']);
+  assert.deepEqual(runGrams('さくらくりにつく', new Set(['くりに', 'りにつ', 'につく'])), ['さくら', 'くらく', 'らくり', 'くりに', 'りにつ', 'につく']);
+  assert.deepEqual(runGrams('くりにつく', new Set(['くりに', 'りにつ', 'につく'])), ['くりに', 'りにつ', 'につく']);
 });
 
 test('highlight marks matches as normalised, in the original text', () => {

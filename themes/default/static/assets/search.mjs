@@ -8,6 +8,7 @@ import { normalize, queryRuns } from './normalize.mjs';
 
 export const FACETS = ['area', 'kind', 'dept', 'service'];
 const GRAMS_PER_RUN = 6;
+const GRAMS_PER_QUERY = 8;
 const PAGE = 10;
 
 /** FNV-1a of the UTF-8 bytes, as the build hashes grams into shards. */
@@ -24,18 +25,19 @@ function isIdeograph(c) {
 
 /**
  * The grams a run is looked up by: a kanji by itself, two characters as a bigram, longer runs
- * by their trigrams (at most GRAMS_PER_RUN of them, spread from the first to the last).
+ * by their trigrams: all of them up to GRAMS_PER_RUN; beyond that, common ones (`heavy`, listed
+ * by the index) are left out while rarer ones remain, and GRAMS_PER_RUN are spread over the rest.
  */
-export function runGrams(run) {
+export function runGrams(run, heavy = new Set()) {
   const cs = Array.from(run);
   if (cs.length < 3) return cs.length === 2 ? [cs.join('')] : cs.length && isIdeograph(cs[0]) ? cs : [];
-  const count = cs.length - 2;
-  const picks = Math.min(count, GRAMS_PER_RUN);
+  const all = [];
+  for (let i = 0; i + 2 < cs.length; i++) all.push(cs[i] + cs[i + 1] + cs[i + 2]);
+  const rare = all.filter((g) => !heavy.has(g));
+  const from = all.length > GRAMS_PER_RUN && rare.length ? rare : all;
+  const picks = Math.min(from.length, GRAMS_PER_RUN);
   const grams = [];
-  for (let k = 0; k < picks; k++) {
-    const i = picks === 1 ? 0 : Math.round(k * (count - 1) / (picks - 1));
-    grams.push(cs[i] + cs[i + 1] + cs[i + 2]);
-  }
+  for (let k = 0; k < picks; k++) grams.push(from[picks === 1 ? 0 : Math.round(k * (from.length - 1) / (picks - 1))]);
   return [...new Set(grams)];
 }
 
@@ -94,7 +96,14 @@ export class Index {
   async search(q, filters = {}) {
     const m = await this.manifest();
     const runs = queryRuns(q);
-    const grams = runs.map(runGrams).filter((g) => g.length);
+    const heavy = new Set(m.heavy);
+    const grams = runs.map((r) => runGrams(r, heavy)).filter((g) => g.length);
+    // Many words: trim the longest runs' middles so a first query stays small.
+    for (let total = grams.flat().length; total > GRAMS_PER_QUERY; total--) {
+      const longest = grams.reduce((a, b) => (b.length > a.length ? b : a));
+      if (longest.length <= 2) break;
+      longest.splice(longest.length >> 1, 1);
+    }
     // A record whose whole name, reading or number is the query comes first.
     const exact = this.postings(`=${runs.join('')}`);
     const lists = await Promise.all(grams.map((gs) => Promise.all(gs.map((g) => this.postings(g)))));

@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Search quality and size on the benchmark workload.
+
+    python3 bench/search_eval.py [--sizes 1000 10000] [--runs 3] [--sample 40]
+
+For each size: generates the workload (../shared/bench/gen_workload.py, default seed), builds it
+with the release binary (RENKEI_TIMINGS=1 gives the index build time; median of --runs builds),
+then runs through the real JavaScript client under node (tests/search/eval.mjs):
+
+- the judged queries of ../shared/search/judgments-<size>.tsv, and
+- unlisted queries of the same navigational kinds drawn here from the workload (name, 異体字
+  variant, half-width katakana, reading in hiragana and katakana, phone with and without hyphens,
+  registered doctor's name and reading), each with the record it names as target. Only names
+  that occur once in the workload are drawn, so the target is unambiguous.
+
+Prints recall@10 and MRR per query type and overall, the index size (raw and gzip), the bytes
+(gzip) a first query fetches from a cold start (median and max over the queries) and the index
+build time. Needs `cargo build --release` first, and node.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import unicodedata
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+GEN = os.path.join(REPO, "..", "shared", "bench", "gen_workload.py")
+JUDGMENTS = os.path.join(REPO, "..", "shared", "search", "judgments-{}k.tsv")
+BIN = os.path.join(REPO, "target", "release", "renkei")
+EVAL = os.path.join(REPO, "tests", "search", "eval.mjs")
+ITAIJI = os.path.join(REPO, "src", "search", "itaiji.tsv")
+
+
+def front_matter(path):
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    head = text.split("---", 2)[1]
+    fields = {}
+    for line in head.splitlines():
+        m = re.match(r'^(\s*)(\w+): "(.*)"$', line)
+        if m:
+            key = ("director." if m.group(1) else "") + m.group(2)
+            fields.setdefault(key, m.group(3))
+    return fields
+
+
+def to_halfwidth(text):
+    """Katakana to half-width, as an old PC would type it (the reverse of NFKC)."""
+    out = []
+    for c in text:
+        decomposed = unicodedata.normalize("NFD", c)
+        base, marks = decomposed[0], decomposed[1:]
+        if "ァ" <= base <= "ヶ" or base == "ー":
+            name = unicodedata.name(base).replace("KATAKANA", "HALFWIDTH KATAKANA")
+            try:
+                half = unicodedata.lookup(name)
+            except KeyError:
+                out.append(c)
+                continue
+            out.append(half + ("ﾞ" if "\u3099" in marks else "ﾟ" if "\u309a" in marks else ""))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def to_katakana(text):
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+
+
+def unlisted_queries(site, sample, seed):
+    """Navigational queries drawn from the workload, with their target."""
+    rng = random.Random(seed)
+    variants = {}
+    with open(ITAIJI, encoding="utf-8") as f:
+        for line in f:
+            a, b = line.rstrip("\n").split("\t")
+            variants.setdefault(b, a)  # common form → one of its variants
+    partners = []
+    for name in sorted(os.listdir(os.path.join(site, "content", "partners"))):
+        fm = front_matter(os.path.join(site, "content", "partners", name))
+        partners.append((f"partners/{name[:-3]}", fm))
+    doctors = []
+    for name in sorted(os.listdir(os.path.join(site, "content", "doctors"))):
+        fm = front_matter(os.path.join(site, "content", "doctors", name))
+        doctors.append((f"doctors/{name[:-3]}", fm))
+    folded = {a: b for b, a in variants.items()}
+
+    def key(v):
+        """Close enough to the search normalisation to tell whether two values collide."""
+        v = unicodedata.normalize("NFKC", v)
+        v = "".join(folded.get(c, c) for c in v)
+        return re.sub(r"[\s\-]", "", v).translate({ord(k): ord(k) - 0x60 for k in "ァアィイゥウェエォオカガキギクグケゲコゴサザシジスズセゼソゾタダチヂッツヅテデトドナニヌネノハバパヒビピフブプヘベペホボポマミムメモャヤュユョヨラリルレロヮワヰヱヲンヴ"})
+
+    count = {}
+    for _, fm in partners + doctors:
+        for field in ("name", "yomi", "tel", "fax"):
+            if field in fm:
+                count[key(fm[field])] = count.get(key(fm[field]), 0) + 1
+    unique = lambda v: count.get(key(v), 0) == 1  # noqa: E731
+
+    rows = []
+    pick = [p for p in partners if unique(p[1]["name"]) and unique(p[1]["yomi"])]
+    for target, fm in rng.sample(pick, min(sample, len(pick))):
+        rows.append(("name", fm["name"], target))
+        rows.append(("yomi", fm["yomi"], target))
+        rows.append(("yomi-katakana", to_katakana(fm["yomi"]), target))
+        if re.search("[ァ-ヶ]", fm["name"]):
+            rows.append(("halfwidth", to_halfwidth(fm["name"]), target))
+        varied = "".join(variants.get(c, c) for c in fm["name"])
+        if varied != fm["name"]:
+            rows.append(("variant", varied, target))
+    with_tel = [p for p in partners if "tel" in p[1] and unique(p[1]["tel"])]
+    for target, fm in rng.sample(with_tel, min(sample, len(with_tel))):
+        rows.append(("tel", fm["tel"], target))
+        rows.append(("tel-digits", fm["tel"].replace("-", ""), target))
+    docs = [d for d in doctors if unique(d[1]["name"])]
+    for target, fm in rng.sample(docs, min(sample, len(docs))):
+        rows.append(("doctor", fm["name"], target))
+        rows.append(("doctor-yomi", fm["yomi"], target))
+    return rows
+
+
+def gz_size(folder):
+    raw = packed = 0
+    for dirpath, _, files in os.walk(folder):
+        for f in files:
+            if f.endswith(".json"):
+                with open(os.path.join(dirpath, f), "rb") as fh:
+                    data = fh.read()
+                raw += len(data)
+                packed += len(gzip.compress(data, 9))
+    return raw, packed
+
+
+def build(site, out, runs):
+    times = []
+    for _ in range(runs):
+        proc = subprocess.run([BIN, "build", "--root", site, "--out", out, "--date", "2026-11-25"],
+                              env={**os.environ, "RENKEI_TIMINGS": "1"}, capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"build failed:\n{proc.stderr[-2000:]}")
+        m = re.search(r"search index: (\d+) ms", proc.stderr)
+        times.append(int(m.group(1)))
+    return statistics.median(times), times
+
+
+def evaluate(out, tsv):
+    proc = subprocess.run(["node", EVAL, out, tsv, "--json"], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(proc.stderr)
+    return json.loads(proc.stdout)
+
+
+def report(title, data):
+    print(f"  {title}: {data['summary']['queries']} queries")
+    types = {}
+    for r in data["results"]:
+        t = types.setdefault(r["type"], {"n": 0, "recall": 0.0, "rr": []})
+        t["n"] += 1
+        t["recall"] += r["recall"]
+        if r["rr"] is not None:
+            t["rr"].append(r["rr"])
+    print("    type                     n  recall@10   MRR")
+    for name, t in types.items():
+        mrr = f"{statistics.mean(t['rr']):.3f}" if t["rr"] else "  -  "
+        print(f"    {name:<22} {t['n']:>3}  {t['recall'] / t['n']:.3f}     {mrr}")
+    s = data["summary"]
+    print(f"    {'overall':<22} {s['queries']:>3}  {s['recall10']:.3f}     {s['mrr']:.3f}")
+    over = [r for r in data["results"] if r["bytes"] > 50 * 1024]
+    print(f"    first-query bytes (gzip): median {s['bytesMedian']:,}, max {s['bytesMax']:,}, "
+          f"over 50 KB: {len(over)}")
+    for r in over:
+        print(f"    over 50 KB: {r['type']} {r['query']!r} {r['bytes']:,} bytes in {r['files']} files")
+    for r in data["results"]:
+        if r["recall"] < 1 or (r["rr"] is not None and r["rr"] < 1):
+            print(f"    miss: {r['type']} {r['query']!r} recall {r['recall']:.2f} rr {r['rr']}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--sample", type=int, default=40, help="records drawn per unlisted query kind")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+    if not os.path.exists(BIN):
+        sys.exit("build the release binary first: cargo build --release")
+    with tempfile.TemporaryDirectory(prefix="renkei-search-") as tmp:
+        for n in args.sizes:
+            site = os.path.join(tmp, f"site-{n}")
+            out = os.path.join(tmp, f"out-{n}")
+            subprocess.run([sys.executable, GEN, "--n", str(n), "--out", site], check=True,
+                           stdout=subprocess.DEVNULL)
+            median_ms, times = build(site, out, args.runs)
+            raw, packed = gz_size(os.path.join(out, "search"))
+            files = sum(len(f) for _, _, f in os.walk(os.path.join(out, "search")))
+            print(f"== {n:,} partners")
+            print(f"  index: {raw / 1e6:.1f} MB raw, {packed / 1e6:.2f} MB gzip, {files:,} files; "
+                  f"build {median_ms} ms median of {times}")
+            judged = JUDGMENTS.format(n // 1000)
+            if os.path.exists(judged):
+                report("judged (../shared/search)", evaluate(out, judged))
+            tsv = os.path.join(tmp, f"unlisted-{n}.tsv")
+            with open(tsv, "w", encoding="utf-8") as f:
+                for kind, query, target in unlisted_queries(site, args.sample, args.seed):
+                    f.write(f"{kind}\t{query}\t-\t{target}\t{target}\n")
+            report("unlisted (drawn from the workload)", evaluate(out, tsv))
+
+
+if __name__ == "__main__":
+    main()
