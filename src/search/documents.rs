@@ -201,14 +201,8 @@ pub fn documents(site: &Site) -> Vec<Doc> {
         docs.push(d);
     }
     for s in &site.seminars {
-        let mut d = Doc {
-            path: path(&s.meta.url),
-            title: s.title.clone(),
-            kind: "研修会".into(),
-            sub: format!("{} {}", s.when, s.status_label),
-            ..Doc::default()
-        };
-        d.text(Field::Name, &s.title);
+        let sub = format!("{} {}", s.when, s.status_label);
+        let mut d = titled(path(&s.meta.url), &s.title, "研修会", &sub, &s.meta.body);
         d.text(Field::Keyword, s.kind_label);
         for a in &s.audience_labels {
             d.text(Field::Keyword, a);
@@ -218,37 +212,44 @@ pub fn documents(site: &Site) -> Vec<Doc> {
             d.text(Field::People, sp.affiliation.as_deref().unwrap_or_default());
         }
         d.text(Field::Body, &s.venue.name);
-        d.text(Field::Body, &plain_text(&s.meta.body));
-        d.facet("kind", "研修会");
         docs.push(d);
     }
     for n in &site.news {
-        let mut d = Doc {
-            path: path(&n.meta.url),
-            title: n.title.clone(),
-            kind: "お知らせ".into(),
-            sub: n.date_ja.clone(),
-            ..Doc::default()
-        };
-        d.text(Field::Name, &n.title);
+        let mut d = titled(
+            path(&n.meta.url),
+            &n.title,
+            "お知らせ",
+            &n.date_ja,
+            &n.meta.body,
+        );
         d.text(Field::Keyword, &n.category);
-        d.text(Field::Body, &plain_text(&n.meta.body));
-        d.facet("kind", "お知らせ");
         docs.push(d);
     }
     for p in &site.pages {
-        let mut d = Doc {
-            path: path(&p.meta.url),
-            title: p.title.clone(),
-            kind: "ご案内".into(),
-            ..Doc::default()
-        };
-        d.text(Field::Name, &p.title);
-        d.text(Field::Body, &plain_text(&p.meta.body));
-        d.facet("kind", "ご案内");
-        docs.push(d);
+        docs.push(titled(
+            path(&p.meta.url),
+            &p.title,
+            "ご案内",
+            "",
+            &p.meta.body,
+        ));
     }
     docs
+}
+
+/// A record known by its title (seminar, news, page): title, kind facet and body.
+fn titled(path: String, title: &str, kind: &str, sub: &str, body: &str) -> Doc {
+    let mut d = Doc {
+        path,
+        title: title.to_string(),
+        kind: kind.to_string(),
+        sub: sub.to_string(),
+        ..Doc::default()
+    };
+    d.text(Field::Name, title);
+    d.text(Field::Body, &plain_text(body));
+    d.facet("kind", kind);
+    d
 }
 
 /// What partners and care offices share.
