@@ -11,8 +11,9 @@
 //! 4. [`render`] fills the [`theme`]'s templates for every page;
 //! 5. [`output`] writes the result atomically.
 //!
-//! [`pipeline`] strings these together for the `build` and `check` commands; [`serve`] runs the
-//! same pipeline into memory for live preview. Problems anywhere
+//! [`pipeline`] strings these together for the `build` and `check` commands (`check` also runs
+//! the [`links`] check on what it rendered); [`serve`] runs the same pipeline into memory for
+//! live preview. Problems anywhere
 //! become [`diagnostics`]: collected, sorted, printed once.
 
 pub mod closures;
@@ -30,6 +31,7 @@ pub mod ical;
 pub mod incremental;
 pub mod japanese;
 pub mod jsonld;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod news;

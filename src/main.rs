@@ -2,15 +2,16 @@
 //! 0 success, 1 content errors, 2 usage or I/O errors.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{FixedOffset, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
 
-use renkei::diagnostics::{self, Diagnostics};
+use renkei::diagnostics::{self, Diagnostics, Sources};
+use renkei::links::External;
 use renkei::load::LoadOptions;
-use renkei::pipeline::{self, Failure, Summary};
+use renkei::pipeline::{self, Checked, Failure, Summary};
 use renkei::record::Profile;
 
 /// renkei — 地域医療連携室のサイトを content/ から作ります。
@@ -34,10 +35,16 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
-    /// 生成と同じ確認をすべて行い、何も書き出しません。誤りがあれば終了コード 1 を返します。
+    /// 生成と同じ確認とリンク切れの確認をすべて行い、何も書き出しません。誤りがあれば終了コード 1 を返します。
     Check {
         #[command(flatten)]
         site: SiteArgs,
+        /// 結果の形式: text(人が読む形)か json(エディタや CI 向け。docs/check.md)
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// 他のサイトへのリンクを一覧にします(アクセスはしません)
+        #[arg(long)]
+        external: bool,
     },
     /// 手元のブラウザで確認します。ファイルを保存するたびに自動で更新し、誤りは画面に表示します。
     Serve {
@@ -56,6 +63,12 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Args)]
@@ -127,17 +140,24 @@ fn serve_base_url(load: &LoadOptions, bind: std::net::IpAddr, port: u16) -> Stri
     format!("http://{host}:{port}{path}")
 }
 
-fn report(diags: &Diagnostics) -> (usize, usize) {
+/// Prints every diagnostic to stderr with its source line and caret.
+fn report(diags: &Diagnostics, root: &Path) -> (usize, usize) {
     let sorted = diags.sorted();
+    let mut sources = Sources::new(root);
     let mut err = std::io::stderr().lock();
     for d in &sorted {
-        let _ = writeln!(err, "{d}");
+        let _ = writeln!(err, "{}", sources.render(d));
     }
     diagnostics::count(&sorted)
 }
 
-fn finish(result: Result<Summary, Failure>, diags: &Diagnostics, verb: &str) -> ExitCode {
-    let (errors, warnings) = report(diags);
+fn finish(
+    result: Result<Summary, Failure>,
+    diags: &Diagnostics,
+    root: &Path,
+    verb: &str,
+) -> ExitCode {
+    let (errors, warnings) = report(diags, root);
     match result {
         Ok(summary) => {
             println!("{}。警告 {warnings} 件。", summary.line(verb));
@@ -152,6 +172,78 @@ fn finish(result: Result<Summary, Failure>, diags: &Diagnostics, verb: &str) -> 
             ExitCode::from(2)
         }
     }
+}
+
+/// `check --external`: every link to another site, with where it appears. Never fetched.
+fn print_external(links: &[External]) {
+    println!("外部リンク {} 件(アクセスはしていません):", links.len());
+    for link in links {
+        let more = match link.pages.len() {
+            0 | 1 => String::new(),
+            n => format!(" ほか {} ページ", n - 1),
+        };
+        let first = link.pages.first().map(String::as_str).unwrap_or("");
+        println!("  {} ({first}{more})", link.url);
+    }
+}
+
+/// `check --format json`: one JSON document on stdout (documented in docs/check.md), so an
+/// editor or CI job can place each message without parsing Japanese text.
+fn check_json(
+    result: Result<Checked, Failure>,
+    diags: &Diagnostics,
+    root: &Path,
+    external: bool,
+) -> ExitCode {
+    let sorted = diags.sorted();
+    let (errors, warnings) = diagnostics::count(&sorted);
+    let mut sources = Sources::new(root);
+    let items: Vec<serde_json::Value> = sorted
+        .iter()
+        .map(|d| {
+            let mut v = serde_json::to_value(d).unwrap_or_default();
+            if let serde_json::Value::Object(map) = &mut v {
+                let line = sources.line(&d.path, d.line).map(str::to_string);
+                map.insert("source_line".into(), line.into());
+            }
+            v
+        })
+        .collect();
+    let (ok, summary, links, fatal, code) = match result {
+        Ok(c) => (
+            true,
+            Some(c.summary),
+            Some(c.external),
+            None,
+            ExitCode::SUCCESS,
+        ),
+        Err(Failure::Content) => (false, None, None, None, ExitCode::from(1)),
+        Err(Failure::Fatal(m)) => (false, None, None, Some(m), ExitCode::from(2)),
+    };
+    let mut doc = serde_json::json!({
+        "version": 1,
+        "ok": ok,
+        "errors": errors,
+        "warnings": warnings,
+        "diagnostics": items,
+    });
+    if let Some(s) = summary {
+        doc["summary"] = serde_json::json!({
+            "pages": s.pages,
+            "files": s.files,
+            "bytes": s.bytes,
+            "records": s.counts.iter().map(|(label, n)| serde_json::json!({"label": label, "count": n})).collect::<Vec<_>>(),
+            "drafts_skipped": s.drafts_skipped,
+        });
+    }
+    if let Some(m) = fatal {
+        doc["fatal"] = m.into();
+    }
+    if external {
+        doc["external_links"] = serde_json::to_value(links.unwrap_or_default()).unwrap_or_default();
+    }
+    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    code
 }
 
 fn main() -> ExitCode {
@@ -169,7 +261,7 @@ fn main() -> ExitCode {
             if result.is_ok() {
                 eprintln!("{} に書き出しました。", out.display());
             }
-            finish(result, &diags, "生成")
+            finish(result, &diags, &opts.root, "生成")
         }
         Command::Serve {
             site,
@@ -197,10 +289,26 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { site } => {
+        Command::Check {
+            site,
+            format,
+            external,
+        } => {
             let opts = site.options();
             let result = pipeline::check(&opts, &diags);
-            finish(result, &diags, "確認")
+            match format {
+                Format::Json => check_json(result, &diags, &opts.root, external),
+                Format::Text => {
+                    let (result, links) = match result {
+                        Ok(c) => (Ok(c.summary), c.external),
+                        Err(f) => (Err(f), Vec::new()),
+                    };
+                    if external {
+                        print_external(&links);
+                    }
+                    finish(result, &diags, &opts.root, "確認")
+                }
+            }
         }
     }
 }

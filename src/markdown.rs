@@ -19,8 +19,9 @@ pub struct Rendered {
     pub html: String,
     /// Plain text of the first paragraph, shortened, for `<meta name="description">`.
     pub summary: String,
-    /// Images without alt text (for the accessibility warning), as their targets.
-    pub images_without_alt: Vec<String>,
+    /// Images without alt text (for the accessibility warning): target and 0-based line
+    /// within the body, so the warning can point at the line staff wrote.
+    pub images_without_alt: Vec<(String, u32)>,
 }
 
 fn options() -> Options {
@@ -96,9 +97,9 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
     let mut summary = String::new();
     let mut in_first_paragraph = None::<bool>;
     let mut images_without_alt = Vec::new();
-    let mut image: Option<(String, String)> = None;
+    let mut image: Option<(String, String, usize)> = None;
 
-    for event in parser {
+    for (event, range) in parser.into_offset_iter() {
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -177,10 +178,10 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
                 id,
             }) => {
                 if is_dangerous_url(&dest_url) {
-                    image = Some((String::new(), String::new()));
+                    image = Some((String::new(), String::new(), range.start));
                     link_depth.push(false);
                 } else {
-                    image = Some((dest_url.to_string(), String::new()));
+                    image = Some((dest_url.to_string(), String::new(), range.start));
                     link_depth.push(true);
                     let dest_url = CowStr::from(urls.content_link(&dest_url));
                     events.push(Event::Start(Tag::Image {
@@ -192,9 +193,13 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
                 }
             }
             Event::End(TagEnd::Image) => {
-                if let Some((dest, alt)) = image.take() {
+                if let Some((dest, alt, start)) = image.take() {
                     if alt.trim().is_empty() && !dest.is_empty() {
-                        images_without_alt.push(dest);
+                        let line = markdown.as_bytes()[..start.min(markdown.len())]
+                            .iter()
+                            .filter(|&&b| b == b'\n')
+                            .count() as u32;
+                        images_without_alt.push((dest, line));
                     }
                 }
                 if link_depth.pop().unwrap_or(true) {
@@ -218,7 +223,7 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
                 events.push(event);
             }
             Event::Text(ref t) => {
-                if let Some((_, alt)) = image.as_mut() {
+                if let Some((_, alt, _)) = image.as_mut() {
                     alt.push_str(t);
                 }
                 if in_first_paragraph == Some(true) && heading.is_none() {
@@ -341,7 +346,7 @@ mod tests {
 
     #[test]
     fn images_without_alt_are_noticed() {
-        let r = render("![](/images/a.png) ![地図](/images/b.png)", &urls());
-        assert_eq!(r.images_without_alt, vec!["/images/a.png".to_string()]);
+        let r = render("本文\n\n![](/images/a.png) ![地図](/images/b.png)", &urls());
+        assert_eq!(r.images_without_alt, vec![("/images/a.png".to_string(), 2)]);
     }
 }

@@ -104,7 +104,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn count(&self, file: &OutFile) {
+    pub(crate) fn count(&self, file: &OutFile) {
         if file.path.ends_with(".html") {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
@@ -122,23 +122,6 @@ impl Tally {
 
     pub fn bytes(&self) -> u64 {
         self.bytes.load(Ordering::Relaxed)
-    }
-}
-
-/// A sink that only counts (`renkei check`).
-#[derive(Debug, Default)]
-pub struct Discard {
-    tally: Tally,
-}
-
-impl Sink for Discard {
-    fn put(&self, file: OutFile) -> io::Result<()> {
-        self.tally.count(&file);
-        Ok(())
-    }
-
-    fn tally(&self) -> &Tally {
-        &self.tally
     }
 }
 

@@ -10,8 +10,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::links::{self, LinkSink};
 use crate::load::{self, Fatal, LoadOptions};
-use crate::output::{self, Discard, OutFile, Sink, Source, Staging, Tally};
+use crate::output::{self, OutFile, Sink, Source, Staging, Tally};
 use crate::render::{self, RenderError};
 use crate::site::{self, Site};
 use crate::theme::Theme;
@@ -207,12 +208,38 @@ pub fn build(opts: &LoadOptions, out: &Path, diags: &Diagnostics) -> Result<Summ
     })
 }
 
-/// `renkei check`: everything `build` checks, writing nothing.
-pub fn check(opts: &LoadOptions, diags: &Diagnostics) -> Result<Summary, Failure> {
+/// What `renkei check` found besides diagnostics.
+#[derive(Debug)]
+pub struct Checked {
+    pub summary: Summary,
+    /// Links to other sites, for `--external` (never fetched).
+    pub external: Vec<links::External>,
+}
+
+/// `renkei check`: everything `build` checks, writing nothing, plus the internal link check
+/// on the pages as they would be written.
+pub fn check(opts: &LoadOptions, diags: &Diagnostics) -> Result<Checked, Failure> {
     let started = Instant::now();
-    let sink = Discard::default();
+    let sink = LinkSink::default();
     let (site, _) = run(opts, diags, &sink)?;
-    Ok(summary(&site, sink.tally(), started))
+    let summary = summary(&site, sink.tally(), started);
+    let external = links::verify(
+        sink,
+        &site.config.urls,
+        &opts.root,
+        &site.config.theme,
+        diags,
+    );
+    if diags.has_errors() {
+        return Err(Failure::Content);
+    }
+    Ok(Checked {
+        summary: Summary {
+            seconds: started.elapsed().as_secs_f64(),
+            ..summary
+        },
+        external,
+    })
 }
 
 fn summary(site: &Site, tally: &Tally, started: Instant) -> Summary {

@@ -61,8 +61,6 @@ pub struct Meta {
     #[serde(skip)]
     pub draft: bool,
     #[serde(skip)]
-    pub images_without_alt: Vec<String>,
-    #[serde(skip)]
     pub body_line: u32,
 }
 
@@ -145,6 +143,17 @@ pub fn read_meta(
         }
     }
     let rendered = markdown::render(body, &ctx.config.urls);
+    // Screen readers announce an image without alt as its file name, or not at all.
+    for (dest, line) in &rendered.images_without_alt {
+        f.report().warn(
+            Pos {
+                line: body_line + line,
+                col: 1,
+            },
+            "",
+            format!("画像「{dest}」に説明の文(alt)がありません。目の不自由な方の読み上げに使われます。![建物の外観](…) のように [ ] の中に書いてください"),
+        );
+    }
     Meta {
         slug: slug.to_string(),
         url: ctx.config.urls.path(url_path),
@@ -153,7 +162,6 @@ pub fn read_meta(
         partners_only,
         source: f.report().path.clone(),
         draft,
-        images_without_alt: rendered.images_without_alt,
         body_line,
     }
 }

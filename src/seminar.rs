@@ -206,6 +206,15 @@ fn read_apply(f: &mut Fields, ctx: &LoadCtx, start: Option<NaiveDate>) -> Option
             );
         }
     }
+    if deadline.is_none() && start.is_some_and(|s| s >= ctx.build_date) {
+        // Without a deadline the page says 受付中 up to the day itself, and late applicants
+        // arrive to a full room.
+        a.report().warn(
+            f.key_pos("apply"),
+            "apply.deadline",
+            "申込の締切がありません。締切日を deadline: 2026-12-03 のように書いてください(締切がなければ開催日まで「受付中」と表示されます)",
+        );
+    }
     if let (Some(o), Some(d)) = (opens, deadline) {
         if o > d {
             a.report().error(

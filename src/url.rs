@@ -41,6 +41,11 @@ impl Urls {
         })
     }
 
+    /// Scheme and host (`https://www.example.jp`): links starting with it are this site's.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
     /// The path prefix (`/renkei/`), what `serve` mounts the site under.
     pub fn prefix(&self) -> &str {
         &self.prefix

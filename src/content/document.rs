@@ -66,6 +66,24 @@ pub fn read_text(path: &Path, report: &FileReport) -> Option<String> {
     decode(&bytes, report)
 }
 
+/// What a misplaced binary file is, by its first bytes: staff drop a scan or an Excel sheet
+/// into a content folder far more often than they corrupt a text file.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: [(&[u8], &str); 7] = [
+        (b"\x89PNG", "PNG 画像"),
+        (b"\xFF\xD8\xFF", "JPEG 画像"),
+        (b"GIF8", "GIF 画像"),
+        (b"%PDF", "PDF"),
+        (b"PK\x03\x04", "Word・Excel(.docx/.xlsx)か ZIP"),
+        (b"\xD0\xCF\x11\xE0", "古い形式の Word・Excel(.doc/.xls)"),
+        (b"RIFF", "画像か音声"),
+    ];
+    MAGIC
+        .iter()
+        .find(|(magic, _)| bytes.starts_with(magic))
+        .map(|(_, kind)| *kind)
+}
+
 /// Checks and decodes file bytes; public for the fuzz and property tests.
 pub fn decode(bytes: &[u8], report: &FileReport) -> Option<String> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -82,6 +100,14 @@ pub fn decode(bytes: &[u8], report: &FileReport) -> Option<String> {
             report,
             "ファイルが空です",
             "--- で始まる front matter と本文",
+        );
+        return None;
+    }
+    if let Some(kind) = binary_kind(bytes) {
+        at_file(
+            report,
+            format!("テキストファイルではありません({kind}のようです)。画像や PDF・Office 文書は content/static/ に置き、本文からリンクしてください"),
+            "UTF-8 のテキスト",
         );
         return None;
     }
@@ -248,6 +274,9 @@ mod tests {
         let r = FileReport::new("a.md");
         assert!(decode(b"---\nx\0", &r).is_none());
         assert!(errors(r)[0].contains("NUL"));
+        let r = FileReport::new("a.md");
+        assert!(decode(b"PK\x03\x04\x14\x00\x06\x00", &r).is_none());
+        assert!(errors(r)[0].contains("Excel"));
         let r = FileReport::new("a.md");
         assert_eq!(
             decode(b"\xEF\xBB\xBF---\r\nx\r\n", &r).as_deref(),

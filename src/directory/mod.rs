@@ -244,6 +244,19 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx) -> Option<Place> {
     let hours = hours::read_hours(f);
     let hours_note = f.text("hours_note");
     let updated = f.date("updated");
+    if let Some(date) = updated {
+        // A stale phone number or 診療時間 sends a patient to a closed door; a year is the
+        // interval at which offices usually re-survey their partners.
+        if date.checked_add_months(chrono::Months::new(12)) < Some(ctx.build_date) {
+            f.report().warn(
+                f.key_pos("updated"),
+                "updated",
+                format!(
+                    "情報の更新日({date})から 1 年以上たっています。電話番号や診療時間が今も正しいか確かめ、updated を確かめた日にしてください"
+                ),
+            );
+        }
+    }
     let name_pos = f.key_pos("name");
     let tel_pos = f.key_pos("tel");
     let address = address?;
@@ -272,6 +285,15 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx) -> Option<Place> {
 /// Reads a `partners/` record.
 pub fn read_partner(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Partner> {
     let place = read_place(f, ctx);
+    if f.node("fax").is_none() {
+        // Referrals and FAX予約 go by FAX; a partner page without one leaves the hospital side
+        // unable to send the reply (返書) the usual way.
+        f.report().warn(
+            f.key_pos("tel"),
+            "fax",
+            "FAX 番号がありません。紹介状の返書や予約票は FAX で送るため、tel の次の行に fax: \"099-…\" を書いてください",
+        );
+    }
     let kinds = PartnerKind::ALL.map(|k| (k.key(), k));
     let kind = f.choice(
         "kind",

@@ -8,6 +8,10 @@
 use std::fmt;
 use std::sync::Mutex;
 
+mod snippet;
+
+pub use snippet::Sources;
+
 use crate::yaml::Pos;
 
 /// How bad a problem is. Errors fail the build; warnings are printed and counted.
