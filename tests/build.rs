@@ -493,7 +493,10 @@ fn generated_workload_builds_with_zero_errors_and_warnings() {
         .filter(|l| l.contains(".md:") && !l.contains(": 警告: updated: "))
         .collect();
     assert!(other.is_empty(), "{}", other.join("\n"));
-    assert!(err.contains(": 警告: updated: "), "the workload has stale dates");
+    assert!(
+        err.contains(": 警告: updated: "),
+        "the workload has stale dates"
+    );
     assert!(out.join("partners/clinic-00194/index.html").is_file());
 }
 

@@ -17,6 +17,8 @@ enum Edit {
     Write(&'static str, &'static str),
     /// Write a file (bytes).
     Bytes(&'static str, &'static [u8]),
+    /// Write a valid news item padded with text to this many bytes.
+    Large(&'static str, usize),
 }
 
 struct Case {
@@ -77,6 +79,10 @@ const CASES: &[Case] = &[
     Case { name: "Shift_JIS file", edits: &[Edit::Bytes("content/news/sjis.md", b"---\ntitle: \x82\xa8\x92\x6d\x82\xe7\x82\xb9\ndate: 2026-11-01\n---\n")], at: "content/news/sjis.md:2:8", says: &["UTF-8", "Shift_JIS"] },
     Case { name: "UTF-16 file", edits: &[Edit::Bytes("content/news/utf16.md", b"\xff\xfe-\x00-\x00-\x00\n\x00")], at: "content/news/utf16.md:1:1", says: &["UTF-16"] },
     Case { name: "NUL bytes", edits: &[Edit::Bytes("content/news/nul.md", b"---\ntitle: a\x00b\n---\n")], at: "content/news/nul.md:2:1", says: &["NUL"] },
+    Case { name: "10 MB file", edits: &[Edit::Large("content/news/huge.md", 10 * 1024 * 1024)], at: "content/news/huge.md:1:1", says: &["大きすぎます", "2 MB"] },
+    Case { name: "binary file (an image saved as .md)", edits: &[Edit::Bytes("content/news/scan.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")], at: "content/news/scan.md:1:1", says: &["テキストファイルではありません", "PNG"] },
+    Case { name: "Excel workbook saved as .md", edits: &[Edit::Bytes("content/partners/list.md", b"PK\x03\x04\x14\x00\x06\x00\x08\x00")], at: "content/partners/list.md:1:1", says: &["Excel"] },
+    Case { name: "duplicate slug in partners and care", edits: &[Edit::Write("content/care/sakura-naika.md", "---\nname: さくら訪問看護\nyomi: さくらほうもんかんご\nservices: [訪問看護]\narea: 中央\naddress: {postal: \"899-0102\", text: 汐見県みなと市本町2丁目5}\ntel: \"099-211-9999\"\n---\n")], at: "content/pathways/nousocchu.md:5:", says: &["participants[0]", "partners/ にも care/ にも", "partners/sakura-naika"] },
     Case { name: "unknown folder", edits: &[Edit::Write("content/clinics/a.md", "---\nname: x\n---\n")], at: "content/clinics", says: &["置けません"] },
     Case { name: "file that is not markdown", edits: &[Edit::Write("content/partners/list.xlsx", "x")], at: "content/partners/list.xlsx", says: &[".md"] },
     Case { name: "unknown data file", edits: &[Edit::Write("content/data/outpatients.yaml", "a: 1\n")], at: "content/data/outpatients.yaml", says: &["もしかして「outpatient.yaml」"] },
@@ -106,18 +112,44 @@ fn apply(root: &Path, edit: &Edit) {
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(path, bytes).unwrap();
         }
+        Edit::Large(file, size) => {
+            let mut text = String::from("---\ntitle: 大きなお知らせ\ndate: 2026-11-01\n---\n");
+            while text.len() < *size {
+                text.push_str("お知らせの本文が続きます。\n");
+            }
+            fs::write(root.join(file), text).unwrap();
+        }
     }
 }
 
+/// Every file under `dir` with its bytes, to compare output before and after a failed build.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    files(dir)
+        .into_iter()
+        .map(|rel| {
+            let bytes = fs::read(dir.join(&rel)).unwrap();
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// Each case starts from a site with a published `public/` (the last good build) and must
+/// leave it exactly as it was.
 #[test]
 fn every_rule_fails_with_file_line_and_message() {
+    assert!(CASES.len() >= 40, "the issue asks for at least 40 cases");
+    let good = site_copy("minimal");
+    let published = good.path().join("public");
+    build_ok(good.path(), &published, &[]);
+    let before = snapshot(&published);
     let mut failures = Vec::new();
     for case in CASES {
         let site = site_copy("minimal");
+        let out = site.path().join("public");
+        copy_dir(&published, &out);
         for edit in case.edits {
             apply(site.path(), edit);
         }
-        let out = site.path().join("public");
         let o = renkei(&[
             "build",
             "--root",
@@ -130,8 +162,8 @@ fn every_rule_fails_with_file_line_and_message() {
             failures.push(format!("{}: exit {:?}\n{err}", case.name, o.status.code()));
             continue;
         }
-        if out.exists() {
-            failures.push(format!("{}: wrote output despite errors", case.name));
+        if snapshot(&out) != before {
+            failures.push(format!("{}: the published output changed", case.name));
         }
         if err.contains("panicked") {
             failures.push(format!("{}: panic\n{err}", case.name));

@@ -127,7 +127,10 @@ mod tests {
         // 「departments: [」 is 14 cells, 「内科, 」 6: the caret starts at cell 21.
         assert_eq!(
             quote(5, "departments: [内科, 循環器科]", 19),
-            format!("    5 | departments: [内科, 循環器科]\n      | {}^^^^^^^^", " ".repeat(20))
+            format!(
+                "    5 | departments: [内科, 循環器科]\n      | {}^^^^^^^^",
+                " ".repeat(20)
+            )
         );
         assert_eq!(
             quote(12, "tell: \"099\"", 1),

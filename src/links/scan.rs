@@ -157,8 +157,12 @@ pub fn resolve(href: &str, page_path: &str, origin: &str) -> Target {
     let path = match absolute {
         Some(url) => {
             let host_of = |u: &str| {
-                u.split_once("://")
-                    .map(|(_, r)| r.split(['/', '?', '#']).next().unwrap_or("").to_ascii_lowercase())
+                u.split_once("://").map(|(_, r)| {
+                    r.split(['/', '?', '#'])
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase()
+                })
             };
             if host_of(&url) != host_of(origin) {
                 return Target::External(href.to_string());
