@@ -164,6 +164,9 @@ pub struct SiteConfig {
     pub care_services: Vec<String>,
     pub news_categories: Vec<String>,
     pub theme: String,
+    /// 出典: credit lines shown in every page's footer. `renkei import navii|kaigo` adds the
+    /// ones the open-data licences (PDL1.0, CC BY 4.0) require.
+    pub attributions: Vec<String>,
 }
 
 fn list_or_default(fields: &mut Fields, key: &'static str, default: &[&str]) -> Vec<String> {
@@ -266,6 +269,11 @@ pub fn read(
     let care_services = list_or_default(&mut f, "care_services", DEFAULT_CARE_SERVICES);
     let news_categories = list_or_default(&mut f, "news_categories", DEFAULT_NEWS_CATEGORIES);
     let theme = f.text("theme").unwrap_or_else(|| "default".to_string());
+    let attributions: Vec<String> = f
+        .text_list("attributions")
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
     f.finish();
 
     Some(SiteConfig {
@@ -280,6 +288,7 @@ pub fn read(
         care_services,
         news_categories,
         theme,
+        attributions,
     })
 }
 

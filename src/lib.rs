@@ -13,7 +13,8 @@
 //!
 //! [`pipeline`] strings these together for the `build` and `check` commands (`check` also runs
 //! the [`links`] check on what it rendered); [`serve`] runs the same pipeline into memory for
-//! live preview. Problems anywhere
+//! live preview. [`import`] turns Excel lists and the national open data into content files,
+//! checking each with the same reader. Problems anywhere
 //! become [`diagnostics`]: collected, sorted, printed once.
 
 pub mod closures;
@@ -28,6 +29,7 @@ pub mod feed;
 pub mod fields;
 pub mod holidays;
 pub mod ical;
+pub mod import;
 pub mod incremental;
 pub mod japanese;
 pub mod jsonld;

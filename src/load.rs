@@ -227,6 +227,12 @@ pub fn record_path(collection: Collection, slug: &str) -> String {
     }
 }
 
+/// Which record a text is: enough to check it without a file.
+struct Named<'a> {
+    collection: Collection,
+    slug: &'a str,
+}
+
 /// Reads one record file on its own (for `serve`'s single-file updates). Returns the record and
 /// whether it is a draft, or `None` with the file's diagnostics.
 pub fn read_one(
@@ -257,11 +263,36 @@ pub fn source_file(root: &Path, path: &Path) -> Option<SourceFile> {
     })
 }
 
+/// Reads a record from text in memory, exactly as if it were the file `display`: what
+/// `import` checks each file against before writing any.
+pub fn read_from_text(
+    collection: Collection,
+    slug: &str,
+    display: &str,
+    text: &str,
+    ctx: &LoadCtx,
+) -> (Option<(Record, bool)>, Vec<crate::diagnostics::Diagnostic>) {
+    let report = FileReport::new(display.to_string());
+    let record = parse_record(collection, slug, text, ctx, &report);
+    (record, report.into_diagnostics())
+}
+
 fn read_record(src: &SourceFile, ctx: &LoadCtx, report: &FileReport) -> Option<(Record, bool)> {
     let text = document::read_text(Path::new(&src.path), report)?;
-    let doc = document::split(&text, report)?;
+    parse_record(src.collection, &src.slug, &text, ctx, report)
+}
+
+fn parse_record(
+    collection: Collection,
+    slug: &str,
+    text: &str,
+    ctx: &LoadCtx,
+    report: &FileReport,
+) -> Option<(Record, bool)> {
+    let src = Named { collection, slug };
+    let doc = document::split(text, report)?;
     let mut f = Fields::new(&doc.front, "", report)?;
-    if src.collection == Collection::Pages && page::RESERVED.contains(&src.slug.as_str()) {
+    if src.collection == Collection::Pages && page::RESERVED.contains(&src.slug) {
         report.error(
             crate::yaml::Pos { line: 1, col: 1 },
             "",
@@ -272,7 +303,7 @@ fn read_record(src: &SourceFile, ctx: &LoadCtx, report: &FileReport) -> Option<(
             Some(&format!("{} 以外の名前", page::RESERVED.join(", "))),
         );
     }
-    if let Some(reserved) = reserved_in(src.collection, &src.slug) {
+    if let Some(reserved) = reserved_in(src.collection, src.slug) {
         report.error(
             crate::yaml::Pos { line: 1, col: 1 },
             "",
@@ -287,8 +318,8 @@ fn read_record(src: &SourceFile, ctx: &LoadCtx, report: &FileReport) -> Option<(
     let meta = read_meta(
         &mut f,
         ctx,
-        &src.slug,
-        &record_path(src.collection, &src.slug),
+        src.slug,
+        &record_path(src.collection, src.slug),
         &doc.body,
         doc.body_line,
     );

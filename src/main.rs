@@ -46,6 +46,13 @@ enum Command {
         #[arg(long)]
         external: bool,
     },
+    /// Excel・CSV の一覧や国のオープンデータから content/ のファイルを作ります。
+    ///
+    /// 1 行でも誤りがあれば何も書き込みません。既にあるファイルは --update のときだけ、取り込んだ項目だけを変えます。
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
     /// 手元のブラウザで確認します。ファイルを保存するたびに自動で更新し、誤りは画面に表示します。
     Serve {
         #[command(flatten)]
@@ -63,6 +70,70 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+}
+
+/// What `renkei import` reads.
+#[derive(Subcommand)]
+enum ImportSource {
+    /// 連携医療機関の一覧(.csv / .xlsx)
+    Partners {
+        /// 取り込むファイル(.xlsx、または「CSV (コンマ区切り)」「CSV UTF-8」で保存した .csv)
+        file: PathBuf,
+        #[command(flatten)]
+        opts: ImportArgs,
+    },
+    /// 介護・福祉事業所の一覧(.csv / .xlsx)
+    Care {
+        file: PathBuf,
+        #[command(flatten)]
+        opts: ImportArgs,
+    },
+    /// 登録医の名簿(.csv / .xlsx)。勤務先の医療機関を先に取り込んでください
+    Doctors {
+        file: PathBuf,
+        #[command(flatten)]
+        opts: ImportArgs,
+    },
+    /// 医療情報ネット(ナビイ)のオープンデータ: 施設票と診療科・診療時間票
+    Navii {
+        /// 施設票(…_facility_info_YYYYMMDD.csv)
+        facilities: PathBuf,
+        /// 診療科・診療時間票(…_speciality_hours_YYYYMMDD.csv)
+        hours: PathBuf,
+        /// 市区町村コード(5 桁。例: 46201)
+        #[arg(long)]
+        city: String,
+        #[command(flatten)]
+        opts: ImportArgs,
+    },
+    /// 介護サービス情報公表システムのオープンデータ(jigyosho_<コード>.csv)
+    Kaigo {
+        file: PathBuf,
+        #[command(flatten)]
+        opts: ImportArgs,
+    },
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// サイトのフォルダ(content/ を含むフォルダ)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// 列名と項目の対応を書いた YAML(columns: {列名: 項目}, areas: {住所の語: 地区})
+    #[arg(long, value_name = "MAP.yaml")]
+    map: Option<PathBuf>,
+    /// 何を作り、何を変えるかを表示するだけで、書き込みません
+    #[arg(long)]
+    dry_run: bool,
+    /// 既にあるファイルも更新します(取り込んだ項目だけを変え、本文・partners_only・internal はそのまま)
+    #[arg(long)]
+    update: bool,
+    /// エラーのある行だけを除いて取り込みます(既定では 1 行でもエラーがあれば何も書きません)
+    #[arg(long)]
+    skip_invalid: bool,
+    /// 地区の列がない行の地区(オープンデータには地区がありません)
+    #[arg(long)]
+    area: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -246,10 +317,55 @@ fn check_json(
     code
 }
 
+fn import(source: ImportSource) -> ExitCode {
+    use renkei::import::{self, Kind, Source};
+    let (source, args) = match source {
+        ImportSource::Partners { file, opts } => (Source::Sheet(Kind::Partners, file), opts),
+        ImportSource::Care { file, opts } => (Source::Sheet(Kind::Care, file), opts),
+        ImportSource::Doctors { file, opts } => (Source::Sheet(Kind::Doctors, file), opts),
+        ImportSource::Navii {
+            facilities,
+            hours,
+            city,
+            opts,
+        } => (
+            Source::Navii {
+                facilities,
+                hours,
+                city,
+            },
+            opts,
+        ),
+        ImportSource::Kaigo { file, opts } => (Source::Kaigo(file), opts),
+    };
+    let opts = import::ImportOptions {
+        root: args.root,
+        source,
+        map: args.map,
+        dry_run: args.dry_run,
+        update: args.update,
+        skip_invalid: args.skip_invalid,
+        area: args.area,
+        today: today_in_tokyo(),
+    };
+    match import::run(&opts) {
+        Ok(outcome) => {
+            print!("{}", outcome.report);
+            eprint!("{}", outcome.errors);
+            ExitCode::from(outcome.code)
+        }
+        Err(message) => {
+            eprintln!("renkei: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let diags = Diagnostics::new();
     match cli.command {
+        Command::Import { source } => import(source),
         Command::Build { site, out } => {
             let opts = site.options();
             let out = out.unwrap_or_else(|| opts.root.join("public"));

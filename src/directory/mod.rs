@@ -184,7 +184,9 @@ fn read_list_checked(
     out
 }
 
-fn read_place(f: &mut Fields, ctx: &LoadCtx) -> Option<Place> {
+/// `draft`: a record still being completed (open data imports lack tel and 郵便番号); those two
+/// may be missing and are listed as warnings, so the rest of the record is checked as usual.
+fn read_place(f: &mut Fields, ctx: &LoadCtx, draft: bool) -> Option<Place> {
     let name = f.req_text("name");
     let yomi = read_yomi(f, "yomi", true);
     let area = f.req_text("area");
@@ -194,7 +196,16 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx) -> Option<Place> {
     }
     let (postal, address) = match f.nested("address") {
         Some(mut a) => {
-            let postal = a.postal("postal");
+            let postal = if draft && a.node("postal").is_none() {
+                a.report().warn(
+                    a.pos(),
+                    "address.postal",
+                    "下書き: 郵便番号がまだありません。公開する前に postal を書いてください",
+                );
+                Some(String::new())
+            } else {
+                a.postal("postal")
+            };
             let text = a.req_text("text");
             a.finish();
             (postal, text)
@@ -238,7 +249,14 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx) -> Option<Place> {
             }
         }
     });
-    let tel = f.phone("tel", true);
+    if draft && f.node("tel").is_none() {
+        f.report().warn(
+            f.pos(),
+            "tel",
+            "下書き: 電話番号がまだありません。公開する前に tel を書いてください",
+        );
+    }
+    let tel = f.phone("tel", !draft);
     let fax = f.phone("fax", false);
     let url = read_url(f, "url");
     let hours = hours::read_hours(f);
@@ -284,7 +302,7 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx) -> Option<Place> {
 
 /// Reads a `partners/` record.
 pub fn read_partner(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Partner> {
-    let place = read_place(f, ctx);
+    let place = read_place(f, ctx, meta.draft);
     if f.node("fax").is_none() {
         // Referrals and FAX予約 go by FAX; a partner page without one leaves the hospital side
         // unable to send the reply (返書) the usual way.
@@ -345,7 +363,7 @@ pub fn read_partner(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Partner
 
 /// Reads a `care/` record.
 pub fn read_care(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<CareOffice> {
-    let place = read_place(f, ctx);
+    let place = read_place(f, ctx, meta.draft);
     let services = read_list_checked(f, "services", &ctx.config.care_services, "care_services");
     if f.node("services").is_none() {
         f.report().error(

@@ -28,6 +28,8 @@ pub struct SiteCtx<'a> {
     pub assets: String,
     pub hospital: &'a crate::config::Hospital,
     pub liaison: &'a crate::config::Liaison,
+    /// Credit lines the licences of imported open data ask for (site.yaml `attributions`).
+    pub attributions: &'a [String],
     /// Pages with `nav`, in order.
     pub nav: Vec<Link>,
     /// Every plain page by slug, so a theme can link to `referral` if the site has one.
@@ -68,6 +70,7 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
         assets: urls.path("assets/"),
         hospital: &site.config.hospital,
         liaison: &site.config.liaison,
+        attributions: &site.config.attributions,
         nav: site
             .pages
             .iter()

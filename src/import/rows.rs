@@ -1,0 +1,476 @@
+//! One sheet row → the front-matter fields of one record, each cell cleaned by its field type.
+//! Problems are collected per cell (row as Excel numbers it, column as headed) so the report
+//! can list them all; a row with any problem produces no record.
+
+use std::collections::BTreeMap;
+
+use super::columns::{Columns, Field};
+use super::normalize as n;
+use super::{Kind, SiteLists};
+
+/// A front-matter value, rendered by `frontmatter`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Plain text (quoted only when YAML needs it).
+    Text(String),
+    /// Always quoted: numbers that must stay text (tel, postal, IDs).
+    Quoted(String),
+    Int(i64),
+    Bool(bool),
+    List(Vec<String>),
+    /// A flow mapping (`address: {postal: …, text: …}`).
+    Map(Vec<(&'static str, Value)>),
+    Geo(f64, f64),
+    /// Already YAML (hours rows from open data).
+    Yaml(String),
+}
+
+/// One record to be written.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// Row number as Excel shows it (or the open-data row the record starts at).
+    pub row: usize,
+    /// File name asked for by a slug / ページURL / ID column.
+    pub slug: Option<String>,
+    pub name: String,
+    pub yomi: String,
+    /// The field that identifies the record across imports (`navii_id`, `office_number`).
+    pub key: Option<(&'static str, String)>,
+    /// Top-level fields in output order.
+    pub fields: Vec<(&'static str, Value)>,
+    /// Which column each field came from, to name it in messages.
+    pub columns: BTreeMap<&'static str, String>,
+    /// Repairs worth telling staff about.
+    pub notes: Vec<String>,
+    /// Write as `draft: true` (open data that lacks fields the site requires).
+    pub draft: bool,
+    /// Fields written into new files only, never changed in existing ones (open data's
+    /// 正式名称 with its 法人格 must not replace the name staff chose).
+    pub create_only: Vec<&'static str>,
+}
+
+impl Draft {
+    pub fn new(row: usize) -> Self {
+        Draft {
+            row,
+            slug: None,
+            name: String::new(),
+            yomi: String::new(),
+            key: None,
+            fields: Vec::new(),
+            columns: BTreeMap::new(),
+            notes: Vec::new(),
+            draft: false,
+            create_only: Vec::new(),
+        }
+    }
+
+    pub fn set(&mut self, key: &'static str, value: Value, column: &str) {
+        self.fields.retain(|(k, _)| *k != key);
+        self.fields.push((key, value));
+        self.columns.insert(key, column.to_string());
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+}
+
+/// A cell that cannot be imported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellError {
+    pub row: usize,
+    /// Column header as written in the sheet (empty for a missing column).
+    pub column: String,
+    pub field: String,
+    pub message: String,
+}
+
+/// The cells of one row by field, with their headers.
+struct Cells<'a> {
+    values: BTreeMap<&'a Field, (&'a str, &'a str)>,
+    flags: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Cells<'a> {
+    fn new(columns: &'a Columns, headers: &'a [String], row: &'a [String]) -> Self {
+        let mut values = BTreeMap::new();
+        let mut flags = Vec::new();
+        for (i, field) in &columns.fields {
+            let cell = row.get(*i).map(String::as_str).unwrap_or("");
+            let header = headers.get(*i).map(String::as_str).unwrap_or("");
+            match field {
+                Field::ServiceFlag(name) => flags.push((name.as_str(), cell)),
+                Field::Ignore => {}
+                f => {
+                    values.insert(f, (header, cell));
+                }
+            }
+        }
+        Cells { values, flags }
+    }
+
+    /// The trimmed cell for `field`, if the column exists and the cell is not empty.
+    fn get(&self, field: &Field) -> Option<(&'a str, &'a str)> {
+        self.values
+            .get(field)
+            .map(|(h, c)| (*h, c.trim()))
+            .filter(|(_, c)| !c.is_empty())
+    }
+
+    fn header(&self, field: &Field) -> Option<&'a str> {
+        self.values.get(field).map(|(h, _)| *h)
+    }
+}
+
+/// Converts one data row. `area_default` fills rows without a 地区 (from `--area`).
+pub fn draft(
+    kind: Kind,
+    row_no: usize,
+    headers: &[String],
+    columns: &Columns,
+    row: &[String],
+    lists: &SiteLists,
+) -> Result<Draft, Vec<CellError>> {
+    let cells = Cells::new(columns, headers, row);
+    let mut d = Draft::new(row_no);
+    let mut errors = Vec::new();
+    let mut fail = |field: &Field, column: &str, message: String| {
+        errors.push(CellError {
+            row: row_no,
+            column: column.to_string(),
+            field: field.key(),
+            message,
+        });
+    };
+    let missing = |cells: &Cells, field: &Field| cells.header(field).unwrap_or("").to_string();
+
+    if let Some((_, v)) = cells.get(&Field::Slug) {
+        d.slug = Some(v.to_ascii_lowercase());
+    } else if let Some((_, v)) = cells.get(&Field::PageUrl) {
+        d.slug = last_segment(v);
+    }
+    match cells.get(&Field::Name) {
+        Some((h, v)) => {
+            d.name = n::text(v);
+            d.set("name", Value::Text(d.name.clone()), h);
+        }
+        None => fail(
+            &Field::Name,
+            &missing(&cells, &Field::Name),
+            "名称が空です".into(),
+        ),
+    }
+    match cells.get(&Field::Yomi) {
+        Some((h, v)) => {
+            d.yomi = n::text(v);
+            d.set("yomi", Value::Text(d.yomi.clone()), h);
+        }
+        None => fail(
+            &Field::Yomi,
+            &missing(&cells, &Field::Yomi),
+            "よみ(フリガナ)が空です。五十音順の並べ替えと読みでの検索に使うため必要です".into(),
+        ),
+    }
+    if kind == Kind::Doctors {
+        doctor_fields(&cells, &mut d, lists, &mut fail);
+    } else {
+        place_fields(kind, &cells, &mut d, lists, &mut fail);
+    }
+    if errors.is_empty() {
+        Ok(d)
+    } else {
+        Err(errors)
+    }
+}
+
+fn last_segment(url: &str) -> Option<String> {
+    url.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty() && !s.contains(':'))
+        .map(str::to_string)
+}
+
+type Fail<'f> = dyn FnMut(&Field, &str, String) + 'f;
+
+fn place_fields(kind: Kind, cells: &Cells, d: &mut Draft, lists: &SiteLists, fail: &mut Fail) {
+    if kind == Kind::Partners {
+        let kind_value = match cells.get(&Field::Kind) {
+            Some((h, v)) => match partner_kind(v) {
+                Some(k) => Some((k, h.to_string())),
+                None => {
+                    fail(
+                        &Field::Kind,
+                        h,
+                        format!("種別「{v}」がわかりません(診療所・病院・歯科・薬局のどれか)"),
+                    );
+                    None
+                }
+            },
+            None if !d.name.is_empty() => {
+                let k = partner_kind(&d.name).unwrap_or("clinic");
+                d.notes
+                    .push(format!("種別の列がないため、名称から {k} としました"));
+                Some((k, String::new()))
+            }
+            None => None,
+        };
+        if let Some((k, h)) = kind_value {
+            d.set("kind", Value::Text(k.into()), &h);
+        }
+        if let Some((h, v)) = cells.get(&Field::Departments) {
+            let items = n::list(v, &lists.departments);
+            match n::known_items(items, &lists.departments, "departments", &mut d.notes) {
+                Ok(list) => d.set("departments", Value::List(list), h),
+                Err(e) => fail(&Field::Departments, h, e),
+            }
+        }
+    } else {
+        let mut services = Vec::new();
+        if let Some((h, v)) = cells.get(&Field::Services) {
+            let items = n::list(v, &lists.care_services);
+            match n::known_items(items, &lists.care_services, "care_services", &mut d.notes) {
+                Ok(list) => services = list,
+                Err(e) => fail(&Field::Services, h, e),
+            }
+        }
+        add_flags(cells, &mut services, fail);
+        let header = cells.header(&Field::Services).unwrap_or("");
+        if services.is_empty() {
+            fail(
+                &Field::Services,
+                header,
+                "介護サービスの種類が空です".into(),
+            );
+        } else {
+            d.set("services", Value::List(services), header);
+        }
+        if let Some((h, v)) = cells.get(&Field::OfficeNumber) {
+            match n::code(v, 10, &mut d.notes) {
+                Ok(code) => {
+                    d.key = Some(("office_number", code.clone()));
+                    d.set("office_number", Value::Quoted(code), h);
+                }
+                Err(e) => fail(&Field::OfficeNumber, h, e),
+            }
+        }
+        if let Some((h, v)) = cells.get(&Field::Operator) {
+            d.set("operator", Value::Text(n::text(v)), h);
+        }
+    }
+    match cells.get(&Field::Area) {
+        Some((h, v)) => match lists.area(&n::text(v), &d.name) {
+            Ok(area) => d.set("area", Value::Text(area), h),
+            Err(e) => fail(&Field::Area, h, e),
+        },
+        // No 地区: from the address or --area; else the file keeps its own, and a new file
+        // is refused by the final check, which names the missing field.
+        None => {
+            if let Some(area) = lists.area_for(cells.get(&Field::Address).map(|(_, a)| a)) {
+                d.set("area", Value::Text(area), "");
+            }
+        }
+    }
+    let mut address = Vec::new();
+    if let Some((h, v)) = cells.get(&Field::Postal) {
+        match n::postal(v, &mut d.notes) {
+            Ok(p) => address.push(("postal", Value::Quoted(p))),
+            Err(e) => fail(&Field::Postal, h, e),
+        }
+    }
+    if let Some((_, v)) = cells.get(&Field::Address) {
+        address.push(("text", Value::Text(n::free_text(v))));
+    }
+    if !address.is_empty() {
+        let h = cells
+            .header(&Field::Address)
+            .or(cells.header(&Field::Postal))
+            .unwrap_or("");
+        d.set("address", Value::Map(address), h);
+    }
+    let lat = cells
+        .get(&Field::Lat)
+        .map(|(h, v)| (h, n::degrees(v, 20.0..=46.0)));
+    let lon = cells
+        .get(&Field::Lon)
+        .map(|(h, v)| (h, n::degrees(v, 122.0..=154.0)));
+    match (lat, lon) {
+        (Some((_, Ok(Some(la)))), Some((h, Ok(Some(lo))))) => d.set("geo", Value::Geo(la, lo), h),
+        (Some((h, Err(e))), _) | (_, Some((h, Err(e)))) => fail(&Field::Lat, h, e),
+        _ => {}
+    }
+    for (field, key) in [(Field::Tel, "tel"), (Field::Fax, "fax")] {
+        match cells.get(&field) {
+            Some((h, v)) => match n::phone(v, &mut d.notes) {
+                Ok(p) => d.set(key, Value::Quoted(p), h),
+                Err(e) => fail(&field, h, e),
+            },
+            None if field == Field::Tel && cells.header(&field).is_some() => fail(
+                &field,
+                cells.header(&field).unwrap_or(""),
+                "電話番号が空です".into(),
+            ),
+            None => {}
+        }
+    }
+    if let Some((h, v)) = cells.get(&Field::Url) {
+        let v = n::text(v);
+        if v.starts_with("http://") || v.starts_with("https://") {
+            d.set("url", Value::Quoted(v), h);
+        } else if v.starts_with("www.") || (v.contains('.') && !v.contains('@') && !v.contains(' '))
+        {
+            d.notes
+                .push(format!("ホームページ「{v}」に https:// を補いました"));
+            d.set("url", Value::Quoted(format!("https://{v}")), h);
+        } else {
+            d.notes.push(format!(
+                "ホームページの欄の「{v}」は URL ではないため入れていません"
+            ));
+        }
+    }
+    if kind == Kind::Partners {
+        if let Some((h, v)) = cells.get(&Field::Director) {
+            let mut person = vec![("name", Value::Text(n::text(v)))];
+            if let Some((_, y)) = cells.get(&Field::DirectorYomi) {
+                person.push(("yomi", Value::Text(n::text(y))));
+            }
+            d.set("director", Value::Map(person), h);
+        }
+    }
+    if let Some((h, v)) = cells.get(&Field::HoursNote) {
+        d.set("hours_note", Value::Text(n::free_text(v)), h);
+    }
+    if kind == Kind::Partners {
+        let mut services = Vec::new();
+        if let Some((h, v)) = cells.get(&Field::Services) {
+            let items = n::list(v, &lists.services);
+            match n::known_items(items, &lists.services, "services", &mut d.notes) {
+                Ok(list) => services = list,
+                Err(e) => fail(&Field::Services, h, e),
+            }
+        }
+        add_flags(cells, &mut services, fail);
+        if !services.is_empty() {
+            let h = cells.header(&Field::Services).unwrap_or("");
+            d.set("services", Value::List(services), h);
+        }
+        flag_field(cells, &Field::Registered, "registered", d, fail);
+        count_field(cells, &Field::Beds, "beds", false, d, fail);
+        if let Some((h, v)) = cells.get(&Field::NaviiId) {
+            match n::code(v, 13, &mut d.notes) {
+                Ok(id) => {
+                    d.key = Some(("navii_id", id.clone()));
+                    d.set("navii_id", Value::Quoted(id), h);
+                }
+                Err(e) => fail(&Field::NaviiId, h, e),
+            }
+        }
+    } else {
+        count_field(cells, &Field::Capacity, "capacity", true, d, fail);
+        flag_field(cells, &Field::Accepting, "accepting", d, fail);
+    }
+    date_field(cells, &Field::Updated, "updated", d, fail);
+}
+
+fn doctor_fields(cells: &Cells, d: &mut Draft, lists: &SiteLists, fail: &mut Fail) {
+    let partner = cells
+        .get(&Field::PartnerUrl)
+        .and_then(|(h, v)| last_segment(v).map(|s| (h, s)))
+        .or_else(|| cells.get(&Field::Partner).map(|(h, v)| (h, n::text(v))));
+    match partner {
+        Some((h, v)) => match lists.partner_slug(&v) {
+            Ok(slug) => d.set("partner", Value::Text(slug), h),
+            Err(e) => fail(&Field::Partner, h, e),
+        },
+        None => fail(
+            &Field::Partner,
+            cells.header(&Field::Partner).unwrap_or(""),
+            "勤務先が空です".into(),
+        ),
+    }
+    if let Some((h, v)) = cells.get(&Field::Departments) {
+        let items = n::list(v, &lists.departments);
+        match n::known_items(items, &lists.departments, "departments", &mut d.notes) {
+            Ok(list) => d.set("departments", Value::List(list), h),
+            Err(e) => fail(&Field::Departments, h, e),
+        }
+    }
+    if let Some((h, v)) = cells.get(&Field::Specialties) {
+        let items = n::list(v, &[]);
+        d.set("specialties", Value::List(items), h);
+    }
+    date_field(cells, &Field::RegisteredSince, "registered_since", d, fail);
+    flag_field(cells, &Field::CoTreatment, "co_treatment", d, fail);
+}
+
+/// ○/× columns named after a service add it to the list.
+fn add_flags(cells: &Cells, services: &mut Vec<String>, fail: &mut Fail) {
+    for (name, cell) in &cells.flags {
+        match n::flag(cell) {
+            Ok(Some(true)) => {
+                if !services.iter().any(|s| s == name) {
+                    services.push(name.to_string());
+                }
+            }
+            Ok(_) => {}
+            Err(e) => fail(&Field::ServiceFlag(name.to_string()), name, e),
+        }
+    }
+}
+
+fn flag_field(cells: &Cells, field: &Field, key: &'static str, d: &mut Draft, fail: &mut Fail) {
+    if let Some((h, v)) = cells.get(field) {
+        match n::flag(v) {
+            Ok(Some(b)) => d.set(key, Value::Bool(b), h),
+            Ok(None) => {}
+            Err(e) => fail(field, h, e),
+        }
+    }
+}
+
+fn count_field(
+    cells: &Cells,
+    field: &Field,
+    key: &'static str,
+    zero_is_blank: bool,
+    d: &mut Draft,
+    fail: &mut Fail,
+) {
+    if let Some((h, v)) = cells.get(field) {
+        match n::count(v, zero_is_blank) {
+            Ok(Some(c)) => d.set(key, Value::Int(c), h),
+            Ok(None) => {}
+            Err(e) => fail(field, h, e),
+        }
+    }
+}
+
+fn date_field(cells: &Cells, field: &Field, key: &'static str, d: &mut Draft, fail: &mut Fail) {
+    if let Some((h, v)) = cells.get(field) {
+        match n::date(v, &mut d.notes) {
+            Ok(Some(date)) => d.set(key, Value::Text(date), h),
+            Ok(None) => {}
+            Err(e) => fail(field, h, e),
+        }
+    }
+}
+
+/// 種別 as written in lists (and in the export) → the content model's kind.
+pub fn partner_kind(text: &str) -> Option<&'static str> {
+    let t = n::text(text).to_lowercase();
+    if t.contains("歯科") || t == "dental" {
+        Some("dental")
+    } else if t.contains("薬局") || t == "pharmacy" {
+        Some("pharmacy")
+    } else if t.contains("病院") || t == "hospital" {
+        Some("hospital")
+    } else if ["診療所", "クリニック", "医院", "clinic", "一般診療所"]
+        .iter()
+        .any(|w| t.contains(w))
+    {
+        Some("clinic")
+    } else {
+        None
+    }
+}
