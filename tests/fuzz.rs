@@ -14,7 +14,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{TestCaseError, TestRunner};
 
 use renkei::diagnostics::{Diagnostics, Severity};
 use renkei::load::LoadOptions;
@@ -35,19 +35,6 @@ const TARGETS: [&str; 8] = [
     "content/pages/referral.md",
     "content/data/outpatient.yaml",
 ];
-
-fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(64);
-    Config {
-        cases,
-        // A failure prints its shrunk input; no regression file is written into the tree.
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
 
 /// Writes `bytes` over one target, runs `check` in-process, restores the file.
 fn check_with(root: &Path, target: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
@@ -89,7 +76,7 @@ fn check_with(root: &Path, target: &str, bytes: &[u8]) -> Result<(), TestCaseErr
 #[test]
 fn arbitrary_bytes_never_panic() {
     let site = site_copy("minimal");
-    let mut runner = TestRunner::new(config());
+    let mut runner = TestRunner::new(proptest_config());
     runner
         .run(
             &(0..TARGETS.len(), vec(any::<u8>(), 0..3000)),
@@ -102,7 +89,7 @@ fn arbitrary_bytes_never_panic() {
 #[test]
 fn arbitrary_text_in_front_matter_never_panics() {
     let site = site_copy("minimal");
-    let mut runner = TestRunner::new(config());
+    let mut runner = TestRunner::new(proptest_config());
     runner
         .run(
             &(
@@ -250,7 +237,7 @@ fn body() -> impl Strategy<Value = String> {
 #[test]
 fn arbitrary_front_matter_never_panics() {
     let site = site_copy("minimal");
-    let mut runner = TestRunner::new(config());
+    let mut runner = TestRunner::new(proptest_config());
     let front = vec((proptest::sample::select(KEYS), value()), 0..12);
     runner
         .run(&(0..TARGETS.len(), front, body()), |(t, entries, body)| {

@@ -142,7 +142,21 @@ impl Field {
 fn aliases(kind: Import) -> Vec<(Field, &'static [&'static str])> {
     use Field::*;
     let place: Vec<(Field, &'static [&'static str])> = vec![
-        (Slug, &["slug", "スラッグ", "ファイル名"]),
+        // An office's own ID column names the file, so a re-import finds it again even
+        // after the name changes.
+        (
+            Slug,
+            &[
+                "slug",
+                "スラッグ",
+                "ファイル名",
+                "id",
+                "管理番号",
+                "施設id",
+                "施設番号",
+                "整理番号",
+            ],
+        ),
         (PageUrl, &["ページurl", "url(ページ)"]),
         (
             Yomi,
@@ -339,6 +353,16 @@ fn aliases_keep(bracket: &str) -> bool {
         bracket,
         "(ページ)" | "(代表)" | "(〒)" | "(10桁)" | "(診療時間)" | "(フリガナ)"
     )
+}
+
+/// Headers compared exactly but for width, case and spaces: open data's column names differ
+/// only inside their brackets (「所在地座標（緯度）」「所在地座標（経度）」).
+pub fn exact_key(header: &str) -> String {
+    header
+        .nfkc()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// A header row resolved to fields.

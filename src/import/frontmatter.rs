@@ -173,7 +173,11 @@ pub fn merge(existing: &str, draft: &Draft) -> Result<(String, Vec<Change>), Str
             continue;
         }
         let old = entries.iter().find(|e| e.key == *key).map(|e| &e.value);
-        let value = fill_from(old, value);
+        let value = if draft.add_to_lists.contains(key) {
+            add_items(old, value)
+        } else {
+            fill_from(old, value)
+        };
         let new_canon = canon_value(&value);
         if let Some(old) = old {
             if canon(old) == new_canon {
@@ -212,7 +216,34 @@ pub fn merge(existing: &str, draft: &Draft) -> Result<(String, Vec<Change>), Str
         out.push_str(&b.text);
     }
     out.push_str(after);
+    // The file goes back the way the editor saved it: Windows line ends and a BOM stay.
+    if text.contains("\r\n") {
+        out = out.replace('\n', "\r\n");
+    }
+    if existing.starts_with('\u{feff}') {
+        out.insert(0, '\u{feff}');
+    }
     Ok((out, changes))
+}
+
+/// The file's list items followed by the new ones it lacks.
+fn add_items(old: Option<&Node>, value: &Value) -> Value {
+    let (
+        Some(Node {
+            value: Y::Seq(old), ..
+        }),
+        Value::List(new),
+    ) = (old, value)
+    else {
+        return value.clone();
+    };
+    let mut items: Vec<String> = old.iter().filter_map(Node::scalar_text).collect();
+    for item in new {
+        if !items.contains(item) {
+            items.push(item.clone());
+        }
+    }
+    Value::List(items)
 }
 
 /// A mapping value from the sheet keeps the sub-keys the sheet does not have
@@ -286,13 +317,17 @@ fn blocks(front: &str) -> Vec<Block> {
                     && !line.starts_with(' ')
             })
             .unwrap_or(false);
+        // Indented lines and top-level `- ` items continue the key above them; a comment or
+        // blank line between keys stands on its own, so replacing a field never takes the
+        // note staff wrote under it.
+        let continues = line.starts_with([' ', '\t']) || line.starts_with("- ") || line == "-\n";
         if starts_key {
             let key = line.split(':').next().unwrap_or("").to_string();
             out.push(Block {
                 key: Some(key),
                 text: line.to_string(),
             });
-        } else if let Some(last) = out.last_mut() {
+        } else if let (true, Some(last)) = (continues, out.last_mut()) {
             last.text.push_str(line);
         } else {
             out.push(Block {
@@ -372,5 +407,17 @@ mod tests {
         let (again, changes) = merge(&text, &d).unwrap();
         assert!(changes.is_empty());
         assert_eq!(again, text);
+    }
+
+    #[test]
+    fn comments_under_a_changed_field_and_windows_line_ends_stay() {
+        let existing = "\u{feff}---\r\nname: さくら内科\r\n# 名前は院長の希望どおり\r\ntel: 099-211-1234\r\n---\r\n本文\r\n";
+        let d = draft(vec![("name", Value::Text("さくら内科クリニック".into()))]);
+        let (text, changes) = merge(existing, &d).unwrap();
+        assert_eq!(changes.len(), 1);
+        assert_eq!(
+            text,
+            "\u{feff}---\r\nname: さくら内科クリニック\r\n# 名前は院長の希望どおり\r\ntel: 099-211-1234\r\n---\r\n本文\r\n"
+        );
     }
 }

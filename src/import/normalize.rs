@@ -227,7 +227,7 @@ pub fn list(s: &str, known: &[String]) -> Vec<String> {
         if part.is_empty() {
             continue;
         }
-        if known.iter().any(|k| *k == part) || !part.contains('・') {
+        if known.contains(&part) || !part.contains('・') {
             for word in part.split(' ').filter(|w| !w.is_empty()) {
                 out.push(word.to_string());
             }
@@ -241,6 +241,15 @@ pub fn list(s: &str, known: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// A free-text list (専門・得意分野): split only at 、 , ; and line breaks — 「胃がん・大腸がん
+/// 検診」 is one item.
+pub fn free_list(s: &str) -> Vec<String> {
+    s.split(['、', ',', '，', '\n', ';', '；'])
+        .map(text)
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// 標榜診療科 names that are no longer allowed (医療法施行令 2008 改正) or spelled the old way,

@@ -15,10 +15,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::columns::header_key;
+use super::columns::exact_key as header_key;
 use super::normalize as n;
 use super::plan::Read;
 use super::rows::{CellError, Draft, Value};
+use super::slug::without_corporation;
 use super::{table, SiteLists};
 
 const NAVII_CREDIT: &str = "「医療情報ネットのオープンデータ」(厚生労働省)を加工して作成";
@@ -146,10 +147,12 @@ pub fn navii(
         matched += 1;
         let mut d = Draft::new(*row_no);
         d.draft = true;
-        d.create_only = vec!["name", "yomi", "area", "kind"];
+        // Staff's own hours rows (第1・3土曜, notes) say more than the open data's slots.
+        d.create_only = vec!["name", "yomi", "area", "kind", "hours", "hours_note"];
         let id = cell(row, id_c).to_string();
-        d.name = n::text(cell(row, name_c));
-        d.yomi = n::text(cell(row, kana_c));
+        let (name, yomi) =
+            without_corporation(&n::text(cell(row, name_c)), &n::text(cell(row, kana_c)));
+        (d.name, d.yomi) = (name, yomi);
         d.set("name", Value::Text(d.name.clone()), "正式名称");
         d.set("yomi", Value::Text(d.yomi.clone()), "正式名称（フリガナ）");
         let kind = match cell(row, kind_c) {
@@ -167,15 +170,16 @@ pub fn navii(
             let mut departments = Vec::new();
             for code in &s.codes {
                 match names.get(code.as_str()) {
-                    Some(name) if lists.departments.iter().any(|k| k == name) => {
-                        if !departments.iter().any(|x: &String| x == name) {
-                            departments.push(name.to_string());
-                        }
+                    Some(name) if !lists.departments.iter().any(|k| k == name) => {
+                        d.notes.push(format!(
+                            "診療科「{name}」({code})は site.yaml の departments にないため入れていません"
+                        ))
                     }
-                    Some(name) => d.notes.push(format!(
-                        "診療科「{name}」({code})は site.yaml の departments にないため入れていません"
-                    )),
-                    None => {}
+                    // One 診療科 is listed once however many 診療時間 rows carry it.
+                    Some(name) if !departments.iter().any(|x: &String| x == name) => {
+                        departments.push(name.to_string())
+                    }
+                    _ => {}
                 }
             }
             if !departments.is_empty() {
@@ -217,7 +221,8 @@ pub fn navii(
         }
         let mut note = String::new();
         if !closed.is_empty() {
-            note.push_str(&format!("{}曜", closed.join("・")));
+            let days: Vec<String> = closed.iter().map(|d| format!("{d}曜")).collect();
+            note.push_str(&days.join("・"));
         }
         if cell_opt(row, holiday_c) == "0" {
             note.push_str(if note.is_empty() {
@@ -496,8 +501,10 @@ pub fn kaigo(path: &Path, lists: &SiteLists) -> Result<Read, String> {
         d.notes = notes;
         d.draft = true;
         d.create_only = vec!["name", "yomi", "area"];
-        d.name = n::text(cell(row, name_c));
-        d.yomi = n::text(cell(row, kana_c));
+        d.add_to_lists = vec!["services"];
+        let (name, yomi) =
+            without_corporation(&n::text(cell(row, name_c)), &n::text(cell(row, kana_c)));
+        (d.name, d.yomi) = (name, yomi);
         d.set("name", Value::Text(d.name.clone()), "事業所名");
         d.set("yomi", Value::Text(d.yomi.clone()), "事業所名カナ");
         d.set("services", Value::List(vec![service]), "サービスの種類");

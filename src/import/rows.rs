@@ -47,6 +47,9 @@ pub struct Draft {
     /// Fields written into new files only, never changed in existing ones (open data's
     /// 正式名称 with its 法人格 must not replace the name staff chose).
     pub create_only: Vec<&'static str>,
+    /// List fields whose items are added to the file's, never replacing them (one 介護 open
+    /// data file lists one service; the office's other services come from other files).
+    pub add_to_lists: Vec<&'static str>,
 }
 
 impl Draft {
@@ -62,6 +65,7 @@ impl Draft {
             notes: Vec::new(),
             draft: false,
             create_only: Vec::new(),
+            add_to_lists: Vec::new(),
         }
     }
 
@@ -146,7 +150,7 @@ pub fn draft(
     let missing = |cells: &Cells, field: &Field| cells.header(field).unwrap_or("").to_string();
 
     if let Some((_, v)) = cells.get(&Field::Slug) {
-        d.slug = Some(v.to_ascii_lowercase());
+        d.slug = Some(id_slug(v));
     } else if let Some((_, v)) = cells.get(&Field::PageUrl) {
         d.slug = last_segment(v);
     }
@@ -182,6 +186,20 @@ pub fn draft(
     } else {
         Err(errors)
     }
+}
+
+/// An ID cell as a file name: 「P-012」 → `p-012`, 「No.12」 → `no-12`; width and case folded,
+/// other separators become `-`. What is still not a file name (kana) is refused by the plan.
+fn id_slug(v: &str) -> String {
+    let mut out = String::new();
+    for c in n::text(v).to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() || !c.is_ascii() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
 }
 
 fn last_segment(url: &str) -> Option<String> {
@@ -397,8 +415,7 @@ fn doctor_fields(cells: &Cells, d: &mut Draft, lists: &SiteLists, fail: &mut Fai
         }
     }
     if let Some((h, v)) = cells.get(&Field::Specialties) {
-        let items = n::list(v, &[]);
-        d.set("specialties", Value::List(items), h);
+        d.set("specialties", Value::List(n::free_list(v)), h);
     }
     date_field(cells, &Field::RegisteredSince, "registered_since", d, fail);
     flag_field(cells, &Field::CoTreatment, "co_treatment", d, fail);
@@ -472,5 +489,27 @@ pub fn partner_kind(text: &str) -> Option<&'static str> {
         Some("clinic")
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_cells_become_file_names() {
+        assert_eq!(id_slug("P-012"), "p-012");
+        assert_eq!(id_slug("No.12 "), "no-12");
+        assert_eq!(id_slug("０４５"), "045");
+        assert_eq!(id_slug("さくら"), "さくら", "left for the plan to refuse");
+    }
+
+    #[test]
+    fn kinds_from_what_lists_write() {
+        assert_eq!(partner_kind("一般診療所"), Some("clinic"));
+        assert_eq!(partner_kind("歯科診療所"), Some("dental"));
+        assert_eq!(partner_kind("みなと中央病院"), Some("hospital"));
+        assert_eq!(partner_kind("保険薬局"), Some("pharmacy"));
+        assert_eq!(partner_kind("助産所"), None);
     }
 }

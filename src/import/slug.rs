@@ -45,8 +45,18 @@ const SUFFIXES: [(&str, &str); 16] = [
 
 /// The slug for a record named `name` read as `yomi`; empty if nothing romanisable is left.
 pub fn from_reading(name: &str, yomi: &str) -> String {
-    let (name, reading) = strip_corporate(name, yomi);
-    let words = align(&name, &reading).unwrap_or_else(|| vec![reading.clone()]);
+    let (names, readings) = strip_corporate(name, yomi);
+    // Words staff separated with a space (a person's family and given name, 「みなと 中央病院」)
+    // are lined up pair by pair when the reading has as many.
+    let pairs: Vec<(String, String)> = if names.len() == readings.len() {
+        names.into_iter().zip(readings).collect()
+    } else {
+        vec![(names.concat(), readings.concat())]
+    };
+    let words: Vec<String> = pairs
+        .iter()
+        .flat_map(|(name, reading)| align(name, reading).unwrap_or_else(|| vec![reading.clone()]))
+        .collect();
     let mut slug = String::new();
     for word in words {
         let roman = romanise(&word);
@@ -64,7 +74,28 @@ pub fn from_reading(name: &str, yomi: &str) -> String {
     slug
 }
 
-fn strip_corporate(name: &str, yomi: &str) -> (String, String) {
+/// The facility's own name without the 法人 that runs it: 「医療法人社団さくら会 さくら内科」
+/// → 「さくら内科」 (and the same words off the reading, when it has as many words). Open data
+/// writes 正式名称 this way; staff's lists and the site use the facility name.
+pub fn without_corporation(name: &str, yomi: &str) -> (String, String) {
+    let names: Vec<&str> = name.split([' ', '　']).filter(|w| !w.is_empty()).collect();
+    let readings: Vec<&str> = yomi.split([' ', '　']).filter(|w| !w.is_empty()).collect();
+    let corporate = names
+        .first()
+        .is_some_and(|first| CORPORATE.iter().any(|(k, _)| first.starts_with(k)));
+    if !corporate || names.len() < 2 {
+        return (name.to_string(), yomi.to_string());
+    }
+    let yomi = if readings.len() == names.len() {
+        readings[1..].join(" ")
+    } else {
+        yomi.to_string()
+    };
+    (names[1..].join(" "), yomi)
+}
+
+/// The words of name and reading without a leading 法人格 (and the 法人名 after it).
+fn strip_corporate(name: &str, yomi: &str) -> (Vec<String>, Vec<String>) {
     let mut names: Vec<&str> = name.split([' ', '　']).filter(|w| !w.is_empty()).collect();
     let readings: Vec<String> = yomi
         .split([' ', '　'])
@@ -72,12 +103,12 @@ fn strip_corporate(name: &str, yomi: &str) -> (String, String) {
         .map(|w| w.chars().map(to_hiragana).collect())
         .collect();
     let mut readings: Vec<&str> = readings.iter().map(String::as_str).collect();
-    let joined = |words: &[&str]| words.concat();
+    let owned = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
     let Some((kanji, kana)) = CORPORATE.iter().find(|(k, r)| {
         names.first().is_some_and(|n| n.starts_with(k))
             && readings.first().is_some_and(|y| y.starts_with(r))
     }) else {
-        return (joined(&names), joined(&readings));
+        return (owned(&names), owned(&readings));
     };
     names[0] = &names[0][kanji.len()..];
     readings[0] = &readings[0][kana.len()..];
@@ -90,13 +121,14 @@ fn strip_corporate(name: &str, yomi: &str) -> (String, String) {
         names.remove(0);
         readings.remove(0);
     }
-    (joined(&names), joined(&readings))
+    (owned(&names), owned(&readings))
 }
 
 #[derive(PartialEq, Clone, Copy)]
 enum Script {
     Kanji,
-    Kana,
+    Hiragana,
+    Katakana,
     Latin,
     Other,
 }
@@ -105,7 +137,8 @@ fn script(c: char) -> Script {
     match c {
         // 々 and the small ヶ of 「霞ヶ関」 are read as part of the kanji around them.
         '々' | 'ヶ' => Script::Kanji,
-        'ぁ'..='ゖ' | 'ァ'..='ヺ' | 'ー' => Script::Kana,
+        'ぁ'..='ゖ' => Script::Hiragana,
+        'ァ'..='ヺ' | 'ー' => Script::Katakana,
         '一'..='鿿' | '㐀'..='䶿' => Script::Kanji,
         'a'..='z' | 'A'..='Z' | '0'..='9' => Script::Latin,
         _ => Script::Other,
@@ -129,7 +162,7 @@ fn align(name: &str, reading: &str) -> Option<Vec<String>> {
     while i < runs.len() {
         let (s, text) = &runs[i];
         match s {
-            Script::Kana => {
+            Script::Hiragana | Script::Katakana => {
                 let kana: String = text.chars().map(to_hiragana).collect();
                 rest = rest.strip_prefix(&kana)?;
                 words.push(kana);
@@ -138,7 +171,7 @@ fn align(name: &str, reading: &str) -> Option<Vec<String>> {
             _ => {
                 // The kanji take the reading up to where the next kana run appears.
                 let take = match runs.get(i + 1) {
-                    Some((Script::Kana, next)) => {
+                    Some((Script::Hiragana | Script::Katakana, next)) => {
                         let next: String = next.chars().map(to_hiragana).collect();
                         let start = rest.char_indices().nth(1)?.0;
                         start + rest[start..].find(&next)?
@@ -346,6 +379,30 @@ mod tests {
         assert_eq!(
             from_reading("ひまわり薬局", "ヒマワリヤッキョク"),
             "himawari-yakkyoku"
+        );
+        assert_eq!(from_reading("青空 太郎", "あおぞら たろう"), "aozora-tarou");
+        assert_eq!(
+            from_reading("青空　太郎", "あおぞらたろう"),
+            "aozoratarou",
+            "a reading without the break is one word"
+        );
+    }
+
+    #[test]
+    fn corporations_come_off_names() {
+        assert_eq!(
+            without_corporation(
+                "医療法人社団さくら会 さくら内科クリニック",
+                "イリョウホウジンシャダンサクラカイ サクラナイカクリニック"
+            ),
+            (
+                "さくら内科クリニック".to_string(),
+                "サクラナイカクリニック".to_string()
+            )
+        );
+        assert_eq!(
+            without_corporation("さくら内科", "さくらないか"),
+            ("さくら内科".to_string(), "さくらないか".to_string())
         );
     }
 

@@ -184,3 +184,18 @@ where
     );
     stdout
 }
+
+/// Property-test settings: 64 cases unless `PROPTEST_CASES` says how many (the long runs quoted
+/// in closing notes). A failure prints its shrunk input; no regression file is written into
+/// the tree.
+pub fn proptest_config() -> proptest::test_runner::Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
