@@ -109,6 +109,9 @@ enum ImportSource {
     /// 介護サービス情報公表システムのオープンデータ(jigyosho_<コード>.csv)
     Kaigo {
         file: PathBuf,
+        /// 市区町村名(住所に含まれる形で。例: みなと市)。全国のファイルから地域の事業所だけを取り込みます
+        #[arg(long)]
+        city: Option<String>,
         #[command(flatten)]
         opts: ImportArgs,
     },
@@ -336,7 +339,7 @@ fn import(source: ImportSource) -> ExitCode {
             },
             opts,
         ),
-        ImportSource::Kaigo { file, opts } => (Source::Kaigo(file), opts),
+        ImportSource::Kaigo { file, city, opts } => (Source::Kaigo { file, city }, opts),
     };
     let opts = import::ImportOptions {
         root: args.root,

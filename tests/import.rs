@@ -19,17 +19,6 @@ fn import_fixture(name: &str) -> String {
         .to_string()
 }
 
-fn import(root: &Path, args: &[&str]) -> std::process::Output {
-    let mut all = vec!["import"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--root", root.to_str().unwrap()]);
-    renkei(&all)
-}
-
-fn stdout(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
 fn check_clean(root: &Path) {
     let o = renkei(&[
         "check",
@@ -147,7 +136,7 @@ fn one_bad_row_writes_nothing_and_names_row_and_column() {
     for expected in [
         "partners-bad-row.csv: 3 行目「電話番号」(tel): 「099-22」",
         "partners-bad-row.csv: 4 行目「よみ」(yomi): よみ(フリガナ)が空です",
-        "partners-bad-row.csv: 4 行目「地区」(area): 地区「西部」は site.yaml の areas にありません",
+        "partners-bad-row.csv: 4 行目「地区」(area): 地区「西部」は site.yaml の areas(北部、中央、南部)にありません。もしかして「北部」?",
         "エラー 3 件。何も書き込んでいません",
     ] {
         assert!(err.contains(expected), "{expected:?} in:\n{err}");

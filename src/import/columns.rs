@@ -181,11 +181,26 @@ fn aliases(kind: Import) -> Vec<(Field, &'static [&'static str])> {
         (Address, &["住所", "所在地", "所在地住所"]),
         (
             Tel,
-            &["電話", "tel", "電話番号", "代表電話", "電話番号(代表)"],
+            &[
+                "電話",
+                "tel",
+                "電話番号",
+                "代表電話",
+                "電話番号(代表)",
+                "電話(代表)",
+                "tel(代表)",
+            ],
         ),
         (
             Fax,
-            &["fax", "fax番号", "ファックス", "ファクス", "fax番号(代表)"],
+            &[
+                "fax",
+                "fax番号",
+                "ファックス",
+                "ファクス",
+                "fax番号(代表)",
+                "fax(代表)",
+            ],
         ),
         (
             Url,
@@ -321,8 +336,11 @@ fn aliases(kind: Import) -> Vec<(Field, &'static [&'static str])> {
     out
 }
 
-/// Headers compared without width, case, spaces or a trailing note in brackets:
-/// 「ＦＡＸ番号」 = 「FAX番号」, 「登録医療機関 (○)」 = 「登録医療機関」.
+/// Headers compared without width, case, spaces or a trailing note in brackets that only
+/// says how to fill the cell: 「ＦＡＸ番号」 = 「FAX番号」, 「登録医療機関 (○)」 = 「登録医療機関」,
+/// 「新規受入れ (可 / 停止中)」 = 「新規受入れ」. A bracket that says *what* the column is stays
+/// part of the name — 「電話(院長携帯)」 is not the public 電話 and must not become `tel` — so
+/// such a column is matched whole, and reported when nothing knows it.
 pub fn header_key(header: &str) -> String {
     let s: String = header
         .nfkc()
@@ -330,29 +348,20 @@ pub fn header_key(header: &str) -> String {
         .collect::<String>()
         .to_lowercase();
     match s.rfind('(') {
-        Some(i)
-            if i > 0
-                && s.ends_with(')')
-                && !s.starts_with("名称(")
-                && !s.starts_with("正式名称(") =>
-        {
-            let inner = &s[i..];
-            // Keep meaningful brackets (「url(ページ)」); drop notes such as (○) or (可 / 停止中).
-            if aliases_keep(inner) {
-                s
-            } else {
-                s[..i].to_string()
-            }
+        Some(i) if i > 0 && s.ends_with(')') && fill_note(&s[i + 1..s.len() - 1]) => {
+            s[..i].to_string()
         }
         _ => s,
     }
 }
 
-fn aliases_keep(bracket: &str) -> bool {
-    matches!(
-        bracket,
-        "(ページ)" | "(代表)" | "(〒)" | "(10桁)" | "(診療時間)" | "(フリガナ)"
-    )
+/// A bracket that lists the marks to write (○, ×, 可/停止中, 有・無), nothing more.
+fn fill_note(inner: &str) -> bool {
+    !inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| "○×◯〇●◎△✕/・、,可不停止中有無はいえ".contains(c) || c.is_ascii_alphabetic())
+        && !inner.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 /// Headers compared exactly but for width, case and spaces: open data's column names differ
@@ -456,6 +465,27 @@ mod tests {
             ]
         );
         assert_eq!(cols.unknown, ["備考"]);
+    }
+
+    #[test]
+    fn a_bracket_that_names_the_column_keeps_it_apart() {
+        let headers: Vec<String> = [
+            "名称",
+            "電話(院長携帯)",
+            "電話番号(代表)",
+            "新規受入れ (可 / 停止中)",
+        ]
+        .map(String::from)
+        .to_vec();
+        let cols = resolve(Import::Care, &headers, &BTreeMap::new(), &[]);
+        let keys: Vec<String> = cols.fields.values().map(Field::key).collect();
+        assert_eq!(keys, ["name", "tel", "accepting"]);
+        assert_eq!(
+            cols.fields.get(&2),
+            Some(&Field::Tel),
+            "the 代表 number is tel"
+        );
+        assert_eq!(cols.unknown, ["電話(院長携帯)"]);
     }
 
     #[test]

@@ -10,13 +10,16 @@
 //! import behind. Open data ([`opendata`]) goes through the same plan.
 
 mod columns;
+mod existing;
 mod frontmatter;
+mod merge;
 mod normalize;
 mod opendata;
 mod plan;
 mod rows;
 mod slug;
 mod table;
+mod write;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -29,7 +32,8 @@ use crate::load::{self, LoadOptions};
 use crate::record::Profile;
 
 pub use columns::Field;
-pub use plan::{Outcome, Plan};
+pub use plan::Plan;
+pub use write::Outcome;
 
 /// What is being imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,8 +73,8 @@ pub enum Source {
         hours: PathBuf,
         city: String,
     },
-    /// 介護サービス情報公表システム: one `jigyosho_<code>.csv`.
-    Kaigo(PathBuf),
+    /// 介護サービス情報公表システム: one `jigyosho_<code>.csv`, the rows whose 住所 has `city`.
+    Kaigo { file: PathBuf, city: Option<String> },
 }
 
 /// `renkei import …` options.
@@ -104,7 +108,7 @@ pub struct SiteLists {
 
 impl SiteLists {
     /// A 地区 as written in a sheet, matched to `site.yaml` `areas` (「中央」 = 「中央地区」).
-    fn area(&self, text: &str, _name: &str) -> Result<String, String> {
+    fn area(&self, text: &str) -> Result<String, String> {
         if self.areas.iter().any(|a| a == text) {
             return Ok(text.to_string());
         }
@@ -117,7 +121,8 @@ impl SiteLists {
             return Ok(a.clone());
         }
         Err(format!(
-            "地区「{text}」は site.yaml の areas にありません{}",
+            "地区「{text}」は site.yaml の areas({})にありません{}",
+            self.areas.join("、"),
             crate::diagnostics::suggest(text, self.areas.iter().map(String::as_str))
         ))
     }
@@ -196,7 +201,7 @@ pub fn run(opts: &ImportOptions) -> Result<Outcome, String> {
         None => BTreeMap::new(),
     };
     if let Some(area) = &opts.area {
-        lists.area_default = Some(lists.area(area, "")?);
+        lists.area_default = Some(lists.area(area)?);
     }
     let (kind, read) = match &opts.source {
         Source::Sheet(kind, path) => (*kind, plan::read_sheet(*kind, path, &map, &lists)?),
@@ -208,7 +213,9 @@ pub fn run(opts: &ImportOptions) -> Result<Outcome, String> {
             Kind::Partners,
             opendata::navii(facilities, hours, city, &lists)?,
         ),
-        Source::Kaigo(path) => (Kind::Care, opendata::kaigo(path, &lists)?),
+        Source::Kaigo { file, city } => {
+            (Kind::Care, opendata::kaigo(file, city.as_deref(), &lists)?)
+        }
     };
     let ctx = crate::record::LoadCtx {
         config,
@@ -276,7 +283,7 @@ fn columns_map(
                 }
                 "areas" => {
                     let area = lists
-                        .area(&value, "")
+                        .area(&value)
                         .map_err(|e| format!("{}:{}: {e}", path.display(), item.key_pos.line))?;
                     lists.area_words.push((item.key.clone(), area));
                 }

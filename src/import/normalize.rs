@@ -299,7 +299,10 @@ pub fn known_items(
         .iter()
         .map(|u| {
             let hint = crate::diagnostics::suggest(u, known.iter().map(String::as_str));
-            format!("「{u}」{hint}")
+            match hint.strip_prefix('。') {
+                Some(hint) => format!("「{u}」({hint})"),
+                None => format!("「{u}」"),
+            }
         })
         .collect();
     Err(format!(

@@ -42,14 +42,20 @@ pub struct Draft {
     pub columns: BTreeMap<&'static str, String>,
     /// Repairs worth telling staff about.
     pub notes: Vec<String>,
+    /// Notes about `create_only` fields, shown only when a new file is made.
+    pub create_notes: Vec<String>,
     /// Write as `draft: true` (open data that lacks fields the site requires).
     pub draft: bool,
     /// Fields written into new files only, never changed in existing ones (open data's
     /// 正式名称 with its 法人格 must not replace the name staff chose).
     pub create_only: Vec<&'static str>,
-    /// List fields whose items are added to the file's, never replacing them (one 介護 open
-    /// data file lists one service; the office's other services come from other files).
-    pub add_to_lists: Vec<&'static str>,
+    /// List fields the sheet edits item by item instead of replacing: each item is switched on
+    /// (○) or off (×) in the file's list and the rest of the list stays. A sheet with only an
+    /// 往診 ○/× column says nothing about the clinic's other services; one 介護 open-data file
+    /// lists one service of an office whose others come from other files.
+    pub toggles: Vec<(&'static str, Vec<(String, bool)>)>,
+    /// Top-level fields whose cells could not be used; the row is not written.
+    pub failed: Vec<String>,
 }
 
 impl Draft {
@@ -63,9 +69,11 @@ impl Draft {
             fields: Vec::new(),
             columns: BTreeMap::new(),
             notes: Vec::new(),
+            create_notes: Vec::new(),
             draft: false,
             create_only: Vec::new(),
-            add_to_lists: Vec::new(),
+            toggles: Vec::new(),
+            failed: Vec::new(),
         }
     }
 
@@ -73,6 +81,42 @@ impl Draft {
         self.fields.retain(|(k, _)| *k != key);
         self.fields.push((key, value));
         self.columns.insert(key, column.to_string());
+    }
+
+    /// A draft with just these fields, for tests of what is done with them.
+    #[cfg(test)]
+    pub fn with_fields(fields: Vec<(&'static str, Value)>) -> Self {
+        let mut d = Draft::new(2);
+        d.fields = fields;
+        d
+    }
+
+    /// Switches `item` on or off in the list `key`, for new files (the list holds the items
+    /// switched on) and for merges (see `toggles`).
+    pub fn toggle(&mut self, key: &'static str, item: &str, on: bool, column: &str) {
+        let at = match self.toggles.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                self.toggles.push((key, Vec::new()));
+                self.toggles.len() - 1
+            }
+        };
+        let items = &mut self.toggles[at].1;
+        items.retain(|(i, _)| i != item);
+        items.push((item.to_string(), on));
+        let list: Vec<String> = items
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(i, _)| i.clone())
+            .collect();
+        let columns = match self.columns.get(key) {
+            Some(c) if !c.is_empty() && !c.split('・').any(|h| h == column) => {
+                format!("{c}・{column}")
+            }
+            Some(c) if !c.is_empty() => c.clone(),
+            _ => column.to_string(),
+        };
+        self.set(key, Value::List(list), &columns);
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {
@@ -127,7 +171,8 @@ impl<'a> Cells<'a> {
     }
 }
 
-/// Converts one data row. `area_default` fills rows without a 地区 (from `--area`).
+/// Converts one data row: the record, and every cell that could not be used (the record then
+/// lacks those fields and is not written, but is still checked for the rest).
 pub fn draft(
     kind: Kind,
     row_no: usize,
@@ -135,7 +180,7 @@ pub fn draft(
     columns: &Columns,
     row: &[String],
     lists: &SiteLists,
-) -> Result<Draft, Vec<CellError>> {
+) -> (Draft, Vec<CellError>) {
     let cells = Cells::new(columns, headers, row);
     let mut d = Draft::new(row_no);
     let mut errors = Vec::new();
@@ -181,10 +226,23 @@ pub fn draft(
     } else {
         place_fields(kind, &cells, &mut d, lists, &mut fail);
     }
-    if errors.is_empty() {
-        Ok(d)
-    } else {
-        Err(errors)
+    d.failed = errors
+        .iter()
+        .map(|e| content_key(&e.field).to_string())
+        .collect();
+    (d, errors)
+}
+
+/// The front-matter field a column's field ends up in.
+fn content_key(field: &str) -> &str {
+    match field {
+        "postal" | "address" => "address",
+        "lat" | "lon" => "geo",
+        "director" | "director_yomi" => "director",
+        "partner" | "partner_url" => "partner",
+        "slug" | "page_url" => "slug",
+        f if f.starts_with("service:") => "services",
+        f => f,
     }
 }
 
@@ -227,9 +285,11 @@ fn place_fields(kind: Kind, cells: &Cells, d: &mut Draft, lists: &SiteLists, fai
                 }
             },
             None if !d.name.is_empty() => {
+                // A guess may start a new file; it never overrides what a file already says.
                 let k = partner_kind(&d.name).unwrap_or("clinic");
-                d.notes
+                d.create_notes
                     .push(format!("種別の列がないため、名称から {k} としました"));
+                d.create_only.push("kind");
                 Some((k, String::new()))
             }
             None => None,
@@ -245,25 +305,7 @@ fn place_fields(kind: Kind, cells: &Cells, d: &mut Draft, lists: &SiteLists, fai
             }
         }
     } else {
-        let mut services = Vec::new();
-        if let Some((h, v)) = cells.get(&Field::Services) {
-            let items = n::list(v, &lists.care_services);
-            match n::known_items(items, &lists.care_services, "care_services", &mut d.notes) {
-                Ok(list) => services = list,
-                Err(e) => fail(&Field::Services, h, e),
-            }
-        }
-        add_flags(cells, &mut services, fail);
-        let header = cells.header(&Field::Services).unwrap_or("");
-        if services.is_empty() {
-            fail(
-                &Field::Services,
-                header,
-                "介護サービスの種類が空です".into(),
-            );
-        } else {
-            d.set("services", Value::List(services), header);
-        }
+        services_field(cells, d, &lists.care_services, "care_services", fail);
         if let Some((h, v)) = cells.get(&Field::OfficeNumber) {
             match n::code(v, 10, &mut d.notes) {
                 Ok(code) => {
@@ -278,7 +320,7 @@ fn place_fields(kind: Kind, cells: &Cells, d: &mut Draft, lists: &SiteLists, fai
         }
     }
     match cells.get(&Field::Area) {
-        Some((h, v)) => match lists.area(&n::text(v), &d.name) {
+        Some((h, v)) => match lists.area(&n::text(v)) {
             Ok(area) => d.set("area", Value::Text(area), h),
             Err(e) => fail(&Field::Area, h, e),
         },
@@ -336,7 +378,8 @@ fn place_fields(kind: Kind, cells: &Cells, d: &mut Draft, lists: &SiteLists, fai
         let v = n::text(v);
         if v.starts_with("http://") || v.starts_with("https://") {
             d.set("url", Value::Quoted(v), h);
-        } else if v.starts_with("www.") || (v.contains('.') && !v.contains('@') && !v.contains(' '))
+        } else if !v.contains("://")
+            && (v.starts_with("www.") || (v.contains('.') && !v.contains('@') && !v.contains(' ')))
         {
             d.notes
                 .push(format!("ホームページ「{v}」に https:// を補いました"));
@@ -360,19 +403,7 @@ fn place_fields(kind: Kind, cells: &Cells, d: &mut Draft, lists: &SiteLists, fai
         d.set("hours_note", Value::Text(n::free_text(v)), h);
     }
     if kind == Kind::Partners {
-        let mut services = Vec::new();
-        if let Some((h, v)) = cells.get(&Field::Services) {
-            let items = n::list(v, &lists.services);
-            match n::known_items(items, &lists.services, "services", &mut d.notes) {
-                Ok(list) => services = list,
-                Err(e) => fail(&Field::Services, h, e),
-            }
-        }
-        add_flags(cells, &mut services, fail);
-        if !services.is_empty() {
-            let h = cells.header(&Field::Services).unwrap_or("");
-            d.set("services", Value::List(services), h);
-        }
+        services_field(cells, d, &lists.services, "services", fail);
         flag_field(cells, &Field::Registered, "registered", d, fail);
         count_field(cells, &Field::Beds, "beds", false, d, fail);
         if let Some((h, v)) = cells.get(&Field::NaviiId) {
@@ -421,17 +452,50 @@ fn doctor_fields(cells: &Cells, d: &mut Draft, lists: &SiteLists, fail: &mut Fai
     flag_field(cells, &Field::CoTreatment, "co_treatment", d, fail);
 }
 
-/// ○/× columns named after a service add it to the list.
-fn add_flags(cells: &Cells, services: &mut Vec<String>, fail: &mut Fail) {
+/// `services` from a list column, ○/× columns named after one service, or both.
+///
+/// A filled list cell says the whole list: it replaces the file's, plus the ○ columns and
+/// minus the × ones. With only ○/× columns each one switches its own service on
+/// or off and the file's other services stay — a sheet with an 往診 column says nothing about
+/// 在宅看取り.
+fn services_field(
+    cells: &Cells,
+    d: &mut Draft,
+    known: &[String],
+    list_name: &str,
+    fail: &mut Fail,
+) {
+    let mut flags = Vec::new();
     for (name, cell) in &cells.flags {
         match n::flag(cell) {
-            Ok(Some(true)) => {
-                if !services.iter().any(|s| s == name) {
-                    services.push(name.to_string());
+            Ok(Some(on)) => flags.push((*name, on)),
+            Ok(None) => {}
+            Err(e) => fail(&Field::ServiceFlag(name.to_string()), name, e),
+        }
+    }
+    // An empty list cell says nothing (Excel lists leave unknowns blank).
+    match cells.get(&Field::Services) {
+        Some((h, cell)) => {
+            let items = n::list(cell, known);
+            let mut list = match n::known_items(items, known, list_name, &mut d.notes) {
+                Ok(list) => list,
+                Err(e) => {
+                    fail(&Field::Services, h, e);
+                    return;
+                }
+            };
+            for (name, on) in flags {
+                list.retain(|s| s != name);
+                if on {
+                    list.push(name.to_string());
                 }
             }
-            Ok(_) => {}
-            Err(e) => fail(&Field::ServiceFlag(name.to_string()), name, e),
+            d.set("services", Value::List(list), h);
+        }
+        None => {
+            for (name, on) in flags {
+                d.toggle("services", name, on, name);
+            }
         }
     }
 }

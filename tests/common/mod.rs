@@ -77,6 +77,18 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// `renkei import <args> --root <root>`.
+pub fn import(root: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--root", root.to_str().expect("utf-8 path")]);
+    renkei(&all)
+}
+
 /// Every file under `dir`, sorted, as paths relative to it.
 pub fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

@@ -1,0 +1,264 @@
+//! Which record a row already is. Re-importing must find the file it wrote last time (and the
+//! files staff made by hand), or every import would duplicate the directory — but it must never
+//! mistake one clinic or doctor for a namesake, or the namesake's hand-written page, 直通 number
+//! and notes would end up on the wrong record.
+//!
+//! In order: the national ID (`navii_id`, `office_number`), the file name from an ID or
+//! ページURL column, then the name — and a name alone is trusted only when what else the row
+//! says (a phone or FAX number, 郵便番号 or address; a 登録医's 勤務先) does not contradict it:
+//! one of them must agree, or the row must have none of them.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::content::document;
+use crate::fields::FileReport;
+use crate::yaml::{Node, Value as Y};
+
+use super::rows::{Draft, Value};
+use super::{name_key, Kind};
+
+/// A record already in `content/`.
+pub struct Existing {
+    pub slug: String,
+    /// The file as it is on disk (BOM and line ends included), for merging.
+    pub text: String,
+    name: String,
+    key: Option<String>,
+    /// What tells namesakes apart: tel and FAX digits, 郵便番号, address, 勤務先.
+    identity: Identity,
+}
+
+/// The fields that tell two records with one name apart, normalised for comparing.
+#[derive(Debug, Default, PartialEq)]
+struct Identity {
+    tel: Option<String>,
+    fax: Option<String>,
+    postal: Option<String>,
+    address: Option<String>,
+    partner: Option<String>,
+}
+
+impl Identity {
+    fn of_draft(d: &Draft) -> Identity {
+        let text = |v: Option<&Value>| match v {
+            Some(Value::Text(s) | Value::Quoted(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let sub = |key: &str| match d.get("address") {
+            Some(Value::Map(m)) => text(m.iter().find(|(k, _)| *k == key).map(|(_, v)| v)),
+            _ => None,
+        };
+        Identity {
+            tel: text(d.get("tel")).map(|t| digits(&t)),
+            fax: text(d.get("fax")).map(|t| digits(&t)),
+            postal: sub("postal").map(|p| digits(&p)),
+            address: sub("text").map(|a| name_key(&a)),
+            partner: text(d.get("partner")),
+        }
+    }
+
+    fn of_front(front: &Node) -> Identity {
+        let field = |key: &str| -> Option<&Node> {
+            match &front.value {
+                Y::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| &e.value),
+                _ => None,
+            }
+        };
+        let sub = |key: &str| {
+            field("address").and_then(|a| match &a.value {
+                Y::Map(entries) => entries
+                    .iter()
+                    .find(|e| e.key == key)
+                    .and_then(|e| e.value.scalar_text()),
+                _ => None,
+            })
+        };
+        let number = |key: &str| field(key).and_then(Node::scalar_text).map(|t| digits(&t));
+        Identity {
+            tel: number("tel"),
+            fax: number("fax"),
+            postal: sub("postal").map(|p| digits(&p)),
+            address: sub("text").map(|a| name_key(&a)),
+            partner: field("partner").and_then(Node::scalar_text),
+        }
+    }
+
+    /// Whether `other` is the same record as far as both say: `Some(true)` when a field both
+    /// have agrees, `Some(false)` when they have fields in common and none agrees, `None` when
+    /// there is nothing to compare.
+    fn agrees(&self, other: &Identity) -> Option<bool> {
+        let pairs = [
+            (&self.tel, &other.tel),
+            (&self.fax, &other.fax),
+            (&self.postal, &other.postal),
+            (&self.address, &other.address),
+            (&self.partner, &other.partner),
+        ];
+        let mut compared = false;
+        for (a, b) in pairs {
+            if let (Some(a), Some(b)) = (a, b) {
+                if a == b {
+                    return Some(true);
+                }
+                compared = true;
+            }
+        }
+        if compared {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
+
+fn digits(s: &str) -> String {
+    super::normalize::text(s)
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect()
+}
+
+/// Reads every record of the collection. A file that cannot be read (not UTF-8, no front
+/// matter, broken YAML) stops the import: it might be the very record a row is, and writing
+/// beside it — or over it — is how data gets lost. `check` tells staff how to fix it.
+pub fn read_all(root: &Path, kind: Kind) -> Result<Vec<Existing>, String> {
+    let dir_name = kind.collection().dir();
+    let dir = root.join("content").join(dir_name);
+    let mut out = Vec::new();
+    let mut unreadable = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(out);
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().to_string();
+        let Some(slug) = file.strip_suffix(".md") else {
+            continue;
+        };
+        let display = format!("content/{dir_name}/{file}");
+        let report = FileReport::new(display.clone());
+        let doc = document::read_text(&entry.path(), &report)
+            .and_then(|text| document::split(&text, &report));
+        let raw = std::fs::read_to_string(entry.path());
+        let (Some(doc), Ok(text)) = (doc, raw) else {
+            let why = report
+                .into_diagnostics()
+                .into_iter()
+                .next()
+                .map(|d| d.message)
+                .unwrap_or_else(|| "UTF-8 のテキストとして読めません".into());
+            unreadable.push(format!("{display}({why})"));
+            continue;
+        };
+        let field = |key: &str| -> Option<String> {
+            match &doc.front.value {
+                Y::Map(entries) => entries
+                    .iter()
+                    .find(|e| e.key == key)
+                    .and_then(|e| e.value.scalar_text()),
+                _ => None,
+            }
+        };
+        out.push(Existing {
+            slug: slug.to_string(),
+            name: field("name").unwrap_or_default(),
+            key: kind.key_field().and_then(field),
+            identity: Identity::of_front(&doc.front),
+            text,
+        });
+    }
+    if !unreadable.is_empty() {
+        unreadable.sort();
+        return Err(format!(
+            "取り込み先に読めないファイルがあるため、取り込みを止めました: {}。renkei check で確かめて直してから、もう一度実行してください",
+            unreadable.join("、")
+        ));
+    }
+    out.sort_by(|a, b| a.slug.cmp(&b.slug));
+    Ok(out)
+}
+
+/// What a row was matched to.
+pub enum Found<'a> {
+    File(&'a Existing),
+    /// No record: a new file, with a note when a namesake was deliberately not taken.
+    New(Option<String>),
+    /// Several records have the name and nothing in the row tells which.
+    Ambiguous(Vec<&'a str>),
+}
+
+/// The existing records, indexed: a 10k-row sheet against a 10k-record site would be 10⁸
+/// comparisons otherwise.
+pub struct Index<'a> {
+    by_slug: BTreeMap<&'a str, &'a Existing>,
+    by_key: BTreeMap<&'a str, &'a Existing>,
+    by_name: BTreeMap<String, Vec<&'a Existing>>,
+    kind: Kind,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(existing: &'a [Existing], kind: Kind) -> Self {
+        let mut index = Index {
+            by_slug: BTreeMap::new(),
+            by_key: BTreeMap::new(),
+            by_name: BTreeMap::new(),
+            kind,
+        };
+        for e in existing {
+            index.by_slug.insert(e.slug.as_str(), e);
+            if let Some(k) = &e.key {
+                index.by_key.entry(k.as_str()).or_insert(e);
+            }
+            if !e.name.is_empty() {
+                index.by_name.entry(name_key(&e.name)).or_default().push(e);
+            }
+        }
+        index
+    }
+
+    pub fn find(&self, d: &Draft) -> Found<'a> {
+        if let Some(e) = d
+            .key
+            .as_ref()
+            .and_then(|(_, k)| self.by_key.get(k.as_str()))
+        {
+            return Found::File(e);
+        }
+        if let Some(e) = d.slug.as_deref().and_then(|s| self.by_slug.get(s)) {
+            return Found::File(e);
+        }
+        if d.name.is_empty() {
+            return Found::New(None);
+        }
+        let Some(namesakes) = self.by_name.get(&name_key(&d.name)) else {
+            return Found::New(None);
+        };
+        let row = Identity::of_draft(d);
+        let agreeing: Vec<&Existing> = namesakes
+            .iter()
+            .copied()
+            .filter(|e| row.agrees(&e.identity) == Some(true))
+            .collect();
+        match (namesakes.as_slice(), agreeing.as_slice()) {
+            (_, [one]) => Found::File(one),
+            ([one], []) => match row.agrees(&one.identity) {
+                // The row says nothing that could contradict it (a sheet of names and FAX numbers).
+                None => Found::File(one),
+                Some(_) => Found::New(Some(self.namesake_note(one))),
+            },
+            (all, _) => Found::Ambiguous(all.iter().map(|e| e.slug.as_str()).collect()),
+        }
+    }
+
+    fn namesake_note(&self, e: &Existing) -> String {
+        let dir = self.kind.collection().dir();
+        let (who, differs) = match self.kind {
+            Kind::Doctors => ("登録医", "勤務先"),
+            _ => ("施設", "電話・FAX 番号と住所"),
+        };
+        format!(
+            "同じ名前の{who} content/{dir}/{}.md がありますが、{differs}が違うため別の{who}として作りました。同じなら、ファイル名(ID)の列で {} と指定してください",
+            e.slug, e.slug
+        )
+    }
+}

@@ -1,0 +1,243 @@
+//! The end of an import: the report staff read (what was read, every file created, changed
+//! field by field or left alone, every problem by row and column) and the all-or-nothing write.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::yaml::Value as Y;
+
+use super::merge;
+use super::plan::{Action, Item, Plan};
+use super::rows::{self, Draft};
+use super::ImportOptions;
+
+/// What `run` reports and how it ends.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The plan and summary (stdout).
+    pub report: String,
+    /// Row errors (stderr).
+    pub errors: String,
+    /// 0 done (or a clean dry run), 1 rows with errors and nothing written.
+    pub code: u8,
+}
+
+impl Plan {
+    pub fn finish(self, opts: &ImportOptions) -> Result<Outcome, String> {
+        let mut report = String::new();
+        let mut errors = String::new();
+        let r = &self.read;
+        let _ = writeln!(report, "{} を読みました({})。", r.file, r.description);
+        if !r.used.is_empty() {
+            let used: Vec<String> = r.used.iter().map(|(h, f)| format!("{h}→{f}")).collect();
+            let _ = writeln!(report, "取り込む列: {}", used.join("、"));
+        }
+        if !r.unknown.is_empty() {
+            let _ = writeln!(
+                report,
+                "取り込まない列: {}(項目に対応させるには --map で指定してください)",
+                r.unknown.join("、")
+            );
+        }
+        let file = Path::new(&r.file)
+            .file_name()
+            .map(|f| f.to_string_lossy().to_string())
+            .unwrap_or_default();
+        for e in &self.errors {
+            let column = if e.column.is_empty() {
+                String::new()
+            } else {
+                format!("「{}」", e.column)
+            };
+            let field = if e.field.is_empty() {
+                String::new()
+            } else {
+                format!("({})", e.field)
+            };
+            let _ = writeln!(
+                errors,
+                "{file}: {} 行目{column}{field}: {}",
+                e.row, e.message
+            );
+        }
+        let invalid = !self.errors.is_empty() && !opts.skip_invalid;
+        let writable: Vec<&Item> = self
+            .items
+            .iter()
+            .filter(|i| !self.skipped_rows.contains(&i.row))
+            .collect();
+        let count = |f: &dyn Fn(&Action) -> bool| writable.iter().filter(|i| f(&i.action)).count();
+        let creates = count(&|a| matches!(a, Action::Create));
+        let changes = count(&|a| matches!(a, Action::Change(_)));
+        let same = count(&|a| matches!(a, Action::Same));
+        let kept = count(&|a| matches!(a, Action::Kept(_)));
+        describe(&mut report, &writable, opts.dry_run);
+        let verb = if opts.dry_run || invalid {
+            "予定"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            report,
+            "作成{verb} {creates} 件、変更{verb} {changes} 件、変更なし {same} 件{}。",
+            if kept > 0 {
+                format!("、既にあるため変更しない {kept} 件(--update で更新します)")
+            } else {
+                String::new()
+            }
+        );
+        if invalid {
+            let _ = writeln!(
+                errors,
+                "エラー {} 件。何も書き込んでいません。直してからもう一度実行してください(--skip-invalid ならエラーの行だけ除いて取り込みます)。",
+                self.errors.len()
+            );
+            return Ok(Outcome {
+                report,
+                errors,
+                code: 1,
+            });
+        }
+        if !self.skipped_rows.is_empty() {
+            let rows: Vec<String> = self.skipped_rows.iter().map(|r| r.to_string()).collect();
+            let _ = writeln!(
+                errors,
+                "エラーのある {} 行目は取り込みません(--skip-invalid)。",
+                rows.join("・")
+            );
+        }
+        if opts.dry_run {
+            let _ = writeln!(report, "--dry-run のため何も書き込んでいません。");
+            return Ok(Outcome {
+                report,
+                errors,
+                code: 0,
+            });
+        }
+        let to_write: Vec<&Item> = writable
+            .into_iter()
+            .filter(|i| matches!(i.action, Action::Create | Action::Change(_)))
+            .collect();
+        write_all(&to_write)?;
+        if let Some(line) = self.read.attribution {
+            if ensure_attribution(&opts.root, line)? {
+                let _ = writeln!(report, "site.yaml の attributions に出典「{line}」を加えました(サイトの下部に表示されます)。");
+            }
+        }
+        let _ = writeln!(
+            report,
+            "書き込みました。renkei check で確かめてから、renkei build で公開用に生成してください。"
+        );
+        Ok(Outcome {
+            report,
+            errors,
+            code: 0,
+        })
+    }
+}
+
+/// The per-file lines of the plan: created, changed field by field, and — in a dry run, which
+/// staff read to decide — every file left alone too.
+fn describe(report: &mut String, items: &[&Item], dry_run: bool) {
+    for item in items {
+        let head = |verb: &str| format!("{verb} {}({} 行目 {})", item.display, item.row, item.name);
+        match &item.action {
+            Action::Create => {
+                let _ = writeln!(report, "{}", head("作成"));
+            }
+            Action::Change(changes) | Action::Kept(changes) => {
+                let verb = if matches!(item.action, Action::Change(_)) {
+                    "変更"
+                } else {
+                    "変更しない(--update なし)"
+                };
+                let _ = writeln!(report, "{}", head(verb));
+                for c in changes {
+                    let old = c.old.as_deref().unwrap_or("(なし)");
+                    let _ = writeln!(report, "    {}: {old} → {}", c.key, c.new);
+                    if let Some(note) = &c.note {
+                        let _ = writeln!(report, "      注: {note}");
+                    }
+                }
+            }
+            Action::Same if dry_run => {
+                let _ = writeln!(report, "{}", head("変更なし"));
+            }
+            Action::Same => {}
+        }
+        for note in &item.notes {
+            let _ = writeln!(report, "    注: {} 行目: {note}", item.row);
+        }
+    }
+}
+
+/// Writes every file under a temporary name, then renames them all into place: a full disk
+/// or a permission problem stops the import before any real file changed.
+fn write_all(items: &[&Item]) -> Result<(), String> {
+    let mut temps: Vec<(PathBuf, &Path)> = Vec::new();
+    let cleanup = |temps: &[(PathBuf, &Path)]| {
+        for (t, _) in temps {
+            let _ = std::fs::remove_file(t);
+        }
+    };
+    for item in items {
+        let temp = item.path.with_extension("md.renkei-import");
+        let result = item
+            .path
+            .parent()
+            .map(std::fs::create_dir_all)
+            .unwrap_or(Ok(()))
+            .and_then(|_| std::fs::write(&temp, &item.text));
+        if let Err(e) = result {
+            cleanup(&temps);
+            let _ = std::fs::remove_file(&temp);
+            return Err(format!(
+                "{} を書き込めません: {e}(何も変更していません)",
+                item.display
+            ));
+        }
+        temps.push((temp, &item.path));
+    }
+    for (temp, path) in &temps {
+        std::fs::rename(temp, path)
+            .map_err(|e| format!("{} を置き換えられません: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Adds `line` to `attributions:` in site.yaml unless it is there. Returns whether it added.
+fn ensure_attribution(root: &Path, line: &str) -> Result<bool, String> {
+    let path = root.join("content/site.yaml");
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("site.yaml を読めません: {e}"))?;
+    if text.contains(line) {
+        return Ok(false);
+    }
+    let node = crate::yaml::parse(&text, 1).map_err(|e| e.message)?;
+    let mut items: Vec<String> = match &node.value {
+        Y::Map(entries) => entries
+            .iter()
+            .find(|e| e.key == "attributions")
+            .map(|e| match &e.value.value {
+                Y::Seq(items) => items.iter().filter_map(|i| i.scalar_text()).collect(),
+                _ => Vec::new(),
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    items.push(line.to_string());
+    let mut d = Draft::new(0);
+    d.fields.push(("attributions", rows::Value::List(items)));
+    let wrapped = format!(
+        "---\n{text}{}---\n",
+        if text.ends_with('\n') { "" } else { "\n" }
+    );
+    let (merged, _) = merge::merge(&wrapped, &d)?;
+    let merged = merged
+        .strip_prefix("---\n")
+        .and_then(|m| m.strip_suffix("---\n"))
+        .unwrap_or(&merged)
+        .to_string();
+    std::fs::write(&path, merged).map_err(|e| format!("site.yaml を書き込めません: {e}"))?;
+    Ok(true)
+}

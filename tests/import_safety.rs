@@ -1,0 +1,267 @@
+//! `renkei import` never puts one record's data on another, never writes over a file it cannot
+//! read, and never replaces what staff wrote with a guess: namesakes, unreadable files, guessed
+//! 種別, ○/× columns that speak for one service each, notes that must reach staff, national
+//! files that cover the whole country, and every problem of a row in one round.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+fn sheet(root: &Path, text: &str) -> String {
+    let path = root.join("sheet.csv");
+    fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_namesake_at_another_clinic_is_a_new_doctor_not_an_overwrite() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let sato = root.join("content/doctors/dr-sato.md");
+    let before = fs::read_to_string(&sato).unwrap();
+    let csv = sheet(
+        root,
+        "氏名,よみ,勤務先,診療科\n佐藤 一郎,さとう いちろう,みなと中央病院,外科\n",
+    );
+    let o = import(root, &["doctors", &csv, "--update"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        fs::read_to_string(&sato).unwrap(),
+        before,
+        "dr-sato.md untouched"
+    );
+    let new = read(root, "content/doctors/satou-ichirou.md");
+    assert!(new.contains("partner: minato-byoin"), "{new}");
+    assert!(
+        stdout(&o)
+            .contains("同じ名前の登録医 content/doctors/dr-sato.md がありますが、勤務先が違うため"),
+        "{}",
+        stdout(&o)
+    );
+    // The same doctor at the same clinic is the same record.
+    let csv = sheet(
+        root,
+        "氏名,よみ,勤務先,共同診療\n佐藤 一郎,さとう いちろう,さくら内科クリニック,×\n",
+    );
+    let o = import(root, &["doctors", &csv, "--update"]);
+    assert!(
+        stdout(&o).contains("変更 content/doctors/dr-sato.md"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(read(root, "content/doctors/dr-sato.md").contains("co_treatment: false"));
+}
+
+#[test]
+fn facilities_with_one_name_stay_apart_across_imports() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let csv = sheet(
+        root,
+        "名称,よみ,種別,地区,郵便番号,住所,電話番号\n\
+         ひまわり薬局,ひまわりやっきょく,薬局,北部,899-0201,汐見県みなと市北町5-1,099-221-5001\n\
+         ひまわり薬局,ひまわりやっきょく,薬局,南部,899-0301,汐見県みなと市駅前2-2,099-213-5002\n",
+    );
+    let o = import(root, &["partners", &csv]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let north = read(root, "content/partners/himawari-yakkyoku.md");
+    let south = read(root, "content/partners/himawari-yakkyoku-2.md");
+    assert!(north.contains("area: 北部") && south.contains("area: 南部"));
+    let o = import(root, &["partners", &csv, "--update"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("作成 0 件、変更 0 件、変更なし 2 件"),
+        "each row finds its own file by its phone number: {}",
+        stdout(&o)
+    );
+    // A row that cannot tell them apart is refused, not guessed.
+    let csv = sheet(
+        root,
+        "名称,よみ,FAX\nひまわり薬局,ひまわりやっきょく,099-221-9999\n",
+    );
+    let o = import(root, &["partners", &csv, "--update"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("同じ名前の医療機関 が 2 件あり(partners/himawari-yakkyoku.md、partners/himawari-yakkyoku-2.md)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_file_that_cannot_be_read_stops_the_import_before_anything_is_written() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS
+        .encode("---\nname: ひまわり薬局\nyomi: ひまわりやっきょく\n---\n手で書いた本文\n");
+    let file = root.join("content/partners/himawari-yakkyoku.md");
+    fs::write(&file, &sjis).unwrap();
+    let csv = sheet(
+        root,
+        "名称,よみ,種別,地区,郵便番号,住所,電話番号\nひまわり薬局,ひまわりやっきょく,薬局,北部,899-0201,汐見県みなと市北町5-1,099-221-5001\n",
+    );
+    let o = import(root, &["partners", &csv, "--update"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("content/partners/himawari-yakkyoku.md(")
+            && stderr(&o).contains("renkei check"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        fs::read(&file).unwrap(),
+        sjis.into_owned(),
+        "the file is as it was"
+    );
+    assert_eq!(
+        files(&root.join("content/partners")).len(),
+        3,
+        "nothing new"
+    );
+}
+
+#[test]
+fn guesses_and_single_service_columns_never_undo_what_a_file_says() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let sakura = root.join("content/partners/sakura-naika.md");
+    let text = fs::read_to_string(&sakura)
+        .unwrap()
+        .replace("kind: clinic", "kind: dental");
+    fs::write(&sakura, &text).unwrap();
+    // No 種別 column (the name says クリニック), an 往診 ○ and a 訪問診療 × column.
+    let csv = sheet(
+        root,
+        "名称,よみ,FAX,往診,訪問診療\nさくら内科クリニック,さくらないかくりにっく,099-211-1235,○,×\n",
+    );
+    let o = import(root, &["partners", &csv, "--update"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let after = fs::read_to_string(&sakura).unwrap();
+    assert!(
+        after.contains("kind: dental"),
+        "a guessed 種別 never replaces the file's"
+    );
+    assert!(
+        !stdout(&o).contains("種別の列がないため"),
+        "no note about a guess that was not used: {}",
+        stdout(&o)
+    );
+    assert_eq!(
+        after,
+        text.replace("services: [訪問診療, 往診]", "services: [往診]"),
+        "訪問診療 switched off, 往診 kept, nothing else touched"
+    );
+}
+
+#[test]
+fn a_new_address_is_written_with_a_note_about_the_postal_code_kept() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let csv = sheet(
+        root,
+        "名称,よみ,住所,FAX,院長\nさくら内科クリニック,さくらないかくりにっく,汐見県みなと市本町9丁目1-1,099-211-1235,鈴木 花子\n",
+    );
+    let o = import(root, &["partners", &csv, "--update", "--dry-run"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("      注: 住所が変わりました。郵便番号 899-0102 はそのままです"),
+        "{out}"
+    );
+    assert!(
+        out.contains("      注: 名前が変わったため、前のよみ「さとう いちろう」は外しました"),
+        "{out}"
+    );
+}
+
+#[test]
+fn every_problem_of_a_row_is_reported_in_one_round() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let csv = sheet(
+        root,
+        "名称,よみ,地区,郵便番号,住所,電話番号\nあおぞら医院,青空いいん,北部,899-0201,汐見県みなと市北町2-2,099-22\n",
+    );
+    let o = import(root, &["partners", &csv]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("2 行目「電話番号」(tel): 「099-22」"), "{err}");
+    assert!(
+        err.contains("2 行目「よみ」(yomi): "),
+        "the reading in kanji, found by the final check: {err}"
+    );
+    assert!(err.contains("エラー 2 件"), "{err}");
+    assert!(
+        !err.contains("必須"),
+        "the failed tel is not reported again as missing: {err}"
+    );
+}
+
+#[test]
+fn a_national_kaigo_file_is_narrowed_to_the_city() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let header = fs::read_to_string(repo().join("tests/fixtures/import/jigyosho_130.csv"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let row = |authority: &str, name: &str, kana: &str, address: &str, number: &str| {
+        format!(
+            "\"{authority}\",\"1\",\"県\",\"\",\"{name}\",\"{kana}\",\"訪問看護\",\"{address}\",\"\",\"\",\"\",\"099-231-1111\",\"\",\"\",\"\",\"{number}\",\"\",\"\",\"0\",\"\",\"\",\"\",\"\",\"\""
+        )
+    };
+    let csv = root.join("jigyosho_130.csv");
+    fs::write(
+        &csv,
+        [
+            header,
+            row(
+                "460001",
+                "うみべ訪問看護",
+                "ウミベホウモンカンゴ",
+                "汐見県みなと市港町5-5",
+                "4660100001",
+            ),
+            row(
+                "460001",
+                "やまて訪問看護",
+                "ヤマテホウモンカンゴ",
+                "汐見県やまて町1-1",
+                "4660100002",
+            ),
+            row(
+                "130001",
+                "とうきょう訪問看護",
+                "トウキョウホウモンカンゴ",
+                "東京都千代田区1-1",
+                "1360100003",
+            ),
+        ]
+        .join("\r\n"),
+    )
+    .unwrap();
+    let csv = csv.to_str().unwrap();
+    let o = import(root, &["kaigo", csv, "--area", "南部"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--city で市区町村名を指定してください"),
+        "{}",
+        stderr(&o)
+    );
+    let o = import(
+        root,
+        &["kaigo", csv, "--city", "みなと市", "--area", "南部"],
+    );
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("住所に「みなと市」を含む事業所 1 件(全 3 行)"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(root.join("content/care/umibe-houmonkango.md").is_file());
+    assert_eq!(files(&root.join("content/care")).len(), 2);
+}
