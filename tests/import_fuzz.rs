@@ -224,7 +224,7 @@ fn restore(root: &Path, snap: &BTreeMap<PathBuf, Vec<u8>>) {
     }
 }
 
-/// Imports `bytes` as `sheet.<ext>`; if the import says it wrote, the site must check clean.
+/// Imports `bytes` as `sheet.<ext>`; see [`run_and_judge`].
 #[allow(clippy::too_many_arguments)]
 fn import_with(
     endings: &Endings,
@@ -238,15 +238,31 @@ fn import_with(
 ) -> Result<(), TestCaseError> {
     let sheet = root.join(format!("sheet.{ext}"));
     fs::write(&sheet, bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let source = Source::Sheet(kind, sheet);
+    run_and_judge(endings, root, snap, source, update, dry_run, None)
+}
+
+/// Runs an import and judges how it ended: a refusal must say why, rows with errors must name
+/// a row and leave every file as it was, and an import that wrote must leave a site `check`
+/// accepts. The site is put back afterwards.
+fn run_and_judge(
+    endings: &Endings,
+    root: &Path,
+    snap: &BTreeMap<PathBuf, Vec<u8>>,
+    source: Source,
+    update: bool,
+    dry_run: bool,
+    area: Option<&str>,
+) -> Result<(), TestCaseError> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
     let opts = ImportOptions {
         root: root.to_path_buf(),
-        source: Source::Sheet(kind, sheet),
+        source,
         map: None,
         dry_run,
         update,
         skip_invalid: false,
-        area: None,
+        area: area.map(str::to_string),
         today,
     };
     let result = import::run(&opts);
@@ -481,4 +497,110 @@ fn nearly_right_sheets_write_only_what_check_accepts() {
         )
         .unwrap();
     endings.print("nearly_right_sheets_write_only_what_check_accepts");
+}
+
+/// ナビイ files in the published layout (the fixture's headers) whose cells are drawn from what
+/// the real data holds — placeholder times, inverted flags, codes the site lacks, 全角 digits,
+/// broken coordinates — and arbitrary text: the import never panics, and what it writes checks.
+#[test]
+fn navii_files_with_arbitrary_cells_never_panic() {
+    let site = site_copy("minimal");
+    let snap = snapshot(site.path());
+    let endings = Endings::default();
+    let fixture = |name: &str| {
+        let text =
+            fs::read_to_string(repo().join("tests/fixtures/import").join(name)).expect("fixture");
+        text.trim_start_matches('\u{feff}').to_string()
+    };
+    let fac_header = fixture("02-1_clinic_facility_info_20260601.csv")
+        .lines()
+        .next()
+        .expect("header")
+        .to_string();
+    let hrs_header = fixture("02-2_clinic_speciality_hours_20260601.csv")
+        .lines()
+        .next()
+        .expect("header")
+        .to_string();
+    let fac_cells = fac_header.split(',').count();
+    let hrs_cells = hrs_header.split(',').count();
+    const VALUES: &[&str] = &[
+        "",
+        "0",
+        "1",
+        "2",
+        "3",
+        "46",
+        "201",
+        "4620110000157",
+        "462011000015",
+        "01001",
+        "05002",
+        "01991",
+        "09010",
+        "99999",
+        "09:00",
+        "12:30",
+        "００：００",
+        "00:00",
+        "24:00",
+        "18:00",
+        "ｱ:0",
+        "9:5",
+        "31.65",
+        "130.55",
+        "999",
+        "-1",
+        "医療法人社団さくら会 さくら内科クリニック",
+        "イリョウホウジンシャダンサクラカイ サクラナイカクリニック",
+        "ひがし町クリニック",
+        "汐見県みなと市東町３丁目１－１",
+        "higashi.example.jp",
+        "年末年始（改行）お盆",
+    ];
+    let value = || {
+        prop_oneof![
+            6 => proptest::sample::select(VALUES).prop_map(str::to_string),
+            1 => "\\PC{0,10}",
+        ]
+    };
+    let mut runner = TestRunner::new(proptest_config());
+    runner
+        .run(
+            &(
+                vec(vec(value(), fac_cells), 1..4),
+                vec(vec(value(), hrs_cells), 0..6),
+                any::<bool>(),
+            ),
+            |(facilities, hours, update)| {
+                // The join key and the city are usually right, so rows get through to the hours.
+                let mut text = format!("{fac_header}\r\n");
+                for mut row in facilities {
+                    row[0] = "4620110000157".into();
+                    row[7] = "46".into();
+                    row[8] = "201".into();
+                    text.push_str(&csv_line(&row));
+                    text.push_str("\r\n");
+                }
+                let mut hrs = format!("{hrs_header}\r\n");
+                for mut row in hours {
+                    row[0] = "4620110000157".into();
+                    hrs.push_str(&csv_line(&row));
+                    hrs.push_str("\r\n");
+                }
+                let root = site.path();
+                let fac_path = root.join("facility.csv");
+                let hrs_path = root.join("hours.csv");
+                fs::write(&fac_path, encode(&text, Encoding::Utf8Bom)).expect("write");
+                fs::write(&hrs_path, encode(&hrs, Encoding::Utf8Bom)).expect("write");
+                let source = Source::Navii {
+                    facilities: fac_path,
+                    hours: hrs_path,
+                    city: "46201".into(),
+                };
+                run_and_judge(&endings, root, &snap, source, update, false, Some("中央"))
+            },
+        )
+        .unwrap();
+    endings.print("navii_files_with_arbitrary_cells_never_panic");
 }
