@@ -6,7 +6,6 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
 use common::*;
 
@@ -17,17 +16,6 @@ fn import_fixture(name: &str) -> String {
         .to_str()
         .unwrap()
         .to_string()
-}
-
-fn check_clean(root: &Path) {
-    let o = renkei(&[
-        "check",
-        "--root",
-        root.to_str().unwrap(),
-        "--date",
-        "2026-11-25",
-    ]);
-    assert!(o.status.success(), "check after import:\n{}", stderr(&o));
 }
 
 #[test]

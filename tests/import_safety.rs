@@ -265,3 +265,224 @@ fn a_national_kaigo_file_is_narrowed_to_the_city() {
     assert!(root.join("content/care/umibe-houmonkango.md").is_file());
     assert_eq!(files(&root.join("content/care")).len(), 2);
 }
+
+#[test]
+fn files_saved_with_a_bom_or_windows_line_ends_are_updated_in_their_own_form() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let sakura = root.join("content/partners/sakura-naika.md");
+    let original = fs::read_to_string(&sakura).unwrap();
+    let windows = format!("\u{feff}{}", original.replace('\n', "\r\n"));
+    fs::write(&sakura, &windows).unwrap();
+    // site.yaml from Windows' メモ帳 too: the open-data credit line must go in cleanly.
+    let site_yaml = root.join("content/site.yaml");
+    let yaml = fs::read_to_string(&site_yaml).unwrap();
+    fs::write(
+        &site_yaml,
+        format!("\u{feff}{}", yaml.replace('\n', "\r\n")),
+    )
+    .unwrap();
+    let csv = sheet(
+        root,
+        "名称,よみ,電話番号,FAX\r\nさくら内科クリニック,さくらないかくりにっく,099-211-9999,099-211-1235\r\n",
+    );
+    let o = import(root, &["partners", &csv, "--update"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        fs::read_to_string(&sakura).unwrap(),
+        windows.replace("tel: \"099-211-1234\"", "tel: \"099-211-9999\"")
+    );
+    let o = import(
+        root,
+        &[
+            "kaigo",
+            repo()
+                .join("tests/fixtures/import/jigyosho_130.csv")
+                .to_str()
+                .unwrap(),
+            "--city",
+            "みなと市",
+            "--area",
+            "南部",
+            "--update",
+        ],
+    );
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let yaml_after = fs::read_to_string(&site_yaml).unwrap();
+    assert!(yaml_after.starts_with("\u{feff}title: "), "{yaml_after:?}");
+    assert!(!yaml_after.contains("---"), "{yaml_after:?}");
+    assert!(
+        yaml_after.contains("\r\nattributions: [「介護サービス情報公表システム」"),
+        "{yaml_after:?}"
+    );
+    check_clean(root);
+}
+
+#[test]
+fn the_same_clinic_is_found_whatever_width_its_address_was_typed_in() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let sakura = root.join("content/partners/sakura-naika.md");
+    let text = fs::read_to_string(&sakura)
+        .unwrap()
+        .replace("本町2丁目3-4", "本町２丁目３－４");
+    fs::write(&sakura, &text).unwrap();
+    // A sheet with a new phone number and the address in half width: the address agrees.
+    let csv = sheet(
+        root,
+        "名称,よみ,住所,電話番号\nさくら内科クリニック,さくらないかくりにっく,汐見県みなと市本町2丁目3-4,099-211-9999\n",
+    );
+    let o = import(root, &["partners", &csv, "--update"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("作成 0 件、変更 1 件"),
+        "{}",
+        stdout(&o)
+    );
+    // Only the 郵便番号 in common (a neighbour): not the same clinic.
+    let csv = sheet(
+        root,
+        "名称,よみ,郵便番号,住所,電話番号,地区\nさくら内科クリニック,さくらないかくりにっく,899-0102,汐見県みなと市本町8丁目1,099-211-7777,中央\n",
+    );
+    let o = import(root, &["partners", &csv, "--update"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("作成 1 件、変更 0 件"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_third_namesake_doctor_is_a_new_record() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    fs::write(
+        root.join("content/doctors/dr-sato-2.md"),
+        "---\nname: 佐藤 一郎\nyomi: さとう いちろう\npartner: minato-byoin\n---\n",
+    )
+    .unwrap();
+    let csv = sheet(
+        root,
+        "氏名,よみ,勤務先\n佐藤 一郎,さとう いちろう,minato-byoin\n佐藤 一郎,さとう いちろう,sakura-naika\n",
+    );
+    let o = import(root, &["doctors", &csv, "--update"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("作成 0 件、変更 0 件、変更なし 2 件"),
+        "{}",
+        stdout(&o)
+    );
+    // A third 佐藤 一郎, at a clinic neither is at: a new 登録医, with both files named.
+    fs::write(
+        root.join("content/partners/kita-iin.md"),
+        "---\nname: きた医院\nyomi: きたいいん\nkind: clinic\narea: 北部\naddress: {postal: \"899-0202\", text: 汐見県みなと市北町9}\ntel: \"099-221-9000\"\nfax: \"099-221-9001\"\n---\n",
+    )
+    .unwrap();
+    let csv = sheet(
+        root,
+        "氏名,よみ,勤務先\n佐藤 一郎,さとう いちろう,きた医院\n",
+    );
+    let o = import(root, &["doctors", &csv, "--update"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("作成 1 件"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("content/doctors/dr-sato.md、content/doctors/dr-sato-2.md"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn what_the_build_ignores_and_blank_cells_do_not_get_in_the_way() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    // A macOS share leaves ._ files; the build ignores them, so import does too.
+    fs::write(
+        root.join("content/partners/._sakura-naika.md"),
+        [0u8, 5, 22, 7],
+    )
+    .unwrap();
+    let csv = sheet(
+        root,
+        "名称,よみ,電話番号,FAX\nさくら内科クリニック,さくらないかくりにっく,,099-211-1230\n",
+    );
+    let o = import(root, &["partners", &csv, "--update"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let sakura = read(root, "content/partners/sakura-naika.md");
+    assert!(
+        sakura.contains("tel: \"099-211-1234\""),
+        "a blank 電話番号 changes nothing"
+    );
+    assert!(sakura.contains("fax: \"099-211-1230\""));
+}
+
+#[test]
+fn a_kaigo_city_that_matches_nothing_is_an_error_and_writes_nothing() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let before = fs::read(root.join("content/site.yaml")).unwrap();
+    let fixture = repo().join("tests/fixtures/import/jigyosho_130.csv");
+    let o = import(
+        root,
+        &[
+            "kaigo",
+            fixture.to_str().unwrap(),
+            "--city",
+            "みなど市",
+            "--area",
+            "南部",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("住所が「みなど市」の事業所はありません"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fs::read(root.join("content/site.yaml")).unwrap(), before);
+    assert_eq!(files(&root.join("content/care")).len(), 1);
+}
+
+#[test]
+fn a_map_naming_an_unknown_service_and_service_columns_for_doctors_are_reported() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let map = root.join("map.yaml");
+    fs::write(&map, "columns:\n  夜間の連絡: service:往信\n").unwrap();
+    let csv = sheet(
+        root,
+        "名称,よみ,夜間の連絡\nさくら内科クリニック,さくらないかくりにっく,○\n",
+    );
+    let o = import(root, &["partners", &csv, "--map", map.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("map.yaml:2: service:往信: 「往信」は site.yaml の services にも care_services にもありません。もしかして「往診」?"),
+        "{}",
+        stderr(&o)
+    );
+    fs::write(&map, "columns:\n  夜間の連絡: service:往診\n").unwrap();
+    let csv = sheet(
+        root,
+        "名称,よみ,夜間の連絡\nさくら内科クリニック,さくらないかくりにっく,△\n",
+    );
+    let o = import(
+        root,
+        &["partners", &csv, "--map", map.to_str().unwrap(), "--update"],
+    );
+    assert!(
+        stderr(&o).contains("2 行目「夜間の連絡」(service:往診): 「△」"),
+        "the column as the sheet heads it: {}",
+        stderr(&o)
+    );
+    let csv = sheet(
+        root,
+        "氏名,よみ,勤務先,往診\n佐藤 一郎,さとう いちろう,sakura-naika,○\n",
+    );
+    let o = import(root, &["doctors", &csv, "--update"]);
+    assert!(
+        stdout(&o).contains("取り込まない列: 往診(登録医にはありません)"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -99,7 +99,7 @@ pub fn is_valid_slug(slug: &str) -> bool {
 }
 
 /// Files editors and operating systems leave behind; never content.
-fn is_ignorable(name: &str) -> bool {
+pub fn is_ignorable(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || name.starts_with("~$")

@@ -5,8 +5,8 @@
 //!
 //! In order: the national ID (`navii_id`, `office_number`), the file name from an ID or
 //! ページURL column, then the name — and a name alone is trusted only when what else the row
-//! says (a phone or FAX number, 郵便番号 or address; a 登録医's 勤務先) does not contradict it:
-//! one of them must agree, or the row must have none of them.
+//! says does not contradict it: a 登録医's 勤務先 must be the same, and of a clinic's phone,
+//! FAX and address, one must agree when two or more are known on both sides.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,9 +23,9 @@ pub struct Existing {
     pub slug: String,
     /// The file as it is on disk (BOM and line ends included), for merging.
     pub text: String,
-    name: String,
+    pub name: String,
     key: Option<String>,
-    /// What tells namesakes apart: tel and FAX digits, 郵便番号, address, 勤務先.
+    /// What tells namesakes apart: tel and FAX digits, address, 勤務先.
     identity: Identity,
 }
 
@@ -34,7 +34,6 @@ pub struct Existing {
 struct Identity {
     tel: Option<String>,
     fax: Option<String>,
-    postal: Option<String>,
     address: Option<String>,
     partner: Option<String>,
 }
@@ -52,8 +51,7 @@ impl Identity {
         Identity {
             tel: text(d.get("tel")).map(|t| digits(&t)),
             fax: text(d.get("fax")).map(|t| digits(&t)),
-            postal: sub("postal").map(|p| digits(&p)),
-            address: sub("text").map(|a| name_key(&a)),
+            address: sub("text").map(|a| address_key(&a)),
             partner: text(d.get("partner")),
         }
     }
@@ -78,38 +76,48 @@ impl Identity {
         Identity {
             tel: number("tel"),
             fax: number("fax"),
-            postal: sub("postal").map(|p| digits(&p)),
-            address: sub("text").map(|a| name_key(&a)),
+            address: sub("text").map(|a| address_key(&a)),
             partner: field("partner").and_then(Node::scalar_text),
         }
     }
 
-    /// Whether `other` is the same record as far as both say: `Some(true)` when a field both
-    /// have agrees, `Some(false)` when they have fields in common and none agrees, `None` when
-    /// there is nothing to compare.
+    /// Whether `other` is the same record as far as both say.
+    ///
+    /// `Some(true)`: a field both have agrees. `Some(false)`: they are different records — a
+    /// 登録医 at another 勤務先, or a clinic whose phone, FAX and address (at least two of them
+    /// known on both sides) all differ. `None`: nothing decides it — nothing in common, or a
+    /// single number that changed (a sheet of names and new FAX numbers is an update, not a
+    /// list of namesakes). A 郵便番号 is shared by a whole neighbourhood, so it is never
+    /// compared.
     fn agrees(&self, other: &Identity) -> Option<bool> {
+        if let (Some(a), Some(b)) = (&self.partner, &other.partner) {
+            return Some(a == b);
+        }
         let pairs = [
             (&self.tel, &other.tel),
             (&self.fax, &other.fax),
-            (&self.postal, &other.postal),
             (&self.address, &other.address),
-            (&self.partner, &other.partner),
         ];
-        let mut compared = false;
+        let mut differ = 0;
         for (a, b) in pairs {
             if let (Some(a), Some(b)) = (a, b) {
                 if a == b {
                     return Some(true);
                 }
-                compared = true;
+                differ += 1;
             }
         }
-        if compared {
-            Some(false)
-        } else {
-            None
-        }
+        (differ >= 2).then_some(false)
     }
+}
+
+/// An address compared as written in any width and with any hyphen (「２丁目３－４」 =
+/// 「2丁目3-4」), without spaces.
+fn address_key(s: &str) -> String {
+    super::normalize::free_text(s)
+        .chars()
+        .filter(|c| *c != ' ')
+        .collect()
 }
 
 fn digits(s: &str) -> String {
@@ -132,6 +140,10 @@ pub fn read_all(root: &Path, kind: Kind) -> Result<Vec<Existing>, String> {
     };
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().to_string();
+        // What the build ignores (editor backups, `._` files of a shared drive), import does too.
+        if crate::content::is_ignorable(&file) {
+            continue;
+        }
         let Some(slug) = file.strip_suffix(".md") else {
             continue;
         };
@@ -239,26 +251,38 @@ impl<'a> Index<'a> {
             .copied()
             .filter(|e| row.agrees(&e.identity) == Some(true))
             .collect();
+        let contradicting = namesakes
+            .iter()
+            .filter(|e| row.agrees(&e.identity) == Some(false))
+            .count();
         match (namesakes.as_slice(), agreeing.as_slice()) {
             (_, [one]) => Found::File(one),
-            ([one], []) => match row.agrees(&one.identity) {
-                // The row says nothing that could contradict it (a sheet of names and FAX numbers).
-                None => Found::File(one),
-                Some(_) => Found::New(Some(self.namesake_note(one))),
-            },
+            // Every namesake is somebody else: a new record, and staff are told of the others.
+            (all, []) if contradicting == all.len() => Found::New(Some(self.namesake_note(d, all))),
+            // The row says nothing that could contradict it (a sheet of names and FAX numbers).
+            ([one], []) => Found::File(one),
             (all, _) => Found::Ambiguous(all.iter().map(|e| e.slug.as_str()).collect()),
         }
     }
 
-    fn namesake_note(&self, e: &Existing) -> String {
+    fn namesake_note(&self, d: &Draft, others: &[&Existing]) -> String {
         let dir = self.kind.collection().dir();
+        let files: Vec<String> = others
+            .iter()
+            .map(|e| format!("content/{dir}/{}.md", e.slug))
+            .collect();
         let (who, differs) = match self.kind {
             Kind::Doctors => ("登録医", "勤務先"),
             _ => ("施設", "電話・FAX 番号と住所"),
         };
+        // Open data rows carry their own ID; a sheet row is tied to a file by an ID column.
+        let how = match &d.key {
+            Some((field, id)) => format!("そのファイルに {field}: \"{id}\" を書き加えてから"),
+            None => "ファイル名(ID)の列でそのファイル名を指定して".to_string(),
+        };
         format!(
-            "同じ名前の{who} content/{dir}/{}.md がありますが、{differs}が違うため別の{who}として作りました。同じなら、ファイル名(ID)の列で {} と指定してください",
-            e.slug, e.slug
+            "同じ名前の{who} {} がありますが、{differs}が違うため別の{who}として作りました。同じ{who}なら、{how}もう一度取り込んでください",
+            files.join("、")
         )
     }
 }

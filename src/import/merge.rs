@@ -13,6 +13,7 @@
 use crate::yaml::{self, Entry, Node, Value as Y};
 
 use super::frontmatter::{canon, canon_value, line};
+use super::name_key;
 use super::rows::{Draft, Value};
 
 /// One field's change, for the report.
@@ -25,24 +26,80 @@ pub struct Change {
     pub note: Option<String>,
 }
 
-/// Merges the draft's fields into an existing file. Returns the new text and the fields that
-/// changed (empty when the file would stay as it is).
+/// Merges the draft's fields into an existing content file. Returns the new text and the
+/// fields that changed (empty when the file would stay as it is).
 pub fn merge(existing: &str, draft: &Draft) -> Result<(String, Vec<Change>), String> {
-    let text = existing.strip_prefix('\u{feff}').unwrap_or(existing);
-    let text_lf = text.replace("\r\n", "\n");
-    let rest = text_lf
+    let (text, saved) = Saved::unwrap(existing);
+    let rest = text
         .strip_prefix("---\n")
         .ok_or("front matter(--- で始まる部分)がありません")?;
     let end = find_close(rest).ok_or("front matter の終わりの --- がありません")?;
-    let front = &rest[..end];
-    let after = &rest[end..];
-    let node = yaml::parse(front, 2).map_err(|e| e.message)?;
+    let (front, after) = rest.split_at(end);
+    let (front, changes) = merge_mapping(front, 2, draft)?;
+    if changes.is_empty() {
+        return Ok((existing.to_string(), changes));
+    }
+    Ok((saved.wrap(format!("---\n{front}{after}")), changes))
+}
+
+/// Merges the draft's fields into a YAML file that is one mapping (`site.yaml`).
+pub fn merge_yaml(existing: &str, draft: &Draft) -> Result<(String, Vec<Change>), String> {
+    let (text, saved) = Saved::unwrap(existing);
+    let mut text = text;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let (merged, changes) = merge_mapping(&text, 1, draft)?;
+    if changes.is_empty() {
+        return Ok((existing.to_string(), changes));
+    }
+    Ok((saved.wrap(merged), changes))
+}
+
+/// How the editor saved a file (a BOM, Windows line ends), so it goes back the same way.
+struct Saved {
+    bom: bool,
+    crlf: bool,
+}
+
+impl Saved {
+    fn unwrap(existing: &str) -> (String, Saved) {
+        let bom = existing.starts_with('\u{feff}');
+        let text = existing.strip_prefix('\u{feff}').unwrap_or(existing);
+        let crlf = text.contains("\r\n");
+        (text.replace("\r\n", "\n"), Saved { bom, crlf })
+    }
+
+    fn wrap(&self, mut out: String) -> String {
+        if self.crlf {
+            out = out.replace('\n', "\r\n");
+        }
+        if self.bom {
+            out.insert(0, '\u{feff}');
+        }
+        out
+    }
+}
+
+/// The text a content file's reader sees: no BOM, LF line ends (as `document::read_text`).
+pub fn as_read(text: &str) -> String {
+    Saved::unwrap(text).0
+}
+
+/// Merges into the YAML mapping `front` (LF line ends), whose first line is the file's line
+/// `first_line`.
+fn merge_mapping(
+    front: &str,
+    first_line: u32,
+    draft: &Draft,
+) -> Result<(String, Vec<Change>), String> {
+    let node = yaml::parse(front, first_line).map_err(|e| e.message)?;
     let entries: &[Entry] = match &node.value {
         Y::Map(entries) => entries,
         Y::Null => &[],
-        _ => return Err("front matter が「項目: 値」の形ではありません".into()),
+        _ => return Err("「項目: 値」の形ではありません".into()),
     };
-    let mut blocks = blocks(front, entries)?;
+    let mut blocks = blocks(front, first_line, entries)?;
     let mut changes = Vec::new();
     let keys = draft
         .fields
@@ -96,21 +153,10 @@ pub fn merge(existing: &str, draft: &Draft) -> Result<(String, Vec<Change>), Str
             }
         }
     }
-    if changes.is_empty() {
-        return Ok((existing.to_string(), changes));
-    }
-    let mut out = String::from("---\n");
+    let mut out = String::new();
     for b in &blocks {
         out.push_str(&b.body);
         out.push_str(&b.tail);
-    }
-    out.push_str(after);
-    // The file goes back the way the editor saved it: Windows line ends and a BOM stay.
-    if text.contains("\r\n") {
-        out = out.replace('\n', "\r\n");
-    }
-    if existing.starts_with('\u{feff}') {
-        out.insert(0, '\u{feff}');
     }
     Ok((out, changes))
 }
@@ -176,7 +222,12 @@ fn fill_from(old: Option<&Node>, value: &Value) -> (Value, Option<String>) {
             "name" => ("name", 0),
             "yomi" => {
                 // The reading of the 院長 who left is not the new 院長's.
-                if new_text("name").is_some() && new_text("name") != old_text("name") {
+                let same_person = match (new_text("name"), old_text("name")) {
+                    (Some(new), Some(old)) => name_key(&new) == name_key(&old),
+                    (None, _) => true,
+                    (Some(_), None) => false,
+                };
+                if !same_person {
                     note = Some(format!(
                         "名前が変わったため、前のよみ「{text}」は外しました"
                     ));
@@ -237,9 +288,18 @@ impl Block {
         let literal = matches!(value.trim_start().chars().next(), Some('|' | '>'));
         let mut out = String::new();
         if !literal {
+            // Comment lines inside the field, and comments at the end of its inner lines
+            // (`  - 内科 # 火木のみ`), go above the new line.
             for l in lines {
-                if l.trim_start().starts_with('#') {
-                    out.push_str(l.trim_start());
+                let trimmed = l.trim_start();
+                let comment = if trimmed.starts_with('#') {
+                    Some(trimmed)
+                } else {
+                    end_comment(l)
+                };
+                if let Some(c) = comment {
+                    out.push_str(c.trim_end());
+                    out.push('\n');
                 }
             }
         }
@@ -273,17 +333,23 @@ fn end_comment(value: &str) -> Option<&str> {
     None
 }
 
-/// Cuts the front matter at the lines of its top-level keys, as the parser found them.
-fn blocks(front: &str, entries: &[Entry]) -> Result<Vec<Block>, String> {
+/// Cuts the mapping at the lines of its top-level keys, as the parser found them.
+fn blocks(front: &str, first_line: u32, entries: &[Entry]) -> Result<Vec<Block>, String> {
     let lines: Vec<&str> = front.split_inclusive('\n').collect();
-    // `front` starts on the file's line 2 (after `---`).
     let starts: Vec<usize> = entries
         .iter()
-        .map(|e| (e.key_pos.line as usize).saturating_sub(2))
+        .map(|e| e.key_pos.line.saturating_sub(first_line) as usize)
         .collect();
-    if starts.windows(2).any(|w| w[0] >= w[1]) || starts.last().is_some_and(|&s| s >= lines.len()) {
-        // Two keys on one line (a flow mapping as the whole front matter) cannot be cut apart.
-        return Err("front matter は 1 行に 1 つの項目で書かれている必要があります".into());
+    let plain_keys = entries
+        .iter()
+        .zip(&starts)
+        .all(|(e, &at)| lines.get(at).is_some_and(|l| l.starts_with(e.key.as_str())));
+    if starts.windows(2).any(|w| w[0] >= w[1]) || !plain_keys {
+        // A whole mapping on one line, `? ` keys or quoted keys cannot be cut apart safely.
+        return Err(
+            "項目の書き方を読み取れません(全体を「{ … }」で 1 行に書く形や、「? 」や引用符で始まる項目名は、取り込みでは書き換えられません。1 行に「項目: 値」の形で書いてください)"
+                .into(),
+        );
     }
     let mut out = vec![Block {
         key: None,
@@ -318,7 +384,7 @@ mod tests {
 
     #[test]
     fn block_scalars_lists_with_comments_and_end_comments_survive() {
-        let existing = "---\nname: さくら内科\nhours_note: |\n  木曜午後休診\n\n  第2土曜休診\ndepartments:\n# 訪問歯科も\n- 歯科\naddress:\n  # 建物名は看板のとおり\n  postal: \"899-0102\"\n  text: 旧住所\ntel: 099-211-1234 # 代表\n\n# 以下は連携室用\ninternal: {notes: メモ}\n---\n本文\n";
+        let existing = "---\nname: さくら内科\nhours_note: |\n  木曜午後休診\n\n  第2土曜休診\ndepartments:\n# 訪問歯科も\n- 歯科 # 火木のみ\naddress:\n  # 建物名は看板のとおり\n  postal: \"899-0102\"\n  text: 旧住所\ntel: 099-211-1234 # 代表\n\n# 以下は連携室用\ninternal: {notes: メモ}\n---\n本文\n";
         let d = Draft::with_fields(vec![
             ("hours_note", Value::Text("木曜午後休診".into())),
             (
@@ -335,7 +401,7 @@ mod tests {
         assert_eq!(changes.len(), 4);
         assert_eq!(
             text,
-            "---\nname: さくら内科\nhours_note: 木曜午後休診\n# 訪問歯科も\ndepartments: [歯科, 小児歯科]\n# 建物名は看板のとおり\naddress: {postal: \"899-0102\", text: 新住所}\ntel: \"099-211-9999\" # 代表\n\n# 以下は連携室用\ninternal: {notes: メモ}\n---\n本文\n"
+            "---\nname: さくら内科\nhours_note: 木曜午後休診\n# 訪問歯科も\n# 火木のみ\ndepartments: [歯科, 小児歯科]\n# 建物名は看板のとおり\naddress: {postal: \"899-0102\", text: 新住所}\ntel: \"099-211-9999\" # 代表\n\n# 以下は連携室用\ninternal: {notes: メモ}\n---\n本文\n"
         );
         assert!(changes[2].note.as_deref().unwrap().contains("899-0102"));
         let front = text

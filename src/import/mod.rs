@@ -104,6 +104,8 @@ pub struct SiteLists {
     pub area_words: Vec<(String, String)>,
     /// Existing partners (slug, name), for a 登録医's 勤務先.
     pub partners: Vec<(String, String)>,
+    /// Partner files that exist but have errors, so a 勤務先 naming one is told why.
+    pub broken_partners: Vec<(String, String)>,
 }
 
 impl SiteLists {
@@ -150,6 +152,15 @@ impl SiteLists {
         if let Some((slug, _)) = self.partners.iter().find(|(_, n)| name_key(n) == key) {
             return Ok(slug.clone());
         }
+        if let Some((slug, _)) = self
+            .broken_partners
+            .iter()
+            .find(|(s, n)| s == text || name_key(n) == key)
+        {
+            return Err(format!(
+                "勤務先「{text}」の content/partners/{slug}.md に誤りがあり、読み込めません。renkei check で確かめて直してから取り込んでください"
+            ));
+        }
         Err(format!(
             "勤務先「{text}」が content/partners/ にありません。先に連携医療機関を取り込んでください{}",
             crate::diagnostics::suggest(text, self.partners.iter().map(|(_, n)| n.as_str()))
@@ -190,12 +201,22 @@ pub fn run(opts: &ImportOptions) -> Result<Outcome, String> {
         care_services: config.care_services.clone(),
         area_default: None,
         area_words: Vec::new(),
+        broken_partners: Vec::new(),
         partners: content
             .partners
             .iter()
             .map(|p| (p.meta.slug.clone(), p.place.name.clone()))
             .collect(),
     };
+    if matches!(opts.source, Source::Sheet(Kind::Doctors, _)) {
+        let loaded: Vec<&str> = lists.partners.iter().map(|(s, _)| s.as_str()).collect();
+        lists.broken_partners = existing::read_all(&opts.root, Kind::Partners)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| !loaded.contains(&e.slug.as_str()))
+            .map(|e| (e.slug, e.name))
+            .collect();
+    }
     let map = match &opts.map {
         Some(path) => columns_map(path, &mut lists)?,
         None => BTreeMap::new(),
@@ -279,6 +300,17 @@ fn columns_map(
                             item.key_pos.line
                         )
                     })?;
+                    if let Field::ServiceFlag(service) = &field {
+                        let known = lists.services.iter().chain(&lists.care_services);
+                        if !known.clone().any(|s| s == service) {
+                            return Err(format!(
+                                "{}:{}: service:{service}: 「{service}」は site.yaml の services にも care_services にもありません{}",
+                                path.display(),
+                                item.key_pos.line,
+                                crate::diagnostics::suggest(service, known.map(String::as_str))
+                            ));
+                        }
+                    }
                     map.insert(item.key.clone(), field);
                 }
                 "areas" => {

@@ -62,7 +62,21 @@ pub fn read_sheet(
         Kind::Care => lists.care_services.clone(),
         _ => lists.services.clone(),
     };
-    let cols = columns::resolve(kind, &headers, map, &known);
+    let mut cols = columns::resolve(kind, &headers, map, &known);
+    if kind == Kind::Doctors {
+        // A 登録医 has no services; a ○/× column is named in the report, not taken silently.
+        let flags: Vec<usize> = cols
+            .fields
+            .iter()
+            .filter(|(_, f)| matches!(f, Field::ServiceFlag(_)))
+            .map(|(i, _)| *i)
+            .collect();
+        for i in flags {
+            cols.fields.remove(&i);
+            cols.unknown
+                .push(format!("{}(登録医にはありません)", headers[i].trim()));
+        }
+    }
     let mut read = Read {
         file: path.display().to_string(),
         used: cols
@@ -191,10 +205,11 @@ impl Plan {
                         d,
                         "name",
                         format!(
-                            "同じ名前の{} が {} 件あり({})、どれのことか決められません。ID(ファイル名)の列で指定するか、電話番号か住所の列を加えてください",
+                            "同じ名前の{} が {} 件あり({})、どれのことか決められません。ファイル名(ID)の列で指定するか、{}の列を加えてください",
                             noun(kind),
                             files.len(),
-                            files.join("、")
+                            files.join("、"),
+                            if kind == Kind::Doctors { "勤務先" } else { "電話番号か住所" }
                         ),
                     ));
                     continue;
@@ -276,7 +291,7 @@ impl Plan {
             .filter(|i| matches!(i.action, Action::Create | Action::Change(_)))
             .map(|i| {
                 let d = &read.drafts[i.draft];
-                check_text(kind, &i.slug, &i.display, &i.text, d, ctx)
+                check_text(kind, &i.slug, &i.display, &merge::as_read(&i.text), d, ctx)
             })
             .collect();
         errors.extend(checked.into_iter().flatten());

@@ -110,8 +110,8 @@ impl Draft {
             .map(|(i, _)| i.clone())
             .collect();
         let columns = match self.columns.get(key) {
-            Some(c) if !c.is_empty() && !c.split('・').any(|h| h == column) => {
-                format!("{c}・{column}")
+            Some(c) if !c.is_empty() && !c.split('、').any(|h| h == column) => {
+                format!("{c}、{column}")
             }
             Some(c) if !c.is_empty() => c.clone(),
             _ => column.to_string(),
@@ -137,7 +137,8 @@ pub struct CellError {
 /// The cells of one row by field, with their headers.
 struct Cells<'a> {
     values: BTreeMap<&'a Field, (&'a str, &'a str)>,
-    flags: Vec<(&'a str, &'a str)>,
+    /// ○/× columns: (service, header as written, cell).
+    flags: Vec<(&'a str, &'a str, &'a str)>,
 }
 
 impl<'a> Cells<'a> {
@@ -148,7 +149,7 @@ impl<'a> Cells<'a> {
             let cell = row.get(*i).map(String::as_str).unwrap_or("");
             let header = headers.get(*i).map(String::as_str).unwrap_or("");
             match field {
-                Field::ServiceFlag(name) => flags.push((name.as_str(), cell)),
+                Field::ServiceFlag(name) => flags.push((name.as_str(), header, cell)),
                 Field::Ignore => {}
                 f => {
                     values.insert(f, (header, cell));
@@ -361,17 +362,12 @@ fn place_fields(kind: Kind, cells: &Cells, d: &mut Draft, lists: &SiteLists, fai
         _ => {}
     }
     for (field, key) in [(Field::Tel, "tel"), (Field::Fax, "fax")] {
-        match cells.get(&field) {
-            Some((h, v)) => match n::phone(v, &mut d.notes) {
+        // An empty cell says nothing: a new file without a tel is refused by the final check.
+        if let Some((h, v)) = cells.get(&field) {
+            match n::phone(v, &mut d.notes) {
                 Ok(p) => d.set(key, Value::Quoted(p), h),
                 Err(e) => fail(&field, h, e),
-            },
-            None if field == Field::Tel && cells.header(&field).is_some() => fail(
-                &field,
-                cells.header(&field).unwrap_or(""),
-                "電話番号が空です".into(),
-            ),
-            None => {}
+            }
         }
     }
     if let Some((h, v)) = cells.get(&Field::Url) {
@@ -466,11 +462,11 @@ fn services_field(
     fail: &mut Fail,
 ) {
     let mut flags = Vec::new();
-    for (name, cell) in &cells.flags {
+    for (name, header, cell) in &cells.flags {
         match n::flag(cell) {
-            Ok(Some(on)) => flags.push((*name, on)),
+            Ok(Some(on)) => flags.push((*name, *header, on)),
             Ok(None) => {}
-            Err(e) => fail(&Field::ServiceFlag(name.to_string()), name, e),
+            Err(e) => fail(&Field::ServiceFlag(name.to_string()), header, e),
         }
     }
     // An empty list cell says nothing (Excel lists leave unknowns blank).
@@ -484,7 +480,7 @@ fn services_field(
                     return;
                 }
             };
-            for (name, on) in flags {
+            for (name, _, on) in flags {
                 list.retain(|s| s != name);
                 if on {
                     list.push(name.to_string());
@@ -493,8 +489,8 @@ fn services_field(
             d.set("services", Value::List(list), h);
         }
         None => {
-            for (name, on) in flags {
-                d.toggle("services", name, on, name);
+            for (name, header, on) in flags {
+                d.toggle("services", name, on, header);
             }
         }
     }

@@ -106,6 +106,31 @@ impl Plan {
                 rows.join("・")
             );
         }
+        let to_write: Vec<(&Path, &str, &str)> = writable
+            .iter()
+            .filter(|i| matches!(i.action, Action::Create | Action::Change(_)))
+            .map(|i| (i.path.as_path(), i.text.as_str(), i.display.as_str()))
+            .collect();
+        // The licence's credit line goes into site.yaml in the same all-or-nothing write, so a
+        // site.yaml that cannot take it stops the import before any record is written.
+        let site_yaml = opts.root.join("content/site.yaml");
+        let credit = match self.read.attribution {
+            Some(line) if !to_write.is_empty() => {
+                attribution_added(&site_yaml, line)?.map(|text| (line, text))
+            }
+            _ => None,
+        };
+        if let Some((line, _)) = &credit {
+            let verb = if opts.dry_run {
+                "加えます"
+            } else {
+                "加えました"
+            };
+            let _ = writeln!(
+                report,
+                "site.yaml の attributions に出典「{line}」を{verb}(サイトの下部に表示されます)。"
+            );
+        }
         if opts.dry_run {
             let _ = writeln!(report, "--dry-run のため何も書き込んでいません。");
             return Ok(Outcome {
@@ -114,16 +139,11 @@ impl Plan {
                 code: 0,
             });
         }
-        let to_write: Vec<&Item> = writable
-            .into_iter()
-            .filter(|i| matches!(i.action, Action::Create | Action::Change(_)))
-            .collect();
-        write_all(&to_write)?;
-        if let Some(line) = self.read.attribution {
-            if ensure_attribution(&opts.root, line)? {
-                let _ = writeln!(report, "site.yaml の attributions に出典「{line}」を加えました(サイトの下部に表示されます)。");
-            }
+        let mut files = to_write;
+        if let Some((_, text)) = &credit {
+            files.push((site_yaml.as_path(), text.as_str(), "content/site.yaml"));
         }
+        write_all(&files)?;
         let _ = writeln!(
             report,
             "書き込みました。renkei check で確かめてから、renkei build で公開用に生成してください。"
@@ -173,30 +193,30 @@ fn describe(report: &mut String, items: &[&Item], dry_run: bool) {
 
 /// Writes every file under a temporary name, then renames them all into place: a full disk
 /// or a permission problem stops the import before any real file changed.
-fn write_all(items: &[&Item]) -> Result<(), String> {
+fn write_all(files: &[(&Path, &str, &str)]) -> Result<(), String> {
     let mut temps: Vec<(PathBuf, &Path)> = Vec::new();
     let cleanup = |temps: &[(PathBuf, &Path)]| {
         for (t, _) in temps {
             let _ = std::fs::remove_file(t);
         }
     };
-    for item in items {
-        let temp = item.path.with_extension("md.renkei-import");
-        let result = item
-            .path
+    for (path, text, display) in files {
+        let mut temp = path.as_os_str().to_owned();
+        temp.push(".renkei-import");
+        let temp = PathBuf::from(temp);
+        let result = path
             .parent()
             .map(std::fs::create_dir_all)
             .unwrap_or(Ok(()))
-            .and_then(|_| std::fs::write(&temp, &item.text));
+            .and_then(|_| std::fs::write(&temp, text));
         if let Err(e) = result {
             cleanup(&temps);
             let _ = std::fs::remove_file(&temp);
             return Err(format!(
-                "{} を書き込めません: {e}(何も変更していません)",
-                item.display
+                "{display} を書き込めません: {e}(何も変更していません)"
             ));
         }
-        temps.push((temp, &item.path));
+        temps.push((temp, path));
     }
     for (temp, path) in &temps {
         std::fs::rename(temp, path)
@@ -205,15 +225,12 @@ fn write_all(items: &[&Item]) -> Result<(), String> {
     Ok(())
 }
 
-/// Adds `line` to `attributions:` in site.yaml unless it is there. Returns whether it added.
-fn ensure_attribution(root: &Path, line: &str) -> Result<bool, String> {
-    let path = root.join("content/site.yaml");
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| format!("site.yaml を読めません: {e}"))?;
-    if text.contains(line) {
-        return Ok(false);
-    }
-    let node = crate::yaml::parse(&text, 1).map_err(|e| e.message)?;
+/// site.yaml with `line` added to `attributions:`, or `None` when it is there already.
+fn attribution_added(path: &Path, line: &str) -> Result<Option<String>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("site.yaml を読めません: {e}"))?;
+    let plain = merge::as_read(&text);
+    let node = crate::yaml::parse(&plain, 1)
+        .map_err(|e| format!("content/site.yaml:{}: {}", e.pos.line, e.message))?;
     let mut items: Vec<String> = match &node.value {
         Y::Map(entries) => entries
             .iter()
@@ -225,19 +242,13 @@ fn ensure_attribution(root: &Path, line: &str) -> Result<bool, String> {
             .unwrap_or_default(),
         _ => Vec::new(),
     };
+    if items.iter().any(|i| i == line) {
+        return Ok(None);
+    }
     items.push(line.to_string());
     let mut d = Draft::new(0);
     d.fields.push(("attributions", rows::Value::List(items)));
-    let wrapped = format!(
-        "---\n{text}{}---\n",
-        if text.ends_with('\n') { "" } else { "\n" }
-    );
-    let (merged, _) = merge::merge(&wrapped, &d)?;
-    let merged = merged
-        .strip_prefix("---\n")
-        .and_then(|m| m.strip_suffix("---\n"))
-        .unwrap_or(&merged)
-        .to_string();
-    std::fs::write(&path, merged).map_err(|e| format!("site.yaml を書き込めません: {e}"))?;
-    Ok(true)
+    let (merged, _) = merge::merge_yaml(&text, &d)
+        .map_err(|e| format!("content/site.yaml に出典を書き加えられません: {e}"))?;
+    Ok(Some(merged))
 }

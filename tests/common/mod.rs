@@ -81,6 +81,19 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// `renkei check` on `root` (build date 2026-11-25) must pass: what an import left behind is
+/// a site that builds.
+pub fn check_clean(root: &Path) {
+    let o = renkei(&[
+        "check",
+        "--root",
+        root.to_str().expect("utf-8 path"),
+        "--date",
+        "2026-11-25",
+    ]);
+    assert!(o.status.success(), "check after import:\n{}", stderr(&o));
+}
+
 /// `renkei import <args> --root <root>`.
 pub fn import(root: &Path, args: &[&str]) -> Output {
     let mut all = vec!["import"];

@@ -14,6 +14,79 @@ use crate::import::SiteLists;
 const KAIGO_CREDIT: &str =
     "「介護サービス情報公表システム」のオープンデータ(厚生労働省、CC BY 4.0)を加工して作成";
 
+/// Whether `address` is in the 市区町村 `city`: the address, after its 都道府県, starts with
+/// it (「大阪市」 is not 東大阪市; 「北区」 alone is every 北区, so write 「大阪市北区」), or
+/// `city` is written with its 都道府県 and the address starts with that.
+fn in_city(address: &str, city: &str) -> bool {
+    let address = n::free_text(address).replace(' ', "");
+    let city = city.replace(' ', "");
+    address.starts_with(&city) || without_prefecture(&address).starts_with(&city)
+}
+
+/// The 47 都道府県, to take off the front of an address.
+const PREFECTURES: [&str; 47] = [
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
+];
+
+/// The address after its 都道府県, if it starts with one of the 47 (or, for a fictional or
+/// misspelt one, with a name ending in 県 within four characters).
+fn without_prefecture(address: &str) -> &str {
+    if let Some(rest) = PREFECTURES.iter().find_map(|p| address.strip_prefix(p)) {
+        return rest;
+    }
+    address
+        .char_indices()
+        .take(4)
+        .find(|(_, c)| *c == '県')
+        .map_or(address, |(i, c)| &address[i + c.len_utf8()..])
+}
+
 /// 介護サービスコード → the service's name, and the broader type a site's list may use
 /// instead (the default list has no 療養通所介護 or 地域密着型特定施設).
 const CARE_CODES: [(&str, &str, Option<&str>); 34] = [
@@ -111,7 +184,13 @@ pub fn kaigo(path: &Path, city: Option<&str>, lists: &SiteLists) -> Result<Read,
             }
             sheet
                 .rows
-                .retain(|(_, row)| n::free_text(cell(row, addr_at)).contains(city.as_str()));
+                .retain(|(_, row)| in_city(cell(row, addr_at), &city));
+            if sheet.rows.is_empty() {
+                return Err(format!(
+                    "{} に住所が「{city}」の事業所はありません(全 {all_rows} 行)。市区町村名を住所の書き方のとおりに確かめてください(例: --city みなと市、--city 大阪市北区)",
+                    path.display()
+                ));
+            }
         }
         None => {
             let authorities: std::collections::BTreeSet<&str> = sheet
@@ -286,6 +365,26 @@ mod tests {
             care_service("530", &known),
             None,
             "介護療養型医療施設 (abolished)"
+        );
+    }
+
+    #[test]
+    fn a_city_is_the_start_of_the_address_after_the_prefecture() {
+        assert!(in_city("大阪府大阪市北区梅田1-1", "大阪市"));
+        assert!(!in_city("大阪府東大阪市荒本1-1", "大阪市"));
+        assert!(in_city("大阪府大阪市北区梅田1-1", "大阪市北区"));
+        assert!(!in_city("大阪府大阪市北区梅田1-1", "北区"));
+        assert!(in_city("東京都北区王子1-1", "北区"));
+        assert!(in_city("東京都北区王子1-1", "東京都北区"));
+        assert!(in_city("京都府京都市左京区1", "京都市"));
+        assert!(in_city("北海道札幌市中央区1", "札幌市"));
+        assert!(in_city("神奈川県横浜市1", "横浜市"));
+        assert!(in_city("東京都府中市1", "府中市"));
+        assert!(in_city("宮崎県都城市1", "都城市"));
+        assert!(in_city("汐見県みなと市港町1-2-3", "みなと市"));
+        assert!(
+            in_city("みなと市港町1-2-3", "みなと市"),
+            "an address without its 都道府県"
         );
     }
 }
