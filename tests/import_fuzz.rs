@@ -604,3 +604,207 @@ fn navii_files_with_arbitrary_cells_never_panic() {
         .unwrap();
     endings.print("navii_files_with_arbitrary_cells_never_panic");
 }
+
+/// A value without its positions, to compare a field before and after a merge.
+fn shape(node: &renkei::yaml::Node) -> String {
+    use renkei::yaml::Value as Y;
+    match &node.value {
+        Y::Seq(items) => format!(
+            "[{}]",
+            items.iter().map(shape).collect::<Vec<_>>().join(", ")
+        ),
+        Y::Map(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|e| format!("{}: {}", e.key, shape(&e.value)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => format!("{:?}", node.scalar_text()),
+    }
+}
+
+/// The top-level fields of a content file, and its body.
+fn fields_of(text: &str) -> (BTreeMap<String, String>, String) {
+    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    let rest = text.strip_prefix("---\n").expect("front matter");
+    let end = rest.find("\n---\n").expect("closing ---");
+    let node = renkei::yaml::parse(&rest[..=end], 2).expect("YAML");
+    let fields = match &node.value {
+        renkei::yaml::Value::Map(entries) => entries
+            .iter()
+            .map(|e| (e.key.clone(), shape(&e.value)))
+            .collect(),
+        _ => BTreeMap::new(),
+    };
+    (fields, rest[end + 5..].to_string())
+}
+
+/// A hand-edited record — the fixture's さくら内科 with every field written in one of the
+/// shapes staff use (flow or block lists, block scalars with blank lines, quoted values,
+/// comments on their own lines and at line ends, blank lines between fields, Windows line
+/// ends, a BOM) — updated from a sheet: the fields the sheet names change, every other field
+/// keeps its value, the body and every comment stay, and the result still checks.
+#[test]
+fn hand_edited_records_keep_everything_the_sheet_does_not_name() {
+    let site = site_copy("minimal");
+    let root = site.path().to_path_buf();
+    let path = root.join("content/partners/sakura-naika.md");
+    let original = fs::read_to_string(&path).expect("fixture");
+    let body = original
+        .splitn(3, "---\n")
+        .nth(2)
+        .expect("body")
+        .to_string();
+    let pick = |options: &[&str], i: usize| options[i % options.len()].to_string();
+    let fields = |k: &[usize]| -> Vec<String> {
+        vec![
+            pick(&["name: さくら内科クリニック\n", "name: \"さくら内科クリニック\" # 看板どおり\n"], k[0]),
+            "yomi: さくらないかくりにっく\n".into(),
+            "kind: clinic\n".into(),
+            pick(&[
+                "departments: [内科, 循環器内科]\n",
+                "departments:\n  - 内科\n  # 循環器は火曜のみ\n  - 循環器内科 # 予約制\n",
+                "departments:\n- 内科\n- 循環器内科\n",
+            ], k[1]),
+            "area: 中央\n".into(),
+            pick(&[
+                "address: {postal: \"899-0102\", text: 汐見県みなと市本町2丁目3-4}\n",
+                "address:\n  # 建物は看板のとおり\n  postal: \"899-0102\"\n  text: 汐見県みなと市本町2丁目3-4\n",
+                "address: {postal: \"899-0102\",\n  text: 汐見県みなと市本町2丁目3-4}  # 2階\n",
+            ], k[2]),
+            pick(&["tel: \"099-211-1234\"\n", "tel: 099-211-1234 # 代表\n", "tel: '099-211-1234'\n"], k[3]),
+            "fax: \"099-211-1235\"\n".into(),
+            pick(&[
+                "hours_note: 木曜午後・日曜・祝日休診\n",
+                "hours_note: |\n  木曜午後・日曜・祝日休診\n\n  # は記号ではなく本文\n",
+                "hours_note: >\n  木曜午後・日曜・\n  祝日休診\n",
+            ], k[4]),
+            pick(&["services: [訪問診療, 往診]\n", "services:\n  - 訪問診療\n  - 往診 # 夜間も\n"], k[5]),
+            "registered: true\n".into(),
+            "updated: 2026-04-01\n".into(),
+            pick(&[
+                "partners_only:\n  direct_line: \"099-211-9999\"\n  contact: 連携担当 看護師 山田花子\n",
+                "partners_only: {direct_line: \"099-211-9999\"} # 院外秘\n",
+            ], k[6]),
+            "internal:\n  notes: 内部メモ 院長の携帯 090-0000-0000\n".into(),
+        ]
+    };
+    const SHEET: [(&str, &str, &str); 7] = [
+        ("電話番号", "099-211-7777", "tel"),
+        ("FAX", "099-211-1235", "fax"),
+        ("休診日", "水曜休診", "hours_note"),
+        ("院長", "鈴木 花子", "director"),
+        ("診療科", "内科・小児科", "departments"),
+        ("往診", "×", "services"),
+        ("情報更新日", "2026/5/1", "updated"),
+    ];
+    let mut runner = TestRunner::new(proptest_config());
+    runner
+        .run(
+            &(
+                vec(0usize..3, 7),
+                vec(0usize..4, 14),
+                proptest::sample::subsequence(&[0usize, 1, 2, 3, 4, 5, 6][..], 1..5),
+                any::<bool>(),
+                any::<bool>(),
+            ),
+            |(styles, gaps, columns, crlf, bom)| {
+                let mut front = String::new();
+                for (i, field) in fields(&styles).into_iter().enumerate() {
+                    front.push_str(&field);
+                    match gaps[i] {
+                        1 => front.push('\n'),
+                        2 => front.push_str("# ここから先は連携室で確認済み\n"),
+                        _ => {}
+                    }
+                }
+                let mut text = format!("---\n{front}---\n{body}");
+                if crlf {
+                    text = text.replace('\n', "\r\n");
+                }
+                if bom {
+                    text.insert(0, '\u{feff}');
+                }
+                fs::write(&path, &text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let mut header = vec!["名称".to_string()];
+                let mut row = vec!["さくら内科クリニック".to_string()];
+                for &c in &columns {
+                    header.push(SHEET[c].0.into());
+                    row.push(SHEET[c].1.into());
+                }
+                let sheet = root.join("sheet.csv");
+                let csv = format!("{}\r\n{}\r\n", csv_line(&header), csv_line(&row));
+                fs::write(&sheet, csv).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let opts = ImportOptions {
+                    root: root.clone(),
+                    source: Source::Sheet(Kind::Partners, sheet),
+                    map: None,
+                    dry_run: false,
+                    update: true,
+                    skip_invalid: false,
+                    area: None,
+                    today: NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"),
+                };
+                let outcome = import::run(&opts).map_err(TestCaseError::fail)?;
+                prop_assert_eq!(outcome.code, 0, "{}\n{}", outcome.report, outcome.errors);
+                let after =
+                    fs::read_to_string(&path).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let (before_fields, before_body) = fields_of(&text);
+                let (after_fields, after_body) = fields_of(&after);
+                prop_assert_eq!(before_body, after_body);
+                let named: Vec<&str> = columns.iter().map(|&c| SHEET[c].2).collect();
+                for (key, value) in &before_fields {
+                    if !named.contains(&key.as_str()) {
+                        prop_assert_eq!(
+                            Some(value),
+                            after_fields.get(key),
+                            "{} changed:\n{}",
+                            key,
+                            after
+                        );
+                    }
+                }
+                // 「# は記号ではなく本文」 is text inside the hours_note block, replaced with it.
+                let replaced_text = "# は記号ではなく本文";
+                for line in text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| l.starts_with('#'))
+                    .filter(|l| !(named.contains(&"hours_note") && *l == replaced_text))
+                {
+                    prop_assert!(after.contains(line), "comment {:?} lost:\n{}", line, after);
+                }
+                for comment in [
+                    "# 看板どおり",
+                    "# 予約制",
+                    "# 代表",
+                    "# 夜間も",
+                    "# 院外秘",
+                    "# 2階",
+                ] {
+                    if text.contains(comment) {
+                        prop_assert!(after.contains(comment), "{:?} lost:\n{}", comment, after);
+                    }
+                }
+                prop_assert_eq!(after.starts_with('\u{feff}'), bom);
+                prop_assert_eq!(after.contains("\r\n"), crlf);
+                if named.contains(&"tel") {
+                    prop_assert_eq!(
+                        after_fields.get("tel").map(String::as_str),
+                        Some("Some(\"099-211-7777\")")
+                    );
+                }
+                if named.contains(&"hours_note") {
+                    prop_assert_eq!(
+                        after_fields.get("hours_note").map(String::as_str),
+                        Some("Some(\"水曜休診\")")
+                    );
+                }
+                check_clean(&root);
+                Ok(())
+            },
+        )
+        .unwrap();
+}

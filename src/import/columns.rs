@@ -424,11 +424,15 @@ pub fn resolve(
     out
 }
 
-/// How many headers of a row are known: the first row with two or more is the header row
-/// (sheets often have a title and a date above it).
-pub fn score(kind: Import, row: &[String], map: &BTreeMap<String, Field>) -> usize {
-    let cols = resolve(kind, row, map, &[]);
-    cols.fields.len()
+/// How many headers of a row are known (a service's ○/× column counts): the first row with two
+/// or more is the header row (sheets often have a title and a date above it).
+pub fn score(
+    kind: Import,
+    row: &[String],
+    map: &BTreeMap<String, Field>,
+    services: &[String],
+) -> usize {
+    resolve(kind, row, map, services).fields.len()
 }
 
 #[cfg(test)]

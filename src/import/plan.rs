@@ -45,12 +45,17 @@ pub fn read_sheet(
     lists: &SiteLists,
 ) -> Result<Read, String> {
     let table = table::read(path)?;
+    let known: Vec<String> = match kind {
+        Kind::Care => lists.care_services.clone(),
+        _ => lists.services.clone(),
+    };
+
     let (header_at, headers) = table
         .rows
         .iter()
         .take(10)
         .enumerate()
-        .find(|(_, (_, row))| columns::score(kind, row, map) >= 2)
+        .find(|(_, (_, row))| columns::score(kind, row, map, &known) >= 2)
         .map(|(i, (_, row))| (i, row.clone()))
         .ok_or_else(|| {
             format!(
@@ -58,10 +63,6 @@ pub fn read_sheet(
                 path.display()
             )
         })?;
-    let known: Vec<String> = match kind {
-        Kind::Care => lists.care_services.clone(),
-        _ => lists.services.clone(),
-    };
     let mut cols = columns::resolve(kind, &headers, map, &known);
     if kind == Kind::Doctors {
         // A 登録医 has no services; a ○/× column is named in the report, not taken silently.
@@ -217,6 +218,34 @@ impl Plan {
             };
             if matched.is_none() {
                 notes.extend(d.create_notes.iter().cloned());
+                let column = |key: &str| {
+                    d.columns
+                        .get(key)
+                        .cloned()
+                        .unwrap_or_else(|| label(kind, key).to_string())
+                };
+                let missing = if d.name.is_empty() {
+                    Some((
+                        "name",
+                        format!(
+                            "{}が空です。新しく作る記録には必要です",
+                            label(kind, "name")
+                        ),
+                    ))
+                } else if d.yomi.is_empty() {
+                    Some(("yomi", "よみ(フリガナ)が空です。新しく作る記録には、五十音順の並べ替えと読みでの検索に使うよみが必要です".to_string()))
+                } else {
+                    None
+                };
+                if let Some((key, message)) = missing {
+                    errors.push(CellError {
+                        row: d.row,
+                        column: column(key),
+                        field: key.into(),
+                        message,
+                    });
+                    continue;
+                }
             }
             let slug = match matched {
                 Some(e) => e.slug.clone(),

@@ -193,34 +193,31 @@ pub fn draft(
             message,
         });
     };
-    let missing = |cells: &Cells, field: &Field| cells.header(field).unwrap_or("").to_string();
 
     if let Some((_, v)) = cells.get(&Field::Slug) {
         d.slug = Some(id_slug(v));
     } else if let Some((_, v)) = cells.get(&Field::PageUrl) {
         d.slug = last_segment(v);
     }
-    match cells.get(&Field::Name) {
-        Some((h, v)) => {
-            d.name = n::text(v);
-            d.set("name", Value::Text(d.name.clone()), h);
+    // An empty 名称 or よみ is a problem only for a new record (the plan says so then); a sheet
+    // that updates files by their ID needs neither.
+    for (field, key) in [(Field::Name, "name"), (Field::Yomi, "yomi")] {
+        match cells.get(&field) {
+            Some((h, v)) => {
+                let v = n::text(v);
+                if key == "name" {
+                    d.name = v.clone();
+                } else {
+                    d.yomi = v.clone();
+                }
+                d.set(key, Value::Text(v), h);
+            }
+            None => {
+                if let Some(h) = cells.header(&field) {
+                    d.columns.insert(key, h.to_string());
+                }
+            }
         }
-        None => fail(
-            &Field::Name,
-            &missing(&cells, &Field::Name),
-            "名称が空です".into(),
-        ),
-    }
-    match cells.get(&Field::Yomi) {
-        Some((h, v)) => {
-            d.yomi = n::text(v);
-            d.set("yomi", Value::Text(d.yomi.clone()), h);
-        }
-        None => fail(
-            &Field::Yomi,
-            &missing(&cells, &Field::Yomi),
-            "よみ(フリガナ)が空です。五十音順の並べ替えと読みでの検索に使うため必要です".into(),
-        ),
     }
     if kind == Kind::Doctors {
         doctor_fields(&cells, &mut d, lists, &mut fail);
