@@ -253,6 +253,14 @@ fn navii_open_data_creates_drafts_and_updates_matching_records() {
         "a department outside the site's list is noted: {out}"
     );
     check_clean(root);
+    // A draft is a record: a `--drafts` preview shows it, though it has no phone number yet.
+    let preview = root.join("preview");
+    build_ok(root, &preview, &["--drafts"]);
+    assert!(read(
+        &preview,
+        "partners/higashi-machi-famirikurinikku/index.html"
+    )
+    .contains("ひがし町ファミリークリニック"));
     // The licence's credit line is in site.yaml and so in every page's footer.
     let public = root.join("public");
     build_ok(root, &public, &[]);

@@ -486,3 +486,153 @@ fn a_map_naming_an_unknown_service_and_service_columns_for_doctors_are_reported(
         stdout(&o)
     );
 }
+
+#[test]
+fn an_id_that_points_at_another_record_is_refused() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let header = "整理番号,名称,よみ,地区,郵便番号,住所,電話番号,FAX番号\n";
+    let aoba =
+        "1,あおば医院,あおばいいん,北部,899-0201,汐見県みなと市北町3-1,099-221-3001,099-221-3002\n";
+    let koharu =
+        "2,こはる医院,こはるいいん,南部,899-0301,汐見県みなと市駅前5-1,099-213-4001,099-213-4002\n";
+    let csv = sheet(root, &format!("{header}{aoba}{koharu}"));
+    let o = import(root, &["partners", &csv]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let one = root.join("content/partners/1.md");
+    let mut text = fs::read_to_string(&one).unwrap();
+    text.push_str("\nあおば医院の本文\n");
+    fs::write(&one, &text).unwrap();
+    // The rows renumbered: ID 1 is now こはる医院, with none of あおば's numbers.
+    let swapped = sheet(
+        root,
+        &format!(
+            "{header}{}{}",
+            koharu.replacen("2,", "1,", 1),
+            aoba.replacen("1,", "2,", 1)
+        ),
+    );
+    let o = import(root, &["partners", &swapped, "--update"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains(
+            "content/partners/1.md は「あおば医院」の記録ですが、この行は「こはる医院」で"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fs::read_to_string(&one).unwrap(), text);
+}
+
+#[test]
+fn two_national_ids_are_two_records_whatever_their_names() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let fixture =
+        fs::read_to_string(repo().join("tests/fixtures/import/jigyosho_130.csv")).unwrap();
+    // The same office name, phone and address under another 事業所番号 (a second service
+    // registered as its own office).
+    let other = root.join("jigyosho_430.csv");
+    fs::write(
+        &other,
+        fixture
+            .replace("4670100123", "4670100800")
+            .replace("\"訪問看護\",", "\"居宅介護支援\","),
+    )
+    .unwrap();
+    let o = import(
+        root,
+        &[
+            "kaigo",
+            other.to_str().unwrap(),
+            "--city",
+            "みなと市",
+            "--area",
+            "南部",
+            "--update",
+        ],
+    );
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let houkan = read(root, "content/care/minato-houkan.md");
+    assert!(houkan.contains("office_number: \"4670100123\""), "{houkan}");
+    assert!(
+        stdout(&o).contains(
+            "同じ名前の施設 content/care/minato-houkan.md がありますが、事業所番号が違うため"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    assert!(root
+        .join("content/care/minato-houmonkango-suteshon.md")
+        .is_file());
+}
+
+#[test]
+fn a_workplace_named_twice_and_duplicate_rows_are_left_to_staff() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let sakura = fs::read_to_string(root.join("content/partners/sakura-naika.md")).unwrap();
+    fs::write(
+        root.join("content/partners/sakura-bunin.md"),
+        sakura.replace("099-211-1234", "099-211-5555"),
+    )
+    .unwrap();
+    let csv = sheet(
+        root,
+        "氏名,よみ,勤務先\n佐藤 一郎,さとう いちろう,さくら内科クリニック\n",
+    );
+    let o = import(root, &["doctors", &csv, "--update"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("勤務先「さくら内科クリニック」という医療機関が 2 件あります"),
+        "{}",
+        stderr(&o)
+    );
+    // Two rows for one clinic: with --skip-invalid neither is written.
+    fs::remove_file(root.join("content/partners/sakura-bunin.md")).unwrap();
+    let csv = sheet(
+        root,
+        "名称,よみ,電話番号,FAX\nさくら内科クリニック,さくらないかくりにっく,099-299-0000,099-211-1235\nさくら内科クリニック,さくらないかくりにっく,099-211-1234,099-211-1235\n",
+    );
+    let before = fs::read_to_string(root.join("content/partners/sakura-naika.md")).unwrap();
+    let o = import(root, &["partners", &csv, "--update", "--skip-invalid"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("エラーのある 2・3 行目は取り込みません"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(root, "content/partners/sakura-naika.md"), before);
+}
+
+#[test]
+fn defaults_and_shared_names_never_collide_with_what_exists() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    // --area fills rows without a 地区 in new files only.
+    let csv = sheet(
+        root,
+        "名称,よみ,郵便番号,住所,電話番号,FAX,地区\nさくら内科クリニック,さくらないかくりにっく,899-0102,汐見県みなと市本町2丁目3-4,099-211-1234,099-211-1236,\n",
+    );
+    let o = import(root, &["partners", &csv, "--update", "--area", "北部"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let sakura = read(root, "content/partners/sakura-naika.md");
+    assert!(
+        sakura.contains("area: 中央") && sakura.contains("fax: \"099-211-1236\""),
+        "{sakura}"
+    );
+    // A care office named like a clinic gets its own file name: a 連携パス names members by
+    // file name across partners/ and care/.
+    let csv = sheet(
+        root,
+        "事業所名,カナ,サービスの種類,地区,郵便番号,住所,電話番号\nさくら内科,さくらないか,通所リハビリテーション,中央,899-0102,汐見県みなと市本町2丁目3-4,099-211-2222\n",
+    );
+    let o = import(root, &["care", &csv]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        root.join("content/care/sakura-naika-2.md").is_file(),
+        "{}",
+        stdout(&o)
+    );
+    check_clean(root);
+}

@@ -345,7 +345,11 @@ pub fn read_partner(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Partner
         }
     }
     let place = place?;
-    place.tel.as_ref()?;
+    // Only a draft may lack its phone number (its missing tel was reported above); it is still
+    // a record, shown by `--drafts` previews.
+    if !meta.draft {
+        place.tel.as_ref()?;
+    }
     let kind = kind?;
     Some(Partner {
         meta,
@@ -388,7 +392,9 @@ pub fn read_care(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<CareOffice
     let capacity = f.int("capacity");
     let accepting = f.bool("accepting");
     let place = place?;
-    place.tel.as_ref()?;
+    if !meta.draft {
+        place.tel.as_ref()?;
+    }
     Some(CareOffice {
         meta,
         place,

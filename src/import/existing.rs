@@ -32,6 +32,8 @@ pub struct Existing {
 /// The fields that tell two records with one name apart, normalised for comparing.
 #[derive(Debug, Default, PartialEq)]
 struct Identity {
+    /// `navii_id` / `office_number`: two different national IDs are two records.
+    key: Option<String>,
     tel: Option<String>,
     fax: Option<String>,
     address: Option<String>,
@@ -49,6 +51,7 @@ impl Identity {
             _ => None,
         };
         Identity {
+            key: d.key.as_ref().map(|(_, k)| k.clone()),
             tel: text(d.get("tel")).map(|t| digits(&t)),
             fax: text(d.get("fax")).map(|t| digits(&t)),
             address: sub("text").map(|a| address_key(&a)),
@@ -56,7 +59,7 @@ impl Identity {
         }
     }
 
-    fn of_front(front: &Node) -> Identity {
+    fn of_front(front: &Node, key_field: Option<&str>) -> Identity {
         let field = |key: &str| -> Option<&Node> {
             match &front.value {
                 Y::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| &e.value),
@@ -74,6 +77,7 @@ impl Identity {
         };
         let number = |key: &str| field(key).and_then(Node::scalar_text).map(|t| digits(&t));
         Identity {
+            key: key_field.and_then(&field).and_then(Node::scalar_text),
             tel: number("tel"),
             fax: number("fax"),
             address: sub("text").map(|a| address_key(&a)),
@@ -90,8 +94,10 @@ impl Identity {
     /// list of namesakes). A 郵便番号 is shared by a whole neighbourhood, so it is never
     /// compared.
     fn agrees(&self, other: &Identity) -> Option<bool> {
-        if let (Some(a), Some(b)) = (&self.partner, &other.partner) {
-            return Some(a == b);
+        for (a, b) in [(&self.key, &other.key), (&self.partner, &other.partner)] {
+            if let (Some(a), Some(b)) = (a, b) {
+                return Some(a == b);
+            }
         }
         let pairs = [
             (&self.tel, &other.tel),
@@ -175,7 +181,7 @@ pub fn read_all(root: &Path, kind: Kind) -> Result<Vec<Existing>, String> {
             slug: slug.to_string(),
             name: field("name").unwrap_or_default(),
             key: kind.key_field().and_then(field),
-            identity: Identity::of_front(&doc.front),
+            identity: Identity::of_front(&doc.front, kind.key_field()),
             text,
         });
     }
@@ -197,6 +203,8 @@ pub enum Found<'a> {
     New(Option<String>),
     /// Several records have the name and nothing in the row tells which.
     Ambiguous(Vec<&'a str>),
+    /// The row names a file (by its ID) that is plainly another record.
+    Refused(String),
 }
 
 /// The existing records, indexed: a 10k-row sheet against a 10k-record site would be 10⁸
@@ -237,6 +245,21 @@ impl<'a> Index<'a> {
             return Found::File(e);
         }
         if let Some(e) = d.slug.as_deref().and_then(|s| self.by_slug.get(s)) {
+            // A renamed clinic keeps its ID; a row whose name *and* numbers are another
+            // record's is a mistyped or reused ID, and writing it would put one clinic's
+            // name over another's page, 直通 number and notes.
+            let renamed = !d.name.is_empty() && name_key(&d.name) != name_key(&e.name);
+            if renamed && Identity::of_draft(d).agrees(&e.identity) == Some(false) {
+                let dir = self.kind.collection().dir();
+                let what = match self.kind {
+                    Kind::Doctors => "勤務先",
+                    _ => "電話・FAX 番号と住所",
+                };
+                return Found::Refused(format!(
+                    "ID(ファイル名)の content/{dir}/{}.md は「{}」の記録ですが、この行は「{}」で、{what}も違います。ID が正しいか確かめてください",
+                    e.slug, e.name, d.name
+                ));
+            }
             return Found::File(e);
         }
         if d.name.is_empty() {
@@ -271,8 +294,11 @@ impl<'a> Index<'a> {
             .iter()
             .map(|e| format!("content/{dir}/{}.md", e.slug))
             .collect();
-        let (who, differs) = match self.kind {
-            Kind::Doctors => ("登録医", "勤務先"),
+        let keyed = others.iter().all(|e| e.key.is_some());
+        let (who, differs) = match (self.kind, &d.key) {
+            (Kind::Doctors, _) => ("登録医", "勤務先"),
+            (_, Some(("office_number", _))) if keyed => ("施設", "事業所番号"),
+            (_, Some(("navii_id", _))) if keyed => ("施設", "医療情報ネット ID"),
             _ => ("施設", "電話・FAX 番号と住所"),
         };
         // Open data rows carry their own ID; a sheet row is tied to a file by an ID column.

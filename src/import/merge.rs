@@ -122,7 +122,14 @@ fn merge_mapping(
         };
         let new_canon = canon_value(&value);
         match old {
-            Some(old) if canon(old) == new_canon => continue,
+            // The sheet's cells are cleaned (全角 digits, spaces); the file's text as staff
+            // typed it is the same value and stays as it is.
+            Some(old)
+                if super::normalize::free_text(&canon(old))
+                    == super::normalize::free_text(&new_canon) =>
+            {
+                continue
+            }
             // Nothing to add to a list the file does not have.
             None if matches!(&value, Value::List(items) if items.is_empty()) => continue,
             _ => {}
@@ -164,12 +171,7 @@ fn merge_mapping(
 /// The file's list with the sheet's ○ items added and its × items taken out; items the sheet
 /// has no column for stay (a sheet with only 往診 ○/× says nothing about 在宅看取り).
 fn toggle(old: Option<&Node>, items: &[(String, bool)]) -> Value {
-    let mut list: Vec<String> = match old {
-        Some(Node {
-            value: Y::Seq(old), ..
-        }) => old.iter().filter_map(Node::scalar_text).collect(),
-        _ => Vec::new(),
-    };
+    let mut list = list_items(old);
     for (item, on) in items {
         let has = list.contains(item);
         if *on && !has {
@@ -179,6 +181,16 @@ fn toggle(old: Option<&Node>, items: &[(String, bool)]) -> Value {
         }
     }
     Value::List(list)
+}
+
+/// A list field's items; a single item written without brackets (`services: 訪問診療`, which
+/// the reader accepts) is a list of one.
+pub fn list_items(node: Option<&Node>) -> Vec<String> {
+    match node.map(|n| &n.value) {
+        Some(Y::Seq(items)) => items.iter().filter_map(Node::scalar_text).collect(),
+        Some(Y::Null) | None => Vec::new(),
+        Some(_) => node.and_then(Node::scalar_text).into_iter().collect(),
+    }
 }
 
 /// A mapping value from the sheet keeps the sub-keys the sheet does not have, as long as they
@@ -423,6 +435,11 @@ mod tests {
         )];
         let (text, _) = merge(existing, &d).unwrap();
         assert_eq!(text, "---\nservices: [往診, 在宅看取り]\n---\n");
+        let (text, _) = merge("---\nservices: 在宅看取り\n---\n", &d).unwrap();
+        assert_eq!(
+            text, "---\nservices: [在宅看取り, 往診]\n---\n",
+            "one item without brackets"
+        );
     }
 
     #[test]

@@ -149,8 +149,27 @@ impl SiteLists {
             return Ok(slug.clone());
         }
         let key = name_key(text);
-        if let Some((slug, _)) = self.partners.iter().find(|(_, n)| name_key(n) == key) {
-            return Ok(slug.clone());
+        let named: Vec<&str> = self
+            .partners
+            .iter()
+            .filter(|(_, n)| name_key(n) == key)
+            .map(|(s, _)| s.as_str())
+            .collect();
+        match named.as_slice() {
+            [one] => return Ok(one.to_string()),
+            [] => {}
+            several => {
+                return Err(format!(
+                    "勤務先「{text}」という医療機関が {} 件あります({})。どれのことか、勤務先にファイル名(例: {})を書いてください",
+                    several.len(),
+                    several
+                        .iter()
+                        .map(|s| format!("partners/{s}.md"))
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    several[0]
+                ))
+            }
         }
         if let Some((slug, _)) = self
             .broken_partners

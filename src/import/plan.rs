@@ -181,6 +181,21 @@ impl Plan {
         let existing = existing::read_all(&opts.root, kind)?;
         let index = Index::new(&existing, kind);
         let mut taken: BTreeSet<String> = existing.iter().map(|e| e.slug.clone()).collect();
+        // A 地域連携パス names its members by file name across partners/ and care/, so a new
+        // care office may not take a clinic's name (a clinic that also runs a 介護 office).
+        let sibling = match kind {
+            Kind::Partners => Some("care"),
+            Kind::Care => Some("partners"),
+            Kind::Doctors => None,
+        };
+        if let Some(dir) = sibling {
+            if let Ok(entries) = std::fs::read_dir(opts.root.join("content").join(dir)) {
+                taken.extend(entries.flatten().filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().to_string();
+                    name.strip_suffix(".md").map(str::to_string)
+                }));
+            }
+        }
         let mut claimed: BTreeMap<String, usize> = BTreeMap::new();
         let mut errors = read.errors.clone();
         let mut items = Vec::new();
@@ -198,6 +213,10 @@ impl Plan {
                 Found::New(note) => {
                     notes.extend(note);
                     None
+                }
+                Found::Refused(message) => {
+                    errors.push(row_error(d, "slug", message));
+                    continue;
                 }
                 Found::Ambiguous(slugs) => {
                     let files: Vec<String> =
@@ -271,14 +290,21 @@ impl Plan {
                 }
             };
             if let Some(first) = claimed.insert(slug.clone(), d.row) {
-                errors.push(row_error(
-                    d,
-                    "name",
+                // Both rows are in error: with --skip-invalid neither is written, since which
+                // one is right is for staff to say.
+                let same = |row: usize| {
                     format!(
-                        "{first} 行目と同じ{}({dir}/{slug}.md)です。重なっている行を 1 つにしてください",
+                        "{row} 行目と同じ{}({dir}/{slug}.md)です。重なっている行を 1 つにしてください",
                         noun(kind)
-                    ),
-                ));
+                    )
+                };
+                errors.push(row_error(d, "name", same(first)));
+                errors.push(CellError {
+                    row: first,
+                    column: String::new(),
+                    field: "name".into(),
+                    message: same(d.row),
+                });
                 continue;
             }
             let display = format!("content/{dir}/{slug}.md");

@@ -327,6 +327,8 @@ fn place_fields(kind: Kind, cells: &Cells, d: &mut Draft, lists: &SiteLists, fai
         None => {
             if let Some(area) = lists.area_for(cells.get(&Field::Address).map(|(_, a)| a)) {
                 d.set("area", Value::Text(area), "");
+                // A default for new files; a 地区 staff set by hand stays.
+                d.create_only.push("area");
             }
         }
     }

@@ -191,37 +191,73 @@ fn describe(report: &mut String, items: &[&Item], dry_run: bool) {
     }
 }
 
-/// Writes every file under a temporary name, then renames them all into place: a full disk
-/// or a permission problem stops the import before any real file changed.
+/// Writes every file or none. Each new text goes to a temporary file first; then each file
+/// being replaced is moved aside, and only then are the new ones moved into place. Any
+/// failure on the way (a full disk, a read-only or locked file) undoes every step before it,
+/// so the folder is as it was and no temporary file is left behind.
 fn write_all(files: &[(&Path, &str, &str)]) -> Result<(), String> {
-    let mut temps: Vec<(PathBuf, &Path)> = Vec::new();
-    let cleanup = |temps: &[(PathBuf, &Path)]| {
-        for (t, _) in temps {
-            let _ = std::fs::remove_file(t);
+    let beside = |path: &Path, suffix: &str| {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        PathBuf::from(p)
+    };
+    let mut temps: Vec<PathBuf> = Vec::new();
+    let remove_all = |paths: &[PathBuf]| {
+        for p in paths {
+            let _ = std::fs::remove_file(p);
         }
     };
     for (path, text, display) in files {
-        let mut temp = path.as_os_str().to_owned();
-        temp.push(".renkei-import");
-        let temp = PathBuf::from(temp);
+        let temp = beside(path, ".renkei-import");
         let result = path
             .parent()
             .map(std::fs::create_dir_all)
             .unwrap_or(Ok(()))
             .and_then(|_| std::fs::write(&temp, text));
+        temps.push(temp);
         if let Err(e) = result {
-            cleanup(&temps);
-            let _ = std::fs::remove_file(&temp);
+            remove_all(&temps);
             return Err(format!(
                 "{display} を書き込めません: {e}(何も変更していません)"
             ));
         }
-        temps.push((temp, path));
     }
-    for (temp, path) in &temps {
-        std::fs::rename(temp, path)
-            .map_err(|e| format!("{} を置き換えられません: {e}", path.display()))?;
+    // Move the files being replaced aside.
+    let mut aside: Vec<(PathBuf, &Path)> = Vec::new();
+    let put_back = |aside: &[(PathBuf, &Path)]| {
+        for (backup, path) in aside {
+            let _ = std::fs::rename(backup, path);
+        }
+    };
+    for (path, _, display) in files {
+        if !path.exists() {
+            continue;
+        }
+        let backup = beside(path, ".renkei-backup");
+        if let Err(e) = std::fs::rename(path, &backup) {
+            put_back(&aside);
+            remove_all(&temps);
+            return Err(format!(
+                "{display} を置き換えられません: {e}(何も変更していません)"
+            ));
+        }
+        aside.push((backup, path));
     }
+    for (i, ((path, _, display), temp)) in files.iter().zip(&temps).enumerate() {
+        if let Err(e) = std::fs::rename(temp, path) {
+            // Undo: the new files already in place go, the old ones come back.
+            for (done, _, _) in &files[..i] {
+                let _ = std::fs::remove_file(done);
+            }
+            put_back(&aside);
+            remove_all(&temps);
+            return Err(format!(
+                "{display} を置き換えられません: {e}(何も変更していません)"
+            ));
+        }
+    }
+    let backups: Vec<PathBuf> = aside.into_iter().map(|(b, _)| b).collect();
+    remove_all(&backups);
     Ok(())
 }
 
@@ -231,17 +267,13 @@ fn attribution_added(path: &Path, line: &str) -> Result<Option<String>, String> 
     let plain = merge::as_read(&text);
     let node = crate::yaml::parse(&plain, 1)
         .map_err(|e| format!("content/site.yaml:{}: {}", e.pos.line, e.message))?;
-    let mut items: Vec<String> = match &node.value {
+    let mut items = merge::list_items(match &node.value {
         Y::Map(entries) => entries
             .iter()
             .find(|e| e.key == "attributions")
-            .map(|e| match &e.value.value {
-                Y::Seq(items) => items.iter().filter_map(|i| i.scalar_text()).collect(),
-                _ => Vec::new(),
-            })
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
+            .map(|e| &e.value),
+        _ => None,
+    });
     if items.iter().any(|i| i == line) {
         return Ok(None);
     }
@@ -251,4 +283,57 @@ fn attribution_added(path: &Path, line: &str) -> Result<Option<String>, String> 
     let (merged, _) = merge::merge_yaml(&text, &d)
         .map_err(|e| format!("content/site.yaml に出典を書き加えられません: {e}"))?;
     Ok(Some(merged))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_failure_while_replacing_undoes_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.md");
+        std::fs::write(&a, "old a").unwrap();
+        // `b.md` cannot be moved aside: where its backup would go, a folder with a file in it
+        // stands (as a locked or read-only file would refuse on another system).
+        let b = dir.path().join("b.md");
+        std::fs::create_dir(&b).unwrap();
+        std::fs::create_dir(dir.path().join("b.md.renkei-backup")).unwrap();
+        std::fs::write(dir.path().join("b.md.renkei-backup/x"), "x").unwrap();
+        let c = dir.path().join("c.md");
+        let before = listing(dir.path());
+        let result = write_all(&[
+            (&a, "new a", "a.md"),
+            (&b, "new b", "b.md"),
+            (&c, "new c", "c.md"),
+        ]);
+        assert!(result.unwrap_err().contains("何も変更していません"));
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        assert_eq!(
+            listing(dir.path()),
+            before,
+            "no new file, no temporary file left"
+        );
+    }
+
+    #[test]
+    fn all_files_are_written_and_nothing_else_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.md");
+        std::fs::write(&a, "old a").unwrap();
+        let b = dir.path().join("sub/b.md");
+        write_all(&[(&a, "new a", "a.md"), (&b, "new b", "sub/b.md")]).unwrap();
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "new b");
+        assert_eq!(listing(dir.path()), ["a.md", "sub"]);
+    }
 }
