@@ -7,7 +7,7 @@ For each size: generates the shared workload (../shared/bench/gen_workload.py), 
 with the release binary, takes its partners export (/data/partners.csv), re-encodes it to CP932
 with CRLF, and imports it --runs times into a fresh site (the workload's site.yaml, no records),
 timing the whole `renkei import partners` process: read, clean every cell, name files, check
-every file with the build's reader, write. Also times `--dry-run` (no writes) and a re-import
+every file with the build's reader, write. Each run imports into a site folder of its own. Also times `--dry-run` (no writes) and a re-import
 with `--update` over the records just written (every row matched, nothing changes).
 Prints medians and ranges; these machines are shared and noisy. Standard library only.
 """
@@ -66,11 +66,15 @@ def main():
             with open(csv_path, "w", encoding="cp932", newline="\r\n") as f:
                 f.write(text.replace("\r\n", "\n"))
             rows = text.count("\n") - 1
-            site = os.path.join(tmp, f"site{n}")
             creates, dries, updates = [], [], []
             written = 0
-            for _ in range(args.runs):
+            for run in range(args.runs):
+                # A new site folder each run: removing the last run's 10k files right before
+                # would be timed too (the file system is still busy with them; seen here as
+                # seconds of kernel time inside the next import).
+                site = os.path.join(tmp, f"site{n}-{run}")
                 fresh_site(work, site)
+                os.sync()
                 t, _ = timed([BIN, "import", "partners", csv_path, "--root", site, "--dry-run"])
                 dries.append(t)
                 t, report = timed([BIN, "import", "partners", csv_path, "--root", site])

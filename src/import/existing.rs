@@ -11,6 +11,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::content::document;
 use crate::fields::FileReport;
 use crate::yaml::{Node, Value as Y};
@@ -139,51 +141,26 @@ fn digits(s: &str) -> String {
 pub fn read_all(root: &Path, kind: Kind) -> Result<Vec<Existing>, String> {
     let dir_name = kind.collection().dir();
     let dir = root.join("content").join(dir_name);
-    let mut out = Vec::new();
-    let mut unreadable = Vec::new();
     let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Ok(out);
+        return Ok(Vec::new());
     };
-    for entry in entries.flatten() {
-        let file = entry.file_name().to_string_lossy().to_string();
+    let files: Vec<(String, std::path::PathBuf)> = entries
+        .flatten()
+        .map(|e| (e.file_name().to_string_lossy().to_string(), e.path()))
         // What the build ignores (editor backups, `._` files of a shared drive), import does too.
-        if crate::content::is_ignorable(&file) {
-            continue;
+        .filter(|(file, _)| !crate::content::is_ignorable(file) && file.ends_with(".md"))
+        .collect();
+    // Reading and parsing every record is most of a re-import's time; the files are independent.
+    let read: Vec<Result<Existing, String>> = files
+        .par_iter()
+        .map(|(file, path)| read_one(kind, dir_name, file, path))
+        .collect();
+    let (mut out, mut unreadable): (Vec<Existing>, Vec<String>) = (Vec::new(), Vec::new());
+    for r in read {
+        match r {
+            Ok(e) => out.push(e),
+            Err(why) => unreadable.push(why),
         }
-        let Some(slug) = file.strip_suffix(".md") else {
-            continue;
-        };
-        let display = format!("content/{dir_name}/{file}");
-        let report = FileReport::new(display.clone());
-        let doc = document::read_text(&entry.path(), &report)
-            .and_then(|text| document::split(&text, &report));
-        let raw = std::fs::read_to_string(entry.path());
-        let (Some(doc), Ok(text)) = (doc, raw) else {
-            let why = report
-                .into_diagnostics()
-                .into_iter()
-                .next()
-                .map(|d| d.message)
-                .unwrap_or_else(|| "UTF-8 のテキストとして読めません".into());
-            unreadable.push(format!("{display}({why})"));
-            continue;
-        };
-        let field = |key: &str| -> Option<String> {
-            match &doc.front.value {
-                Y::Map(entries) => entries
-                    .iter()
-                    .find(|e| e.key == key)
-                    .and_then(|e| e.value.scalar_text()),
-                _ => None,
-            }
-        };
-        out.push(Existing {
-            slug: slug.to_string(),
-            name: field("name").unwrap_or_default(),
-            key: kind.key_field().and_then(field),
-            identity: Identity::of_front(&doc.front, kind.key_field()),
-            text,
-        });
     }
     if !unreadable.is_empty() {
         unreadable.sort();
@@ -194,6 +171,40 @@ pub fn read_all(root: &Path, kind: Kind) -> Result<Vec<Existing>, String> {
     }
     out.sort_by(|a, b| a.slug.cmp(&b.slug));
     Ok(out)
+}
+
+/// One record file, or why it cannot be read (`content/…/x.md(理由)`).
+fn read_one(kind: Kind, dir_name: &str, file: &str, path: &Path) -> Result<Existing, String> {
+    let slug = file.strip_suffix(".md").unwrap_or(file);
+    let display = format!("content/{dir_name}/{file}");
+    let report = FileReport::new(display.clone());
+    let doc = document::read_text(path, &report).and_then(|text| document::split(&text, &report));
+    let raw = std::fs::read_to_string(path);
+    let (Some(doc), Ok(text)) = (doc, raw) else {
+        let why = report
+            .into_diagnostics()
+            .into_iter()
+            .next()
+            .map(|d| d.message)
+            .unwrap_or_else(|| "UTF-8 のテキストとして読めません".into());
+        return Err(format!("{display}({why})"));
+    };
+    let field = |key: &str| -> Option<String> {
+        match &doc.front.value {
+            Y::Map(entries) => entries
+                .iter()
+                .find(|e| e.key == key)
+                .and_then(|e| e.value.scalar_text()),
+            _ => None,
+        }
+    };
+    Ok(Existing {
+        slug: slug.to_string(),
+        name: field("name").unwrap_or_default(),
+        key: kind.key_field().and_then(field),
+        identity: Identity::of_front(&doc.front, kind.key_field()),
+        text,
+    })
 }
 
 /// What a row was matched to.

@@ -199,6 +199,7 @@ impl Plan {
         let mut claimed: BTreeMap<String, usize> = BTreeMap::new();
         let mut errors = read.errors.clone();
         let mut items = Vec::new();
+        let mut pending = Vec::new();
         let dir = kind.collection().dir();
         let row_error = |d: &Draft, field: &str, message: String| CellError {
             row: d.row,
@@ -308,36 +309,48 @@ impl Plan {
                 continue;
             }
             let display = format!("content/{dir}/{slug}.md");
-            let path = opts.root.join(&display);
-            let (text, action) = match matched {
-                None => (frontmatter::new_file(d), Action::Create),
-                Some(e) => match merge::merge(&e.text, d) {
-                    Ok((_, changes)) if changes.is_empty() => (e.text.clone(), Action::Same),
-                    Ok((text, changes)) if opts.update => (text, Action::Change(changes)),
-                    Ok((_, changes)) => (e.text.clone(), Action::Kept(changes)),
-                    Err(m) => {
-                        errors.push(row_error(
-                            d,
-                            "",
-                            format!(
-                                "{display} を読めません({m})。手で直してから取り込んでください"
-                            ),
-                        ));
-                        continue;
-                    }
-                },
-            };
-            items.push(Item {
-                row: d.row,
-                draft: index_no,
-                slug,
-                name: d.name.clone(),
-                display,
-                path,
-                text,
-                action,
-                notes,
-            });
+            pending.push((index_no, slug, display, notes, matched));
+        }
+        // Building and merging each file's text is independent of the others: in parallel.
+        let built: Vec<Result<Item, CellError>> = pending
+            .into_par_iter()
+            .map(|(index_no, slug, display, notes, matched)| {
+                let d = &read.drafts[index_no];
+                let (text, action) = match matched {
+                    None => (frontmatter::new_file(d), Action::Create),
+                    Some(e) => match merge::merge(&e.text, d) {
+                        Ok((_, changes)) if changes.is_empty() => (e.text.clone(), Action::Same),
+                        Ok((text, changes)) if opts.update => (text, Action::Change(changes)),
+                        Ok((_, changes)) => (e.text.clone(), Action::Kept(changes)),
+                        Err(m) => {
+                            return Err(row_error(
+                                d,
+                                "",
+                                format!(
+                                    "{display} を読めません({m})。手で直してから取り込んでください"
+                                ),
+                            ))
+                        }
+                    },
+                };
+                Ok(Item {
+                    row: d.row,
+                    draft: index_no,
+                    slug,
+                    name: d.name.clone(),
+                    path: opts.root.join(&display),
+                    display,
+                    text,
+                    action,
+                    notes,
+                })
+            })
+            .collect();
+        for b in built {
+            match b {
+                Ok(item) => items.push(item),
+                Err(e) => errors.push(e),
+            }
         }
         // Every file that would be written goes through the build's reader, in parallel: it
         // is most of an import's time, and the files are independent.
