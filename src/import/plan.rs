@@ -275,16 +275,13 @@ impl Plan {
                         .clone()
                         .unwrap_or_else(|| slug::from_reading(&d.name, &d.yomi));
                     if !crate::content::is_valid_slug(&wanted) {
-                        // A row whose name or reading already failed has its own message.
-                        if !d.failed.iter().any(|f| f == "name" || f == "yomi") {
-                            errors.push(row_error(
-                                d,
-                                "slug",
-                                format!(
-                                    "ファイル名にできません(「{wanted}」)。よみをひらがなかカタカナで書くか、ファイル名(ID)の列を加えてください"
-                                ),
-                            ));
-                        }
+                        errors.push(row_error(
+                            d,
+                            "slug",
+                            format!(
+                                "ファイル名にできません(「{wanted}」)。よみをひらがなかカタカナで書くか、ファイル名(ID)の列を加えてください"
+                            ),
+                        ));
                         continue;
                     }
                     unique(&wanted, &mut taken)
