@@ -15,13 +15,6 @@ fn append(root: &Path, file: &str, text: &str) {
     fs::write(path, body).unwrap();
 }
 
-fn replace(root: &Path, file: &str, from: &str, to: &str) {
-    let path = root.join(file);
-    let body = fs::read_to_string(&path).unwrap();
-    assert!(body.contains(from), "{file} lacks {from:?}");
-    fs::write(path, body.replacen(from, to, 1)).unwrap();
-}
-
 fn check(root: &Path, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
         "check",

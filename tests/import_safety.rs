@@ -128,10 +128,12 @@ fn guesses_and_single_service_columns_never_undo_what_a_file_says() {
     let site = site_copy("minimal");
     let root = site.path();
     let sakura = root.join("content/partners/sakura-naika.md");
-    let text = fs::read_to_string(&sakura)
-        .unwrap()
-        .replace("kind: clinic", "kind: dental");
-    fs::write(&sakura, &text).unwrap();
+    let text = replace(
+        root,
+        "content/partners/sakura-naika.md",
+        "kind: clinic",
+        "kind: dental",
+    );
     // No 種別 column (the name says クリニック), an 往診 ○ and a 訪問診療 × column.
     let csv = sheet(
         root,
@@ -322,11 +324,12 @@ fn files_saved_with_a_bom_or_windows_line_ends_are_updated_in_their_own_form() {
 fn the_same_clinic_is_found_whatever_width_its_address_was_typed_in() {
     let site = site_copy("minimal");
     let root = site.path();
-    let sakura = root.join("content/partners/sakura-naika.md");
-    let text = fs::read_to_string(&sakura)
-        .unwrap()
-        .replace("本町2丁目3-4", "本町２丁目３－４");
-    fs::write(&sakura, &text).unwrap();
+    replace(
+        root,
+        "content/partners/sakura-naika.md",
+        "本町2丁目3-4",
+        "本町２丁目３－４",
+    );
     // A sheet with a new phone number and the address in half width: the address agrees.
     let csv = sheet(
         root,

@@ -224,3 +224,14 @@ pub fn proptest_config() -> proptest::test_runner::Config {
         ..proptest::test_runner::Config::default()
     }
 }
+
+/// Replaces the first `from` in `root/file` with `to` (which must be there) and returns the
+/// new text: one small edit to a fixture, as a member of staff would make it.
+pub fn replace(root: &Path, file: &str, from: &str, to: &str) -> String {
+    let path = root.join(file);
+    let body = fs::read_to_string(&path).expect("fixture file");
+    assert!(body.contains(from), "{file} lacks {from:?}");
+    let body = body.replacen(from, to, 1);
+    fs::write(path, &body).expect("write fixture");
+    body
+}
