@@ -19,11 +19,16 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Folds one content line to at most 75 octets per physical line, continuing with CRLF and a
-/// space, splitting only between characters.
+/// space, splitting only between characters. A line break or control character inside the
+/// line would start a property of its own (a fake `TEL:`), so none is ever written: content
+/// is checked before it gets here, and this is the last line of defence.
 pub fn fold(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + line.len() / 70 * 3);
     let mut width = 0;
     for c in line.chars() {
+        if c == '\r' || c == '\n' || crate::textchars::breaking(c).is_some() {
+            continue;
+        }
         let len = c.len_utf8();
         // Continuation lines start with a space, which counts towards their 75 octets.
         if width + len > 75 {
@@ -56,5 +61,9 @@ mod tests {
         // Unfolding gives back the line, so no character was split.
         assert_eq!(folded.replace("\r\n ", "").trim_end(), line);
         assert_eq!(fold("SHORT"), "SHORT\r\n");
+        assert_eq!(
+            fold("URL:https://x.example/\nTEL:+81-90\r\u{b}"),
+            "URL:https://x.example/TEL:+81-90\r\n"
+        );
     }
 }

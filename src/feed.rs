@@ -6,8 +6,12 @@
 
 use crate::site::Site;
 
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
+/// Escapes text for XML content and attributes. Characters XML 1.0 forbids (one `\x0b` made
+/// the whole feed unreadable) are dropped: content is checked before it gets here, and this is
+/// the last line of defence.
+pub fn xml(text: &str) -> String {
+    crate::textchars::strip_breaking(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

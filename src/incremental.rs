@@ -45,7 +45,7 @@ fn shape(record: &Record) -> String {
                 .map(|(r, _)| r)
                 .collect::<Vec<_>>()
         ),
-        Record::Page(p) => format!("{}|{:?}", p.title, p.nav),
+        Record::Page(p) => format!("{}|{:?}|{:?}", p.title, p.nav, p.footer),
     }
 }
 

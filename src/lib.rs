@@ -49,6 +49,7 @@ pub mod search;
 pub mod seminar;
 pub mod serve;
 pub mod site;
+pub mod textchars;
 pub mod theme;
 pub mod url;
 pub mod vcard;

@@ -6,8 +6,9 @@
 //! through ammonia's allow-list sanitiser. Bodies without raw HTML (nearly all) skip ammonia:
 //! pulldown-cmark already escapes their text, which keeps large builds fast.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::Mutex;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -22,6 +23,45 @@ pub struct Rendered {
     /// Images without alt text (for the accessibility warning): target and 0-based line
     /// within the body, so the warning can point at the line staff wrote.
     pub images_without_alt: Vec<(String, u32)>,
+    /// 0-based body line where raw HTML nests deeper than [`MAX_HTML_DEPTH`]; the body is
+    /// then not rendered (the HTML parser behind the sanitiser is quadratic in nesting depth:
+    /// 200,000 `<div>`s took 136 s).
+    pub html_too_deep: Option<u32>,
+}
+
+/// Deepest nesting of raw HTML elements in a body. Real pages nest a table in a div at most.
+pub const MAX_HTML_DEPTH: usize = 64;
+
+/// Elements that never have a closing tag, so never nest.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Adds the nesting change of one raw HTML fragment to `depth`: +1 per opening tag of a
+/// non-void element, −1 per closing tag. Comments and `<!…>` do not count.
+fn html_depth_after(fragment: &str, mut depth: usize) -> usize {
+    let mut rest = fragment;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        let self_closing = rest.find('>').is_some_and(|end| rest[..end].ends_with('/'));
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !self_closing && !VOID.contains(&name.as_str()) {
+            depth += 1;
+        }
+    }
+    depth
 }
 
 fn options() -> Options {
@@ -71,19 +111,72 @@ pub fn heading_id(text: &str) -> String {
     }
 }
 
-fn sanitizer() -> &'static ammonia::Builder<'static> {
-    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    BUILDER.get_or_init(|| {
-        let mut b = ammonia::Builder::default();
-        b.add_generic_attributes(["id", "class"])
-            .add_tags(["input"])
-            .add_tag_attributes("input", ["type", "checked", "disabled"])
-            .add_tag_attributes("td", ["style"])
-            .add_tag_attributes("th", ["style"])
-            .filter_style_properties(["text-align"].into_iter().collect())
-            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
-        b
-    })
+/// Classes a body may use: the ones the theme styles for content (docs/themes.md), plus what
+/// Markdown itself writes (`language-…` on code blocks, `footnote-…`). Any other class is
+/// dropped: `.visually-hidden` or a theme's layout class could hide text or fake the page.
+pub const BODY_CLASSES: &[&str] = &["lead", "notice", "notice--warning", "muted"];
+
+fn allowed_class(class: &str) -> bool {
+    BODY_CLASSES.contains(&class)
+        || class.starts_with("language-")
+        || class.starts_with("footnote-")
+}
+
+/// `id` itself if no element of the page has it yet, else `id-1`, `id-2` …; records the
+/// result. The theme's ids count as taken, so a body never takes `main`.
+fn unique_id(id: &str, taken: &mut HashSet<String>) -> String {
+    let reserved = crate::theme::reserved_ids();
+    let mut unique = id.to_string();
+    let mut n = 0;
+    while taken.contains(&unique) || reserved.contains(&unique) {
+        n += 1;
+        unique = format!("{id}-{n}");
+    }
+    taken.insert(unique.clone());
+    unique
+}
+
+/// Cleans a body that holds raw HTML with ammonia's allow-list. Built per body because the
+/// attribute filter keeps state (the ids already on the page); bodies with raw HTML are rare.
+fn sanitize(html: &str, urls: &Urls) -> String {
+    let taken: Mutex<HashSet<String>> = Mutex::new(HashSet::new());
+    let urls = urls.clone();
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id", "class"])
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("td", ["style"])
+        .add_tag_attributes("th", ["style"])
+        .filter_style_properties(["text-align"].into_iter().collect())
+        .url_schemes(
+            ["http", "https", "mailto", "tel", "fax"]
+                .into_iter()
+                .collect(),
+        )
+        .attribute_filter(move |_element, attribute, value| match attribute {
+            "class" => {
+                let kept: Vec<&str> = value
+                    .split_whitespace()
+                    .filter(|c| allowed_class(c))
+                    .collect();
+                (!kept.is_empty()).then(|| Cow::Owned(kept.join(" ")))
+            }
+            "id" => {
+                let mut taken = taken.lock().unwrap_or_else(|e| e.into_inner());
+                Some(Cow::Owned(unique_id(value, &mut taken)))
+            }
+            // Raw `<a href="/access/">` gets base_url's path like a Markdown link; Markdown
+            // links already have it.
+            "href" | "src"
+                if value.starts_with('/')
+                    && !value.starts_with("//")
+                    && !value.starts_with(urls.prefix()) =>
+            {
+                Some(Cow::Owned(urls.content_link(value)))
+            }
+            _ => Some(Cow::Borrowed(value)),
+        });
+    b.clean(html).to_string()
 }
 
 /// Renders a Markdown body.
@@ -91,13 +184,15 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
     let parser = Parser::new_ext(markdown, options());
     let mut events: Vec<Event> = Vec::new();
     let mut raw_html = false;
-    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut taken_ids: HashSet<String> = HashSet::new();
     let mut heading: Option<(usize, HeadingLevel)> = None;
     let mut link_depth: Vec<bool> = Vec::new();
     let mut summary = String::new();
     let mut in_first_paragraph = None::<bool>;
     let mut images_without_alt = Vec::new();
     let mut image: Option<(String, String, usize)> = None;
+    let mut html_depth = 0usize;
+    let mut html_too_deep = None;
 
     for (event, range) in parser.into_offset_iter() {
         match event {
@@ -105,8 +200,11 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
                 level,
                 id,
                 classes,
-                attrs,
+                attrs: _,
             }) => {
+                // `{.class}` is limited like raw HTML's class; `{key=value}` attributes could
+                // set anything (`hidden`, `aria-…`), so they are not kept.
+                let classes = classes.into_iter().filter(|c| allowed_class(c)).collect();
                 // A body's `#` would be a second <h1> beside the page title.
                 let level = if level == HeadingLevel::H1 {
                     HeadingLevel::H2
@@ -118,7 +216,7 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
                     level,
                     id,
                     classes,
-                    attrs,
+                    attrs: Vec::new(),
                 }));
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -135,14 +233,7 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
                             .as_deref()
                             .map(str::to_string)
                             .unwrap_or_else(|| heading_id(&text));
-                        let n = used_ids.entry(base.clone()).or_insert(0);
-                        let unique = if *n == 0 {
-                            base.clone()
-                        } else {
-                            format!("{base}-{n}")
-                        };
-                        *n += 1;
-                        *id = Some(CowStr::from(unique));
+                        *id = Some(CowStr::from(unique_id(&base, &mut taken_ids)));
                     }
                     events.push(Event::End(TagEnd::Heading(level)));
                 }
@@ -195,20 +286,33 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
             Event::End(TagEnd::Image) => {
                 if let Some((dest, alt, start)) = image.take() {
                     if alt.trim().is_empty() && !dest.is_empty() {
-                        let line = markdown.as_bytes()[..start.min(markdown.len())]
-                            .iter()
-                            .filter(|&&b| b == b'\n')
-                            .count() as u32;
-                        images_without_alt.push((dest, line));
+                        images_without_alt.push((dest, line_of(markdown, start)));
                     }
                 }
                 if link_depth.pop().unwrap_or(true) {
                     events.push(Event::End(TagEnd::Image));
                 }
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(ref fragment) | Event::InlineHtml(ref fragment) => {
                 raw_html = true;
+                html_depth = html_depth_after(fragment, html_depth);
+                if html_depth > MAX_HTML_DEPTH {
+                    html_too_deep = Some(line_of(markdown, range.start));
+                    break;
+                }
                 events.push(event);
+            }
+            // Footnote labels become ids (`[^main]` would be `id="main"`): prefixed, so they
+            // never meet the theme's ids or headings.
+            Event::FootnoteReference(label) => {
+                events.push(Event::FootnoteReference(CowStr::from(format!(
+                    "fn-{label}"
+                ))));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                events.push(Event::Start(Tag::FootnoteDefinition(CowStr::from(
+                    format!("fn-{label}"),
+                ))));
             }
             Event::Start(Tag::Paragraph) => {
                 if in_first_paragraph.is_none() {
@@ -241,16 +345,31 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
         }
     }
 
+    if html_too_deep.is_some() {
+        return Rendered {
+            html_too_deep,
+            ..Rendered::default()
+        };
+    }
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     if raw_html {
-        out = sanitizer().clean(&out).to_string();
+        out = sanitize(&out, urls);
     }
     Rendered {
         html: out,
         summary: shorten(&summary, 120),
         images_without_alt,
+        html_too_deep: None,
     }
+}
+
+/// 0-based line of a byte offset in the body.
+fn line_of(markdown: &str, offset: usize) -> u32 {
+    markdown.as_bytes()[..offset.min(markdown.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u32
 }
 
 /// Shortens plain text to `max` characters on a character boundary, adding 「…」.
@@ -321,6 +440,53 @@ mod tests {
                 assert!(!html.contains(bad), "{case:?} gave {html}");
             }
         }
+    }
+
+    #[test]
+    fn bodies_never_take_the_themes_ids_or_hiding_classes() {
+        let r = render(
+            "## 本文 {#main .visually-hidden data-x=1}\n\n## Main\n\n## 連絡先 {.notice}\n\nnote[^main]\n\n[^main]: foot\n",
+            &urls(),
+        );
+        assert!(!r.html.contains("id=\"main\""), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"main-1\">本文</h2>"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"main-2\">Main</h2>"), "{}", r.html);
+        assert!(r.html.contains("class=\"notice\""), "{}", r.html);
+        assert!(!r.html.contains("visually-hidden") && !r.html.contains("data-x"));
+        assert!(r.html.contains("id=\"fn-main\"") && r.html.contains("href=\"#fn-main\""));
+
+        let raw = render(
+            "## 受付\n\n<div id=\"main\" class=\"visually-hidden notice\">x</div><p id=\"受付\">y</p>\n",
+            &urls(),
+        );
+        assert!(!raw.html.contains("id=\"main\""), "{}", raw.html);
+        assert!(
+            raw.html.contains("id=\"main-1\" class=\"notice\""),
+            "{}",
+            raw.html
+        );
+        assert!(raw.html.contains("id=\"受付-1\""), "{}", raw.html);
+        assert!(crate::theme::reserved_ids().contains("footer-contact-title"));
+    }
+
+    #[test]
+    fn raw_html_links_get_the_base_path_and_fax_links_stay() {
+        let r = render(
+            "<a href=\"/access/\">地図</a> <a href=\"fax:0992011101\">FAX</a>\n\n[md](/about/) <b>x</b>",
+            &urls(),
+        );
+        assert!(r.html.contains("href=\"/renkei/access/\""), "{}", r.html);
+        assert!(r.html.contains("href=\"/renkei/about/\""), "{}", r.html);
+        assert!(r.html.contains("href=\"fax:0992011101\""), "{}", r.html);
+    }
+
+    #[test]
+    fn deep_raw_html_is_refused_before_the_html_parser_sees_it() {
+        let r = render(&"<div>".repeat(10_000), &urls());
+        assert_eq!(r.html_too_deep, Some(0));
+        assert!(r.html.is_empty());
+        let ok = render(&"<div><br><img src=x alt=y></div>".repeat(10_000), &urls());
+        assert_eq!(ok.html_too_deep, None);
     }
 
     #[test]

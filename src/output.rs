@@ -43,49 +43,105 @@ impl OutFile {
     }
 }
 
-/// Refuses output folders whose replacement would destroy something that is not a previous
-/// build: the site itself, its content, or an unrelated folder.
-pub fn check_target(out: &Path, root: &Path) -> Result<(), String> {
-    let out_abs = absolute(out);
+/// The file renkei writes at the top of every output folder. A build replaces a folder's whole
+/// contents, so it only ever replaces a folder that carries this mark: a Hugo `public/`, a
+/// document folder or a mistyped `--out` is refused instead of wiped.
+pub const MARKER: &str = ".renkei-output";
+const MARKER_TEXT: &str = "This folder is written by renkei. Every build replaces all of its contents.\nこのフォルダは renkei が生成します。生成のたびに中身はすべて置き換わります。\n";
+
+/// Where a build really writes: the output folder after following a symbolic link, so that a
+/// deploy link (`public -> releases/2026-12-03`) is written through, and the link itself, the
+/// folder it points to and everything beside them are never moved or deleted.
+///
+/// Refuses folders whose replacement would destroy something that is not a previous build:
+/// the site itself or an ancestor of it, a folder the build reads (`content/`, `themes/`,
+/// where old output would be published again in every build), a file, or a non-empty folder
+/// without renkei's [`MARKER`].
+pub fn resolve_target(out: &Path, root: &Path) -> Result<PathBuf, String> {
+    let shown = out.display();
+    let is_link = fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink());
+    let real = if is_link {
+        fs::canonicalize(out).map_err(|e| {
+            format!("出力先 {shown} はシンボリックリンクですが、リンク先を開けません: {e}。リンク先のフォルダを作るか、リンクを消してください")
+        })?
+    } else {
+        absolute(out)
+    };
     let root_abs = absolute(root);
-    if root_abs.starts_with(&out_abs) {
+    if root_abs.starts_with(&real) {
         return Err(format!(
-            "出力先 {} はサイトのフォルダそのもの(またはその親)です。別のフォルダを指定してください",
-            out.display()
+            "出力先 {shown} はサイトのフォルダそのもの(またはその親)です。別のフォルダを指定してください"
         ));
     }
-    if out.join("content").join("site.yaml").exists() {
-        return Err(format!(
-            "出力先 {} には content/ があります。サイトのフォルダは出力先にできません",
-            out.display()
-        ));
-    }
-    if out.is_file() {
-        return Err(format!(
-            "出力先 {} はファイルです。フォルダを指定してください",
-            out.display()
-        ));
-    }
-    if out.is_dir() {
-        let mut entries =
-            fs::read_dir(out).map_err(|e| format!("出力先 {} を読めません: {e}", out.display()))?;
-        let non_empty = entries.next().is_some();
-        if non_empty && !out.join("sitemap.xml").exists() {
+    for read in ["content", "themes"] {
+        if real.starts_with(root_abs.join(read)) {
             return Err(format!(
-                "出力先 {} は renkei が作ったフォルダではないようです(sitemap.xml がありません)。中身を消さないよう、空のフォルダか新しいフォルダを指定してください",
-                out.display()
+                "出力先 {shown} はサイトの {read}/ の中です。生成結果が次の生成で読み込まれ、公開されてしまうため使えません。{read}/ の外(例: public/)を指定してください"
             ));
         }
     }
-    Ok(())
+    if real.join("content").join("site.yaml").exists() {
+        return Err(format!(
+            "出力先 {shown} には content/ があります。サイトのフォルダは出力先にできません"
+        ));
+    }
+    if real.is_file() {
+        return Err(format!(
+            "出力先 {shown} はファイルです。フォルダを指定してください"
+        ));
+    }
+    if real.is_dir() {
+        let mut entries =
+            fs::read_dir(&real).map_err(|e| format!("出力先 {shown} を読めません: {e}"))?;
+        let non_empty = entries.next().is_some();
+        if non_empty && !real.join(MARKER).is_file() {
+            return Err(format!(
+                "出力先 {shown} は renkei が作ったフォルダではありません({MARKER} がありません)。中身を消さないよう、空のフォルダか新しいフォルダを指定してください(以前の版の renkei の出力なら、フォルダを削除してから生成し直してください)"
+            ));
+        }
+    }
+    Ok(real)
 }
 
+/// The real path of `p`, also for an output folder that does not exist yet: the longest part
+/// that exists is resolved through its links, the rest is added after `.` and `..` are
+/// worked out, so `x/../content/static/pub` is seen to be inside `content/`.
 fn absolute(p: &Path) -> PathBuf {
-    fs::canonicalize(p).unwrap_or_else(|_| {
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
         std::env::current_dir()
             .map(|d| d.join(p))
             .unwrap_or_else(|_| p.to_path_buf())
-    })
+    };
+    let mut lexical = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                lexical.pop();
+            }
+            other => lexical.push(other),
+        }
+    }
+    let mut missing = Vec::new();
+    let mut existing = lexical.as_path();
+    loop {
+        if let Ok(real) = fs::canonicalize(existing) {
+            let mut out = real;
+            for name in missing.iter().rev() {
+                out.push(name);
+            }
+            return out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return lexical,
+        }
+    }
 }
 
 /// Where rendered files go as soon as each is ready: a staging folder for `build`, nowhere for
@@ -168,6 +224,8 @@ pub struct Staging {
 }
 
 impl Staging {
+    /// `out` is the real output folder, as [`resolve_target`] returns it: the staging folder is
+    /// made beside it, so the final rename never crosses a file system or a link.
     pub fn begin(out: &Path) -> io::Result<Staging> {
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -185,6 +243,7 @@ impl Staging {
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir_all(&dir)?;
+        fs::write(dir.join(MARKER), MARKER_TEXT)?;
         Ok(Staging {
             out: out.to_path_buf(),
             dir,
@@ -250,28 +309,31 @@ impl Drop for Staging {
 }
 
 /// Writes `files` into `out`, replacing its previous contents in one swap.
-pub fn write_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {
+#[cfg(test)]
+fn write_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {
     let staging = Staging::begin(out)?;
     files.par_iter().try_for_each(|f| staging.put(f.clone()))?;
     staging.commit()
 }
 
-/// Removes a previous output folder, its big subfolders in parallel.
+/// Removes a previous output folder, its big subfolders in parallel. Links inside it are
+/// removed as links: what they point to is not part of the output and is never touched.
 fn remove_tree(dir: &Path) -> io::Result<()> {
     let mut children = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
+        // `file_type` does not follow links, so a linked folder is not descended into.
         if entry.file_type()?.is_dir() {
             for grandchild in fs::read_dir(entry.path())? {
-                children.push(grandchild?.path());
+                children.push(grandchild?);
             }
         }
     }
-    children.par_iter().try_for_each(|p| {
-        if p.is_dir() {
-            fs::remove_dir_all(p)
+    children.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())
         } else {
-            fs::remove_file(p)
+            fs::remove_file(entry.path())
         }
     })?;
     fs::remove_dir_all(dir)
@@ -316,14 +378,86 @@ mod tests {
     fn refuses_to_replace_foreign_folders() {
         let tmp = tempfile::tempdir().unwrap();
         let site = tmp.path().join("site");
-        fs::create_dir_all(site.join("content")).unwrap();
+        fs::create_dir_all(site.join("content/static")).unwrap();
         fs::write(site.join("content/site.yaml"), "").unwrap();
-        assert!(check_target(&site, &site).is_err());
-        assert!(check_target(tmp.path(), &site).is_err());
+        assert!(resolve_target(&site, &site).is_err());
+        assert!(resolve_target(tmp.path(), &site).is_err());
         let docs = tmp.path().join("docs");
         fs::create_dir_all(&docs).unwrap();
         fs::write(docs.join("thesis.docx"), "x").unwrap();
-        assert!(check_target(&docs, &site).is_err());
-        assert!(check_target(&tmp.path().join("new"), &site).is_ok());
+        assert!(resolve_target(&docs, &site).is_err());
+        // A sitemap alone does not make a folder renkei's (a Hugo site's public/ has one).
+        let hugo = tmp.path().join("hugo-public");
+        fs::create_dir_all(&hugo).unwrap();
+        fs::write(hugo.join("sitemap.xml"), "<urlset/>").unwrap();
+        let err = resolve_target(&hugo, &site).unwrap_err();
+        assert!(err.contains(MARKER), "{err}");
+        fs::write(hugo.join(MARKER), "").unwrap();
+        assert!(resolve_target(&hugo, &site).is_ok());
+        assert!(resolve_target(&tmp.path().join("new"), &site).is_ok());
+        assert!(resolve_target(&site.join("public"), &site).is_ok());
+    }
+
+    #[test]
+    fn refuses_folders_the_build_reads() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        fs::create_dir_all(site.join("content/static")).unwrap();
+        fs::create_dir_all(site.join("themes/mine")).unwrap();
+        for out in [
+            site.join("content/static/pub"),
+            site.join("content"),
+            site.join("themes/mine/static/out"),
+            site.join("public/../content/static/pub"),
+        ] {
+            let err = resolve_target(&out, &site).unwrap_err();
+            assert!(err.contains("の中です"), "{}: {err}", out.display());
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_output_is_written_through_and_nothing_else_is_touched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        fs::create_dir_all(site.join("content")).unwrap();
+        let real = tmp.path().join("releases/current");
+        let link = tmp.path().join("public");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        // A dangling link is refused, not replaced by a folder.
+        assert!(resolve_target(&link, &site)
+            .unwrap_err()
+            .contains("リンク先"));
+
+        let outside = tmp.path().join("keep");
+        fs::create_dir_all(outside.join("sub")).unwrap();
+        fs::write(outside.join("sub/precious.txt"), "keep me").unwrap();
+        let page = |text: &str| {
+            vec![
+                OutFile::text("index.html", text.into()),
+                OutFile::text("partners/a/index.html", text.into()),
+            ]
+        };
+        write_atomically(&real, &page("first")).unwrap();
+        // A link inside the output to a folder outside it: removing the old output must
+        // remove the link only.
+        std::os::unix::fs::symlink(&outside, real.join("partners/outside")).unwrap();
+        let target = resolve_target(&link, &site).unwrap();
+        assert_eq!(target, fs::canonicalize(&real).unwrap());
+        write_atomically(&target, &page("second")).unwrap();
+
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            fs::read_to_string(link.join("partners/a/index.html")).unwrap(),
+            "second"
+        );
+        assert!(real.join(MARKER).is_file());
+        assert_eq!(
+            fs::read_to_string(outside.join("sub/precious.txt")).unwrap(),
+            "keep me"
+        );
     }
 }

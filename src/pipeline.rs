@@ -3,7 +3,7 @@
 //! `build` runs all of it; `check` stops before writing. Both go through [`run`], so they can
 //! never disagree about what is valid.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
@@ -196,8 +196,8 @@ fn add_static(
 /// `renkei build`: run the pipeline into a staging folder and swap it in.
 pub fn build(opts: &LoadOptions, out: &Path, diags: &Diagnostics) -> Result<Summary, Failure> {
     let started = Instant::now();
-    output::check_target(out, &opts.root).map_err(Failure::Fatal)?;
-    let staging = Staging::begin(out).map_err(write_failure)?;
+    let out = output::resolve_target(out, &opts.root).map_err(Failure::Fatal)?;
+    let staging = Staging::begin(&out).map_err(write_failure)?;
     // On any error the staging folder is dropped, which deletes it.
     let (site, _) = run(opts, diags, &staging)?;
     let summary = summary(&site, staging.tally(), started);
@@ -223,11 +223,22 @@ pub fn check(opts: &LoadOptions, diags: &Diagnostics) -> Result<Checked, Failure
     let sink = LinkSink::default();
     let (site, _) = run(opts, diags, &sink)?;
     let summary = summary(&site, sink.tally(), started);
+    let prefix = site.config.urls.prefix();
+    // Which file wrote each record's page, so a broken link is blamed on the file whose page
+    // carries it before any other file that happens to spell the same link.
+    let page_sources: HashMap<String, String> = site
+        .metas()
+        .filter_map(|m| {
+            let dir = m.url.strip_prefix(prefix)?;
+            Some((format!("{dir}index.html"), m.source.clone()))
+        })
+        .collect();
     let external = links::verify(
         sink,
         &site.config.urls,
         &opts.root,
         &site.config.theme,
+        &page_sources,
         diags,
     );
     if diags.has_errors() {

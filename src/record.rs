@@ -143,6 +143,20 @@ pub fn read_meta(
         }
     }
     let rendered = markdown::render(body, &ctx.config.urls);
+    if let Some(line) = rendered.html_too_deep {
+        f.report().error(
+            Pos {
+                line: body_line + line,
+                col: 1,
+            },
+            "",
+            format!(
+                "本文の HTML の入れ子が深すぎます({} 段まで)。閉じタグ(</div> など)が抜けていないか確かめてください",
+                markdown::MAX_HTML_DEPTH
+            ),
+            Some("閉じタグのそろった HTML か、Markdown の書き方"),
+        );
+    }
     // Screen readers announce an image without alt as its file name, or not at all.
     for (dest, line) in &rendered.images_without_alt {
         f.report().warn(
@@ -238,20 +252,26 @@ pub fn check_static(f: &Fields, ctx: &LoadCtx, field: &str, file: &str, pos: Pos
     false
 }
 
-/// Reads an optional http(s) URL.
+/// Reads an optional http(s) URL, checked by [`crate::url::check_web_url`]: it is written
+/// into vCards and calendars, where a line break would add lines of its own.
 pub fn read_url(f: &mut Fields, key: &'static str) -> Option<String> {
     let url = f.text(key)?;
-    if url.starts_with("https://") || url.starts_with("http://") {
-        Some(url)
-    } else {
-        let pos = f.key_pos(key);
-        f.report().error(
-            pos,
-            &f.path(key),
-            format!("「{url}」は URL として使えません"),
-            Some("https:// で始まる URL"),
-        );
-        None
+    match crate::url::check_web_url(&url) {
+        Ok(()) => Some(url),
+        Err(why) => {
+            let pos = f.key_pos(key);
+            let shown: String = crate::textchars::strip_breaking(&url)
+                .chars()
+                .take(80)
+                .collect();
+            f.report().error(
+                pos,
+                &f.path(key),
+                format!("「{}」は URL として使えません: {why}", shown.escape_debug()),
+                Some("https:// で始まる URL"),
+            );
+            None
+        }
     }
 }
 

@@ -71,6 +71,23 @@ pub struct Site {
     pub drafts_skipped: usize,
 }
 
+impl Site {
+    /// Every record's common fields, in no particular order: for questions asked of all
+    /// records alike (which file wrote the page at this URL).
+    pub fn metas(&self) -> impl Iterator<Item = &crate::record::Meta> {
+        self.partners
+            .iter()
+            .map(|r| &r.meta)
+            .chain(self.care.iter().map(|r| &r.meta))
+            .chain(self.doctors.iter().map(|r| &r.meta))
+            .chain(self.seminars.iter().map(|r| &r.meta))
+            .chain(self.news.iter().map(|r| &r.meta))
+            .chain(self.pathways.iter().map(|r| &r.meta))
+            .chain(self.pages.iter().map(|r| &r.meta))
+            .chain(self.home.iter().map(|r| &r.meta))
+    }
+}
+
 /// Links loaded content into a [`Site`], reporting dangling references.
 pub fn link(
     content: Content,

@@ -23,6 +23,25 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
 }
 
+/// Ids the default theme writes into every page or into some (`main`, the skip link's target;
+/// `contact-title` …), and the one `serve` adds. A body heading or raw HTML id that took one
+/// of them would capture the skip link or a landmark's label, so bodies never get these.
+pub fn reserved_ids() -> &'static std::collections::BTreeSet<String> {
+    static IDS: std::sync::OnceLock<std::collections::BTreeSet<String>> =
+        std::sync::OnceLock::new();
+    IDS.get_or_init(|| {
+        let mut ids: std::collections::BTreeSet<String> = embedded::TEMPLATES
+            .iter()
+            .flat_map(|(_, text)| text.split("id=\"").skip(1))
+            .filter_map(|rest| rest.split('"').next())
+            .filter(|id| !id.is_empty() && !id.contains('{'))
+            .map(str::to_string)
+            .collect();
+        ids.insert("renkei-errors".to_string());
+        ids
+    })
+}
+
 /// A loaded theme: compiled templates plus the static files to publish.
 pub struct Theme {
     tera: Tera,
@@ -32,7 +51,16 @@ pub struct Theme {
     pub assets: BTreeMap<String, Source>,
 }
 
-fn collect(dir: &Path, rel: &str, out: &mut Vec<(String, PathBuf)>) {
+/// Lists a theme folder's files, skipping dot files. The same rule as `content/`: a symbolic
+/// link is followed only while it stays inside the theme's folder, because whatever a theme
+/// lists under static/ is published, and a link out of it once published a whole outside folder.
+fn collect(
+    dir: &Path,
+    rel: &str,
+    theme_real: &Path,
+    out: &mut Vec<(String, PathBuf)>,
+    errors: &mut Vec<Diagnostic>,
+) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -44,12 +72,41 @@ fn collect(dir: &Path, rel: &str, out: &mut Vec<(String, PathBuf)>) {
             continue;
         }
         let path = e.path();
+        let is_link = e.file_type().map_or(true, |t| t.is_symlink());
+        if is_link && !fs::canonicalize(&path).is_ok_and(|real| real.starts_with(theme_real)) {
+            let shown = format!("{}/{rel}{name}", dir_shown(dir, rel));
+            errors.push(
+                Diagnostic::error(
+                    &shown,
+                    Pos::default(),
+                    None,
+                    "テーマのフォルダの外を指すリンク(シンボリックリンク)です。安全のため読み込みません",
+                )
+                .expected("テーマのフォルダの中の実際のファイル"),
+            );
+            continue;
+        }
         if path.is_dir() {
-            collect(&path, &format!("{rel}{name}/"), out);
+            collect(&path, &format!("{rel}{name}/"), theme_real, out, errors);
         } else {
             out.push((format!("{rel}{name}"), path));
         }
     }
+}
+
+/// `themes/<name>/static` for messages, from a folder `rel` levels below it.
+fn dir_shown(dir: &Path, rel: &str) -> String {
+    let mut base = dir.to_path_buf();
+    for _ in rel.split('/').filter(|s| !s.is_empty()) {
+        base.pop();
+    }
+    let parts: Vec<String> = base
+        .components()
+        .rev()
+        .take(3)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.into_iter().rev().collect::<Vec<_>>().join("/")
 }
 
 /// Turns a Tera error into a diagnostic naming the template file and line.
@@ -123,7 +180,15 @@ impl Theme {
         }
         let mut errors = Vec::new();
         let mut files = Vec::new();
-        collect(&dir.join("templates"), "", &mut files);
+        // A missing folder has no real path; nothing under it can be collected anyway.
+        let theme_real = fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+        collect(
+            &dir.join("templates"),
+            "",
+            &theme_real,
+            &mut files,
+            &mut errors,
+        );
         for (rel, path) in files {
             let shown = format!("themes/{name}/templates/{rel}");
             let report = crate::fields::FileReport::new(shown.clone());
@@ -135,7 +200,13 @@ impl Theme {
             }
         }
         let mut files = Vec::new();
-        collect(&dir.join("static"), "", &mut files);
+        collect(
+            &dir.join("static"),
+            "",
+            &theme_real,
+            &mut files,
+            &mut errors,
+        );
         for (rel, path) in files {
             assets.insert(rel, Source::Copy(path));
         }

@@ -4,6 +4,40 @@
 //! `/partners/`; Zola's history shows how easily a second URL helper breaks that. Templates,
 //! Markdown bodies, feeds and sitemaps all go through [`Urls`].
 
+/// Checks a URL written in content or on the command line: an absolute http(s) URL with a host,
+/// and nothing that could end a line or an attribute where it is written out. The `url` crate
+/// quietly drops tabs and line breaks while parsing, so those are refused before it sees the
+/// text: a `\n` in a clinic's `url` once added a fake TEL line to its vCard.
+pub fn check_web_url(text: &str) -> Result<(), String> {
+    if let Some(c) = text.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        let what = match c {
+            ' ' | '\u{3000}' => "空白".to_string(),
+            '\n' | '\r' => "改行".to_string(),
+            '\t' => "タブ".to_string(),
+            _ => crate::textchars::describe(c),
+        };
+        return Err(format!(
+            "URL に{what}は使えません(改行・空白・制御文字を含まない 1 行で書いてください)"
+        ));
+    }
+    if let Some(c) = text
+        .chars()
+        .find(|c| matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}'))
+    {
+        return Err(format!("URL に「{c}」は使えません"));
+    }
+    let parsed = url::Url::parse(text).map_err(|e| format!("URL の形が正しくありません({e})"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err("http:// か https:// で始まる URL を書いてください".into());
+    }
+    // The parser reads `https:///path` as host `path`; a written URL must name its host.
+    let written_host = text.split_once("://").map_or("", |(_, rest)| rest);
+    if parsed.host_str().is_none_or(str::is_empty) || written_host.starts_with('/') {
+        return Err("URL にホスト名(www.example.jp など)がありません".into());
+    }
+    Ok(())
+}
+
 /// Builds root-relative and absolute URLs under the site's base.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Urls {
@@ -16,7 +50,8 @@ pub struct Urls {
 impl Urls {
     /// Parses `base_url`. Only http(s) URLs are accepted.
     pub fn new(base_url: &str) -> Result<Urls, String> {
-        let base = base_url.trim();
+        // Only spaces are trimmed: a trailing line break or control character is refused.
+        let base = base_url.trim_matches(' ');
         let rest = base
             .strip_prefix("https://")
             .map(|r| ("https://", r))
@@ -24,6 +59,7 @@ impl Urls {
         let Some((scheme, rest)) = rest else {
             return Err("http:// か https:// で始まる URL を書いてください".into());
         };
+        check_web_url(base)?;
         let (host, path) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, "/"),
@@ -126,6 +162,36 @@ mod tests {
         assert!(map_link(Some([31.6, 130.5]), "")
             .0
             .contains("mlat=31.6&mlon=130.5"));
+    }
+
+    #[test]
+    fn urls_that_would_inject_lines_or_markup_are_refused() {
+        for bad in [
+            "https://evil.example/\">\nTEL;TYPE=work:+81-90-0000-0000\nNOTE:x",
+            "https://a.example/\nX-INJ:1/",
+            "https://a.example/\r\nX: 1",
+            "https://a.example/\tx",
+            "https://a.example/a b",
+            "https://a.example/\u{85}x",
+            "https://a.example/\u{2028}x",
+            "https://a.example/\u{b}",
+            "https://a.example/<script>",
+            "https://",
+            "https:///path",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+        ] {
+            assert!(check_web_url(bad).is_err(), "{bad:?}");
+            assert!(Urls::new(bad).is_err(), "{bad:?}");
+        }
+        for good in [
+            "https://www.example.jp/renkei/",
+            "http://127.0.0.1:8000",
+            "https://例え.jp/パス?q=1#a",
+            "https://www.example.jp/a%20b",
+        ] {
+            assert!(check_web_url(good).is_ok(), "{good:?}");
+        }
     }
 
     #[test]

@@ -19,6 +19,8 @@ enum Edit {
     Bytes(&'static str, &'static [u8]),
     /// Write a valid news item padded with text to this many bytes.
     Large(&'static str, usize),
+    /// Append a line made of this text repeated this many times (after a blank line).
+    Repeat(&'static str, &'static str, usize),
     /// A symbolic link at this path to a file outside the site.
     #[cfg_attr(not(unix), allow(dead_code))]
     Symlink(&'static str, &'static str),
@@ -96,6 +98,23 @@ const CASES: &[Case] = &[
     Case { name: "site.yaml unknown key", edits: &[Edit::Replace("content/site.yaml", "theme: default", "theme: default\ncolour: blue")], at: "content/site.yaml:14:1", says: &["colour", "不明な項目"] },
     Case { name: "template syntax error", edits: &[Edit::Replace("content/site.yaml", "theme: default", "theme: broken"), Edit::Write("themes/broken/templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ content.title \n{% endblock content %}\n")], at: "themes/broken/templates/page.html:4:", says: &["テンプレート", "}}"] },
     Case { name: "template unknown variable", edits: &[Edit::Replace("content/site.yaml", "theme: default", "theme: broken"), Edit::Write("themes/broken/templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ content.titel }}\n{% endblock content %}\n")], at: "themes/broken/templates/page.html:3:", says: &["存在しない変数"] },
+    // Hostile input (the hardening issue): line injection, control characters, nesting, links out.
+    Case { name: "url with a line break that would add a vCard line", edits: &[Edit::Replace(SAKURA, "tel: \"099-211-1234\"", "url: \"https://evil.example/\\nTEL;TYPE=work:+81-90-0000-0000\\nNOTE:x\"\ntel: \"099-211-1234\"")], at: "content/partners/sakura-naika.md:9:1", says: &["url", "URL として使えません", "改行"] },
+    Case { name: "url that would close an attribute", edits: &[Edit::Replace(SAKURA, "tel: \"099-211-1234\"", "url: 'https://evil.example/\"><script>alert(1)</script>'\ntel: \"099-211-1234\"")], at: "content/partners/sakura-naika.md:9:1", says: &["url", "「\"」"] },
+    Case { name: "url with a tab", edits: &[Edit::Replace(SAKURA, "tel: \"099-211-1234\"", "url: \"https://a.example/\\tx\"\ntel: \"099-211-1234\"")], at: "content/partners/sakura-naika.md:9:1", says: &["url", "タブ"] },
+    Case { name: "url without a host", edits: &[Edit::Replace(SAKURA, "tel: \"099-211-1234\"", "url: https:///clinic/\ntel: \"099-211-1234\"")], at: "content/partners/sakura-naika.md:9:1", says: &["url", "ホスト名"] },
+    Case { name: "url with a script scheme", edits: &[Edit::Replace(SAKURA, "tel: \"099-211-1234\"", "url: javascript:alert(1)\ntel: \"099-211-1234\"")], at: "content/partners/sakura-naika.md:9:1", says: &["url", "https://"] },
+    Case { name: "base_url with a line break", edits: &[Edit::Replace("content/site.yaml", "base_url: https://www.example.jp/renkei/", "base_url: \"https://www.example.jp/renkei/\\nX-INJ: 1\"")], at: "content/site.yaml:2:1", says: &["base_url", "改行"] },
+    Case { name: "vertical tab typed into a field", edits: &[Edit::Replace(SAKURA, "hours_note: 木曜午後", "hours_note: 木曜\u{b}午後")], at: "content/partners/sakura-naika.md:16:15", says: &["U+000B", "制御文字"] },
+    Case { name: "control character from a YAML escape", edits: &[Edit::Replace(SAKURA, "hours_note: 木曜午後・日曜・祝日休診", "hours_note: \"木曜\\x01午後\"")], at: "content/partners/sakura-naika.md:16:", says: &["U+0001", "\\x"] },
+    Case { name: "U+2028 from a YAML escape", edits: &[Edit::Replace("content/doctors/dr-sato.md", "name: 佐藤 一郎", "name: \"佐藤\\L一郎\"")], at: "content/doctors/dr-sato.md:2:", says: &["U+2028", "LINE SEPARATOR"] },
+    Case { name: "NEL in a body", edits: &[Edit::Replace(SAKURA, "当院は本町", "当院は\u{85}本町")], at: "content/partners/sakura-naika.md:27:4", says: &["U+0085", "NEL"] },
+    Case { name: "control character in site.yaml", edits: &[Edit::Replace("content/site.yaml", "title: テスト市民病院 地域医療連携室", "title: テスト市民病院\u{1}地域医療連携室")], at: "content/site.yaml:1:15", says: &["U+0001"] },
+    Case { name: "DEL in a news title", edits: &[Edit::Replace("content/news/fax-hours.md", "title: FAX予約の受付時間を変更します", "title: FAX予約の\u{7f}受付時間を変更します")], at: "content/news/fax-hours.md:2:14", says: &["U+007F", "DEL"] },
+    Case { name: "front matter nested too deep", edits: &[Edit::Replace(SAKURA, "internal:\n  notes: 内部メモ 院長の携帯 090-0000-0000", "internal: {notes: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[x]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}")], at: "content/partners/sakura-naika.md:23:", says: &["入れ子が深すぎます", "32"] },
+    Case { name: "raw HTML nested too deep", edits: &[Edit::Repeat(SAKURA, "<div>", 200)], at: "content/partners/sakura-naika.md:33:1", says: &["HTML の入れ子が深すぎます"] },
+    Case { name: "theme static file linked out of the site", edits: &[Edit::Replace("content/site.yaml", "theme: default", "theme: mine"), Edit::Write("themes/mine/static/site.css", "body{}"), Edit::Symlink("themes/mine/static/leak", "/etc")], at: "themes/mine/static/leak", says: &["テーマのフォルダの外", "シンボリックリンク"] },
+    Case { name: "theme template linked out of the site", edits: &[Edit::Replace("content/site.yaml", "theme: default", "theme: mine"), Edit::Symlink("themes/mine/templates/page.html", "/etc/passwd")], at: "themes/mine/templates/page.html", says: &["テーマのフォルダの外"] },
 ];
 
 fn apply(root: &Path, edit: &Edit) {
@@ -116,9 +135,19 @@ fn apply(root: &Path, edit: &Edit) {
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(path, bytes).unwrap();
         }
+        Edit::Repeat(file, unit, count) => {
+            let path = root.join(file);
+            let mut text = fs::read_to_string(&path).unwrap();
+            text.push('\n');
+            text.push_str(&unit.repeat(*count));
+            text.push('\n');
+            fs::write(path, text).unwrap();
+        }
         Edit::Symlink(file, target) => {
+            let path = root.join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
             #[cfg(unix)]
-            std::os::unix::fs::symlink(target, root.join(file)).unwrap();
+            std::os::unix::fs::symlink(target, path).unwrap();
             #[cfg(not(unix))]
             let _ = (file, target);
         }

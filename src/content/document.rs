@@ -122,7 +122,14 @@ pub fn decode(bytes: &[u8], report: &FileReport) -> Option<String> {
         return None;
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Some(text.replace("\r\n", "\n").replace('\r', "\n")),
+        Ok(text) => {
+            let text = text.replace("\r\n", "\n").replace('\r', "\n");
+            if report_breaking_chars(&text, report) {
+                None
+            } else {
+                Some(text)
+            }
+        }
         Err(e) => {
             let at = e.valid_up_to();
             let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
@@ -144,6 +151,44 @@ pub fn decode(bytes: &[u8], report: &FileReport) -> Option<String> {
             None
         }
     }
+}
+
+/// Reports every character that would break the site's feeds, vCards or calendars (at most a
+/// few per file: one pasted block can hold thousands). True if there was any.
+fn report_breaking_chars(text: &str, report: &FileReport) -> bool {
+    const SHOWN: usize = 5;
+    let mut found = 0;
+    for (line_no, line) in text.split('\n').enumerate() {
+        for (col, c) in line.chars().enumerate() {
+            if crate::textchars::breaking(c).is_none() {
+                continue;
+            }
+            found += 1;
+            if found <= SHOWN {
+                report.error(
+                    Pos {
+                        line: line_no as u32 + 1,
+                        col: col as u32 + 1,
+                    },
+                    "",
+                    format!(
+                        "目に見えない {} が含まれています。フィードや連絡先ファイルが壊れるため使えません。この文字を削除してください",
+                        crate::textchars::describe(c)
+                    ),
+                    Some("制御文字を含まないテキスト"),
+                );
+            }
+        }
+    }
+    if found > SHOWN {
+        report.error(
+            Pos { line: 1, col: 1 },
+            "",
+            format!("ほかにも同じような文字が {} 個あります", found - SHOWN),
+            Some("制御文字を含まないテキスト"),
+        );
+    }
+    found > 0
 }
 
 /// Splits `---` front matter from the body and parses the YAML.

@@ -66,23 +66,47 @@ fn read_lines(path: &Path) -> Option<Vec<String>> {
     Some(text.lines().map(str::to_string).collect())
 }
 
+/// Characters of a source line shown at most: a pasted 200 KB line would otherwise fill the
+/// terminal and hide the message. Longer lines show a window around the column.
+const MAX_QUOTED_CHARS: usize = 100;
+
 /// `    9 | line` and `      | ^^^` under the 1-based character column `col`.
 pub fn quote(line_no: u32, source: &str, col: u32) -> String {
     let gutter = line_no.to_string();
     let pad = " ".repeat(gutter.len());
-    let shown: String = source
+    let chars: Vec<char> = source
         .chars()
         .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })
         .collect();
-    let before: usize = shown
+    let at = col.saturating_sub(1) as usize;
+    let (start, end) = if chars.len() <= MAX_QUOTED_CHARS {
+        (0, chars.len())
+    } else {
+        let start = at
+            .saturating_sub(MAX_QUOTED_CHARS / 3)
+            .min(chars.len() - MAX_QUOTED_CHARS);
+        (start, start + MAX_QUOTED_CHARS)
+    };
+    let lead = if start > 0 { "…" } else { "" };
+    let trail = if end < chars.len() { "…" } else { "" };
+    let window = &chars[start..end];
+    let shown: String = lead
         .chars()
-        .take(col.saturating_sub(1) as usize)
-        .map(width)
-        .sum();
-    let under: usize = shown
-        .chars()
-        .skip(col.saturating_sub(1) as usize)
+        .chain(window.iter().copied())
+        .chain(trail.chars())
+        .collect();
+    let before: usize = lead.chars().count()
+        + window
+            .iter()
+            .take(at.saturating_sub(start))
+            .copied()
+            .map(width)
+            .sum::<usize>();
+    let under: usize = window
+        .iter()
+        .skip(at.saturating_sub(start))
         .take_while(|c| !matches!(c, ' ' | ',' | ']' | '}' | ')' | '"' | '>' | ':' | '、'))
+        .copied()
         .map(width)
         .sum();
     let mut out = String::new();
@@ -144,5 +168,17 @@ mod tests {
         // A column past the end still draws one caret.
         assert_eq!(quote(1, "ab", 9), "    1 | ab\n      |   ^");
         assert_eq!(quote(1, "", 0), "    1 | \n      | ^");
+    }
+
+    #[test]
+    fn long_lines_show_a_window_around_the_column() {
+        let line = format!("internal: {}x{}", "[".repeat(5000), "]".repeat(5000));
+        let q = quote(2, &line, 5011);
+        let first = q.lines().next().unwrap();
+        assert!(first.chars().count() < MAX_QUOTED_CHARS + 20, "{first}");
+        assert!(first.contains('…') && first.contains('x'));
+        // The caret still sits under the column: the `x`.
+        let caret = q.lines().nth(1).unwrap().find('^').unwrap();
+        assert_eq!(first.chars().nth(caret), Some('x'), "{q}");
     }
 }

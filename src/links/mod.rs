@@ -79,6 +79,7 @@ pub fn verify(
     urls: &Urls,
     root: &Path,
     theme: &str,
+    page_sources: &HashMap<String, String>,
     diags: &Diagnostics,
 ) -> Vec<External> {
     let files = sink.files.into_inner().unwrap_or_default();
@@ -124,7 +125,7 @@ pub fn verify(
             .collect();
         let sources = SourceTexts::read(root, theme);
         for b in broken.into_values() {
-            diags.extend(locate(&b, &sources, prefix, &known));
+            diags.extend(locate(&b, &sources, prefix, &known, page_sources));
         }
     }
     external
@@ -241,7 +242,13 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
 
 /// Turns a broken link into diagnostics at each place it is written; a link no file has
 /// literally (made by a template from data) is reported once, with the pages that show it.
-fn locate(b: &Broken, sources: &SourceTexts, prefix: &str, known: &[String]) -> Vec<Diagnostic> {
+fn locate(
+    b: &Broken,
+    sources: &SourceTexts,
+    prefix: &str,
+    known: &[String],
+    page_sources: &HashMap<String, String>,
+) -> Vec<Diagnostic> {
     // Content writes `/access/`; the page shows `/renkei/access/`.
     let mut written = vec![b.href.clone()];
     if let Some(rest) = b.href.strip_prefix(prefix) {
@@ -294,6 +301,17 @@ fn locate(b: &Broken, sources: &SourceTexts, prefix: &str, known: &[String]) -> 
                 );
             }
         }
+    }
+    // The same link written correctly elsewhere (a Markdown link gets base_url's path; the
+    // same text in a template may not) is not the broken one: prefer the files whose own
+    // pages carry the broken link.
+    let own: HashSet<&str> = b
+        .pages
+        .iter()
+        .filter_map(|p| page_sources.get(p).map(String::as_str))
+        .collect();
+    if found.iter().any(|d| own.contains(d.path.as_str())) {
+        found.retain(|d| own.contains(d.path.as_str()));
     }
     if found.is_empty() {
         found.push(

@@ -32,6 +32,8 @@ pub struct SiteCtx<'a> {
     pub attributions: &'a [String],
     /// Pages with `nav`, in order.
     pub nav: Vec<Link>,
+    /// Pages with `nav`, then pages with `footer`, each in its order: the footer's links.
+    pub footer: Vec<Link>,
     /// Every plain page by slug, so a theme can link to `referral` if the site has one.
     pub pages: BTreeMap<&'a str, Link>,
     /// Collection list pages by folder name, with their record counts.
@@ -50,6 +52,24 @@ pub struct CollectionLink {
     pub title: &'static str,
     pub url: String,
     pub count: usize,
+}
+
+fn footer_links(site: &Site) -> Vec<Link> {
+    let mut listed: Vec<_> = site.pages.iter().filter(|p| p.nav.is_some()).collect();
+    let mut extra: Vec<_> = site
+        .pages
+        .iter()
+        .filter(|p| p.nav.is_none() && p.footer.is_some())
+        .collect();
+    extra.sort_by(|a, b| (a.footer, &a.meta.slug).cmp(&(b.footer, &b.meta.slug)));
+    listed.extend(extra);
+    listed
+        .into_iter()
+        .map(|p| Link {
+            title: p.title.clone(),
+            url: p.meta.url.clone(),
+        })
+        .collect()
 }
 
 pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
@@ -80,6 +100,7 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
                 url: p.meta.url.clone(),
             })
             .collect(),
+        footer: footer_links(site),
         pages: site
             .pages
             .iter()

@@ -7,13 +7,6 @@ use crate::output::OutFile;
 use crate::record::Profile;
 use crate::site::Site;
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// `files` are output paths of indexable HTML pages (`partners/a/index.html`).
 pub fn sitemap(site: &Site, files: &[String]) -> OutFile {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
@@ -27,7 +20,9 @@ pub fn sitemap(site: &Site, files: &[String]) -> OutFile {
             out.push_str("  <url><loc>");
             // Japanese folder names (browse pages) are percent-encoded, as sitemaps require.
             let encoded: Vec<String> = p.split('/').map(crate::url::encode_component).collect();
-            out.push_str(&xml_escape(&site.config.urls.absolute(&encoded.join("/"))));
+            out.push_str(&crate::feed::xml(
+                &site.config.urls.absolute(&encoded.join("/")),
+            ));
             out.push_str("</loc></url>\n");
         }
     }

@@ -8,6 +8,7 @@
 //!
 //! Swapping the parser means rewriting this file and keeping [`parse`]'s signature.
 
+mod guard;
 mod locate;
 
 use locate::Loc;
@@ -99,6 +100,9 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
         line: (line as u32).saturating_add(first_line.saturating_sub(1)),
         col: col as u32,
     };
+    if let Some((line, col)) = guard::too_deep(text) {
+        return Err(guard::too_deep_error(shift(line, col)));
+    }
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
         let full = err.to_string();
         let (mut line, mut col) = err
@@ -136,7 +140,11 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
     })?;
     let loc = locate::locate(text);
     let start = shift(1, 1);
-    Ok(convert(value, loc.as_ref(), start, first_line))
+    let node = convert(value, loc.as_ref(), start, first_line);
+    match guard::breaking_text(&node) {
+        Some(error) => Err(error),
+        None => Ok(node),
+    }
 }
 
 /// Builds a [`Node`] from serde_yaml's value, taking positions from the locator's tree where
