@@ -7,7 +7,7 @@
 //! pulldown-cmark already escapes their text, which keeps large builds fast.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -122,24 +122,39 @@ fn allowed_class(class: &str) -> bool {
         || class.starts_with("footnote-")
 }
 
-/// `id` itself if no element of the page has it yet, else `id-1`, `id-2` …; records the
-/// result. The theme's ids count as taken, so a body never takes `main`.
-fn unique_id(id: &str, taken: &mut HashSet<String>) -> String {
-    let reserved = crate::theme::reserved_ids();
-    let mut unique = id.to_string();
-    let mut n = 0;
-    while taken.contains(&unique) || reserved.contains(&unique) {
-        n += 1;
-        unique = format!("{id}-{n}");
+/// The ids already on a page, so every new one is unique.
+#[derive(Default)]
+struct Ids {
+    taken: HashSet<String>,
+    /// Next suffix to try per base id: fifty thousand `## 見出し` stay linear.
+    next: HashMap<String, usize>,
+}
+
+impl Ids {
+    /// `id` itself if no element of the page has it yet, else `id-1`, `id-2` …; records the
+    /// result. The theme's ids count as taken, so a body never takes `main`.
+    fn unique(&mut self, id: &str) -> String {
+        let reserved = crate::theme::reserved_ids();
+        let n = self.next.entry(id.to_string()).or_insert(0);
+        let mut unique = if *n == 0 {
+            id.to_string()
+        } else {
+            format!("{id}-{n}")
+        };
+        while self.taken.contains(&unique) || reserved.contains(&unique) {
+            *n += 1;
+            unique = format!("{id}-{n}");
+        }
+        *n += 1;
+        self.taken.insert(unique.clone());
+        unique
     }
-    taken.insert(unique.clone());
-    unique
 }
 
 /// Cleans a body that holds raw HTML with ammonia's allow-list. Built per body because the
 /// attribute filter keeps state (the ids already on the page); bodies with raw HTML are rare.
 fn sanitize(html: &str, urls: &Urls) -> String {
-    let taken: Mutex<HashSet<String>> = Mutex::new(HashSet::new());
+    let ids: Mutex<Ids> = Mutex::new(Ids::default());
     let urls = urls.clone();
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes(["id", "class"])
@@ -162,8 +177,8 @@ fn sanitize(html: &str, urls: &Urls) -> String {
                 (!kept.is_empty()).then(|| Cow::Owned(kept.join(" ")))
             }
             "id" => {
-                let mut taken = taken.lock().unwrap_or_else(|e| e.into_inner());
-                Some(Cow::Owned(unique_id(value, &mut taken)))
+                let mut ids = ids.lock().unwrap_or_else(|e| e.into_inner());
+                Some(Cow::Owned(ids.unique(value)))
             }
             // Raw `<a href="/access/">` gets base_url's path like a Markdown link; Markdown
             // links already have it.
@@ -184,7 +199,7 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
     let parser = Parser::new_ext(markdown, options());
     let mut events: Vec<Event> = Vec::new();
     let mut raw_html = false;
-    let mut taken_ids: HashSet<String> = HashSet::new();
+    let mut ids = Ids::default();
     let mut heading: Option<(usize, HeadingLevel)> = None;
     let mut link_depth: Vec<bool> = Vec::new();
     let mut summary = String::new();
@@ -233,7 +248,7 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
                             .as_deref()
                             .map(str::to_string)
                             .unwrap_or_else(|| heading_id(&text));
-                        *id = Some(CowStr::from(unique_id(&base, &mut taken_ids)));
+                        *id = Some(CowStr::from(ids.unique(&base)));
                     }
                     events.push(Event::End(TagEnd::Heading(level)));
                 }

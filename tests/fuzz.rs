@@ -251,3 +251,105 @@ fn arbitrary_front_matter_never_panics() {
         })
         .unwrap();
 }
+
+/// Text for a field, from the characters that break feeds, cards and calendars: line breaks
+/// and control characters typed raw or as YAML escapes, quotes, angle brackets, spaces.
+fn hostile_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("https://evil.example/".to_string()),
+        Just("\\n".to_string()),
+        Just("\\r\\n".to_string()),
+        Just("\\t".to_string()),
+        Just("\\x0b".to_string()),
+        Just("\\x01".to_string()),
+        Just("\\N".to_string()),
+        Just("\\L".to_string()),
+        Just("\\P".to_string()),
+        Just("\\u0085".to_string()),
+        Just("\\\"><script>".to_string()),
+        Just("TEL;TYPE=work:+81-90-0000-0000".to_string()),
+        Just("END:VCARD".to_string()),
+        Just(" ".to_string()),
+        Just("=HYPERLINK(1)".to_string()),
+        "[a-zA-Z0-9/:.?=&%#-]{0,12}",
+        proptest::char::range('\u{0}', '\u{ff}').prop_map(|c| format!("\\u{:04x}", c as u32)),
+    ];
+    vec(piece, 0..6).prop_map(|p| p.concat())
+}
+
+/// vCard and iCalendar files: one property per line, or a folded continuation.
+fn content_lines_are_well_formed(name: &str, text: &str) -> Result<(), TestCaseError> {
+    for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+        let property = line.starts_with(' ')
+            || line.split([':', ';']).next().is_some_and(|p| {
+                !p.is_empty() && p.chars().all(|c| c.is_ascii_uppercase() || c == '-')
+            });
+        prop_assert!(property, "{name}: stray line {line:?}");
+        prop_assert!(!line.contains(['\r', '\n']), "{name}: bare line break");
+    }
+    Ok(())
+}
+
+#[test]
+fn urls_and_control_characters_never_reach_feeds_cards_or_calendars() {
+    let site = site_copy("minimal");
+    let target = site.path().join("content/partners/sakura-naika.md");
+    let original = fs::read_to_string(&target).unwrap();
+    let mut runner = TestRunner::new(proptest_config());
+    runner
+        .run(&(hostile_text(), hostile_text()), |(url, note)| {
+            let text = original
+                .replacen(
+                    "tel: \"099-211-1234\"",
+                    &format!("url: \"{url}\"\ntel: \"099-211-1234\""),
+                    1,
+                )
+                .replacen(
+                    "hours_note: 木曜午後・日曜・祝日休診",
+                    &format!("hours_note: \"{note}\""),
+                    1,
+                );
+            fs::write(&target, &text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let opts = LoadOptions {
+                root: site.path().to_path_buf(),
+                profile: Profile::Public,
+                build_date: NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"),
+                base_url: None,
+                drafts: false,
+            };
+            let diags = Diagnostics::new();
+            let sink = renkei::output::Memory::default();
+            let result = pipeline::run(&opts, &diags, &sink);
+            fs::write(&target, &original).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            match result {
+                Err(Failure::Fatal(m)) => return Err(TestCaseError::fail(format!("fatal: {m}"))),
+                // Refused with a positioned message: nothing was published.
+                Err(Failure::Content) => {
+                    prop_assert!(diags
+                        .sorted()
+                        .iter()
+                        .any(|d| d.severity == Severity::Error
+                            && d.path.ends_with("sakura-naika.md")));
+                    return Ok(());
+                }
+                Ok(_) => {}
+            }
+            for (name, bytes) in sink.into_files() {
+                let Ok(text) = String::from_utf8(bytes) else {
+                    continue;
+                };
+                let breaking = text
+                    .chars()
+                    .find(|c| renkei::textchars::breaking(*c).is_some());
+                prop_assert!(breaking.is_none(), "{name} holds {breaking:?}");
+                if name.ends_with(".vcf") || name.ends_with(".ics") {
+                    content_lines_are_well_formed(&name, &text)?;
+                }
+                if name == "partners/sakura-naika/contact.vcf" {
+                    prop_assert_eq!(text.matches("\r\nTEL").count(), 2, "{}", text);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}

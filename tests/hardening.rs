@@ -251,3 +251,46 @@ fn a_broken_raw_html_link_is_blamed_on_the_file_whose_page_has_it() {
         "{err}"
     );
 }
+
+#[test]
+fn every_one_of_many_broken_links_is_reported_at_its_own_line() {
+    let site = site_copy("minimal");
+    let path = site.path().join("content/partners/sakura-naika.md");
+    let mut text = fs::read_to_string(&path).unwrap();
+    let first_line = text.lines().count() + 2;
+    text.push('\n');
+    for i in 0..300 {
+        text.push_str(&format!(
+            "[x{i}](/nope{i}/) と <a href=\"/gone{i}/\">y</a>\n"
+        ));
+    }
+    fs::write(&path, text).unwrap();
+    let o = renkei(&[
+        "check",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--date",
+        "2026-11-25",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    for i in [0, 150, 299] {
+        let at = format!("content/partners/sakura-naika.md:{}:", first_line + i);
+        for href in [format!("/nope{i}/"), format!("/gone{i}/")] {
+            assert!(
+                err.lines()
+                    .any(|l| l.starts_with(&at) && l.contains(&format!("「{href}」"))),
+                "{href} not at {at}:\n{}",
+                err.chars().take(2000).collect::<String>()
+            );
+        }
+    }
+    assert!(err.contains(&format!(
+        "content/partners/sakura-naika.md:{first_line}:6: リンク「/nope0/」"
+    )));
+    assert!(
+        err.contains("エラー 600 件"),
+        "{}",
+        err.lines().last().unwrap_or("")
+    );
+}

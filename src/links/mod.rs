@@ -8,16 +8,16 @@
 //! the link written in it, with line and column.
 
 mod scan;
+mod trace;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::Path;
 use std::sync::Mutex;
 
-use crate::diagnostics::{self, Diagnostic, Diagnostics};
+use crate::diagnostics::{self, Diagnostics};
 use crate::output::{OutFile, Sink, Source, Tally};
 use crate::url::Urls;
-use crate::yaml::Pos;
 
 pub use scan::{resolve, scan, Target};
 
@@ -123,10 +123,15 @@ pub fn verify(
             .filter_map(|(p, _)| p.strip_suffix("index.html"))
             .map(|dir| format!("{prefix}{dir}"))
             .collect();
-        let sources = SourceTexts::read(root, theme);
-        for b in broken.into_values() {
-            diags.extend(locate(&b, &sources, prefix, &known, page_sources));
-        }
+        let sources = trace::SourceTexts::read(root, theme);
+        let broken: Vec<Broken> = broken.into_values().collect();
+        diags.extend(trace::locate(
+            &broken,
+            &sources,
+            prefix,
+            &known,
+            page_sources,
+        ));
     }
     external
         .into_iter()
@@ -193,139 +198,4 @@ impl Problem {
     fn page(why: String) -> Self {
         Problem { why, hint: None }
     }
-}
-
-/// The text of every content file and template, searched only when a link is broken.
-struct SourceTexts {
-    files: Vec<(String, String)>,
-    /// `themes/<name>/templates`, where links no file spells out were made.
-    templates: String,
-}
-
-impl SourceTexts {
-    fn read(root: &Path, theme: &str) -> Self {
-        let mut files = Vec::new();
-        for dir in ["content".to_string(), format!("themes/{theme}/templates")] {
-            collect(root, &root.join(&dir), &mut files);
-        }
-        files.sort();
-        SourceTexts {
-            files,
-            templates: format!("themes/{theme}/templates"),
-        }
-    }
-}
-
-fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() && entry.file_name() != "static" {
-            collect(root, &path, out);
-        } else if kind.is_file()
-            && path
-                .extension()
-                .is_some_and(|e| e == "md" || e == "html" || e == "yaml")
-        {
-            if let (Ok(text), Ok(rel)) = (std::fs::read_to_string(&path), path.strip_prefix(root)) {
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                out.push((rel, text));
-            }
-        }
-    }
-}
-
-/// Turns a broken link into diagnostics at each place it is written; a link no file has
-/// literally (made by a template from data) is reported once, with the pages that show it.
-fn locate(
-    b: &Broken,
-    sources: &SourceTexts,
-    prefix: &str,
-    known: &[String],
-    page_sources: &HashMap<String, String>,
-) -> Vec<Diagnostic> {
-    // Content writes `/access/`; the page shows `/renkei/access/`.
-    let mut written = vec![b.href.clone()];
-    if let Some(rest) = b.href.strip_prefix(prefix) {
-        written.push(format!("/{rest}"));
-    }
-    let first_page = b.pages.iter().next().cloned().unwrap_or_default();
-    let more = match b.pages.len() {
-        0 | 1 => String::new(),
-        n => format!(" ほか {} ページ", n - 1),
-    };
-    let target = b.href.split(['#', '?']).next().unwrap_or("");
-    let hint = match &b.problem.hint {
-        Some(h) => h.clone(),
-        None if target.is_empty() => String::new(),
-        None => diagnostics::did_you_mean(target, known.iter().map(String::as_str))
-            .map(|page| format!("。もしかして「{page}」?"))
-            .unwrap_or_default(),
-    };
-    let message = |shown: &str, place: &str| {
-        // Suggest in the form staff wrote: without base_url's path if they left it out.
-        let hint = if shown.starts_with(prefix) || prefix == "/" {
-            hint.clone()
-        } else {
-            hint.replacen(&format!("「{prefix}"), "「/", 1)
-        };
-        format!("リンク「{shown}」{}{place}{hint}", b.problem.why)
-    };
-    let mut found = Vec::new();
-    for (path, text) in &sources.files {
-        for (line_no, line) in text.lines().enumerate() {
-            let hit = written.iter().find_map(|w| {
-                ["(", "\"", "'", "<"]
-                    .iter()
-                    .find_map(|open| line.find(&format!("{open}{w}")))
-                    .map(|i| (i + 1, w))
-            });
-            if let Some((byte, shown)) = hit {
-                let col = line[..byte].chars().count() as u32 + 1;
-                found.push(
-                    Diagnostic::error(
-                        path,
-                        Pos {
-                            line: line_no as u32 + 1,
-                            col,
-                        },
-                        None,
-                        message(shown, &format!("(出力 {first_page}{more})")),
-                    )
-                    .expected("サイトにあるページ・ファイル・見出しへのリンク"),
-                );
-            }
-        }
-    }
-    // The same link written correctly elsewhere (a Markdown link gets base_url's path; the
-    // same text in a template may not) is not the broken one: prefer the files whose own
-    // pages carry the broken link.
-    let own: HashSet<&str> = b
-        .pages
-        .iter()
-        .filter_map(|p| page_sources.get(p).map(String::as_str))
-        .collect();
-    if found.iter().any(|d| own.contains(d.path.as_str())) {
-        found.retain(|d| own.contains(d.path.as_str()));
-    }
-    if found.is_empty() {
-        found.push(
-            Diagnostic::error(
-                &sources.templates,
-                Pos::default(),
-                None,
-                message(
-                    &b.href,
-                    &format!("(テンプレートが作ったリンク。出力 {first_page}{more})"),
-                ),
-            )
-            .expected("サイトにあるページ・ファイル・見出しへのリンク"),
-        );
-    }
-    found
 }
