@@ -279,8 +279,24 @@ impl Staging {
     }
 }
 
+/// True for a path that stays inside the output folder. Every output path is made from slugs
+/// and site.yaml names that are checked already; this is the last line of defence, so no
+/// name can ever make a build write beside or above its output folder.
+fn stays_inside(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains(['\\', '\0', ':'])
+        && path.split('/').all(|part| !part.is_empty() && part != "..")
+}
+
 impl Sink for Staging {
     fn put(&self, file: OutFile) -> io::Result<()> {
+        if !stays_inside(&file.path) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("出力先の外を指すパス {:?} には書き込みません", file.path),
+            ));
+        }
         let target = self.dir.join(&file.path);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)?;
@@ -372,6 +388,20 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn no_output_path_leaves_the_folder() {
+        for bad in ["../x", "a/../../x", "/etc/x", "a//b", "a\\..\\b", "", "C:/x"] {
+            assert!(!stays_inside(bad), "{bad:?}");
+        }
+        for good in ["index.html", "partners/area/北部/index.html", ".renkei-output", "a..b/c"] {
+            assert!(stays_inside(good), "{good:?}");
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        assert!(write_atomically(&out, &[OutFile::text("../escape.html", "x".into())]).is_err());
+        assert!(!tmp.path().join("escape.html").exists() && !out.exists());
     }
 
     #[test]
