@@ -12,8 +12,8 @@ use super::{Files, Shared};
 use crate::diagnostics::Diagnostic;
 
 /// Live-reload connections held open at most; more clients fall back to polling.
-const MAX_EVENT_STREAMS: usize = 32;
-const EVENTS_PATH: &str = "/__renkei/events";
+pub(super) const MAX_EVENT_STREAMS: usize = 32;
+pub(super) const EVENTS_PATH: &str = "/__renkei/events";
 const VERSION_PATH: &str = "/__renkei/version";
 
 fn header(name: &str, value: &str) -> Header {
@@ -52,7 +52,14 @@ fn respond(request: Request, status: u16, ctype: &str, body: Vec<u8>, extra: &[(
     for (k, v) in extra {
         response = response.with_header(header(k, v));
     }
-    let _ = request.respond(response);
+    // Written from a thread of its own, so a client that does not read holds no worker: the
+    // guard's write timeout ends the connection, and with it this write. (At most one such
+    // thread per guard connection. If none can be started, the dropped request answers 500.)
+    let _ = std::thread::Builder::new()
+        .name("renkei-respond".into())
+        .spawn(move || {
+            let _ = request.respond(response);
+        });
 }
 
 /// Decodes `%XX` escapes; `None` for malformed escapes or text that is not UTF-8.
@@ -135,7 +142,24 @@ fn inject(body: &[u8], errors: &[Diagnostic]) -> Vec<u8> {
     }
 }
 
+/// Whether the request came through the guard (the only way that checks its limits and Host).
+fn through_guard(request: &Request, token: &str) -> bool {
+    request
+        .headers()
+        .iter()
+        .any(|h| h.field.equiv(super::guard::TOKEN_HEADER) && h.value.as_str() == token)
+}
+
 pub(super) fn handle(request: Request, shared: &Arc<Shared>) {
+    if !through_guard(&request, &shared.token) {
+        return respond(
+            request,
+            403,
+            "text/plain; charset=utf-8",
+            b"403".to_vec(),
+            &[],
+        );
+    }
     let url = request.url().to_string();
     if url.split('?').next() == Some(EVENTS_PATH) {
         return events(request, shared);
@@ -242,8 +266,9 @@ fn events(request: Request, shared: &Arc<Shared>) {
             &[("Retry-After", "5")],
         );
     }
+    let counter = Arc::clone(shared);
     let shared = Arc::clone(shared);
-    std::thread::spawn(move || {
+    let spawned = std::thread::Builder::new().name("renkei-events".into()).spawn(move || {
         let mut writer = request.into_writer();
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
         let (lock, cvar) = &shared.changed;
@@ -275,6 +300,9 @@ fn events(request: Request, shared: &Arc<Shared>) {
         }
         shared.streams.fetch_sub(1, Ordering::SeqCst);
     });
+    if spawned.is_err() {
+        counter.streams.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 #[cfg(test)]

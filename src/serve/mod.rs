@@ -6,9 +6,12 @@
 //! each burst of edits; pages get a small script (never in `build` output) that reloads them
 //! through Server-Sent Events, and when the new build fails the last good site stays served with
 //! an overlay listing every error.
+//!
+//! tiny_http only listens on an internal loopback port: clients reach it through `guard`,
+//! which holds every limit (timeouts, sizes, connections, the Host check).
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
@@ -25,6 +28,7 @@ use crate::load::LoadOptions;
 use crate::output::Memory;
 use crate::pipeline::{self, Failure};
 
+mod guard;
 mod http;
 
 pub use http::resolve;
@@ -50,6 +54,8 @@ pub(crate) struct Shared {
     pub(crate) state: RwLock<State>,
     pub(crate) changed: (Mutex<u64>, Condvar),
     pub(crate) streams: AtomicUsize,
+    /// Sent by the guard with every request it forwards; tiny_http refuses requests without it.
+    pub(crate) token: String,
 }
 
 /// Output files by path. Bodies are shared, so an update copies the map, not the pages.
@@ -228,20 +234,29 @@ fn is_noise(path: &std::path::Path) -> bool {
         || name == "4913"
 }
 
-/// Runs the server until the process is interrupted.
-pub fn serve(opts: ServeOptions) -> Result<(), String> {
-    let addr = SocketAddr::new(opts.bind, opts.port);
-    if let Err(e) = TcpListener::bind(addr) {
-        return Err(if e.kind() == std::io::ErrorKind::AddrInUse {
+/// Binds the public address, with the staff's wording for a taken port.
+fn bind(addr: SocketAddr) -> Result<TcpListener, String> {
+    TcpListener::bind(addr).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
             format!(
                 "ポート {} は使用中です。--port {} のように別の番号を指定してください",
-                opts.port,
-                opts.port.saturating_add(1)
+                addr.port(),
+                addr.port().saturating_add(1)
             )
         } else {
             format!("{addr} で待ち受けできません: {e}")
-        });
-    }
+        }
+    })
+}
+
+/// Runs the server until the process is interrupted (or its listener fails for good: then it
+/// exits with code 1).
+pub fn serve(opts: ServeOptions) -> Result<(), String> {
+    let addr = SocketAddr::new(opts.bind, opts.port);
+    // A taken port is reported before the build. The port is bound for real once everything is
+    // ready, so that a connection that succeeds means a server that answers and a watcher that
+    // sees edits.
+    drop(bind(addr)?);
     if !opts.bind.is_loopback() {
         eprintln!("警告: {} で待ち受けます。同じネットワークの他の端末からも見えます(確認用のサーバーです。公開には使わないでください)。", opts.bind);
     }
@@ -270,6 +285,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         }),
         changed: (Mutex::new(1), Condvar::new()),
         streams: AtomicUsize::new(0),
+        token: guard::token(),
     });
 
     // Watch content/ and themes/; one rebuild per burst of events.
@@ -330,23 +346,29 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         Box::new(d)
     };
 
-    let server = Server::http(addr).map_err(|e| format!("{addr} で待ち受けできません: {e}"))?;
+    let listener = bind(addr)?;
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(opts.port);
+    let inner = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .map_err(|e| format!("内部のサーバーを起動できません: {e}"))?;
+    let backend = inner
+        .local_addr()
+        .map_err(|e| format!("内部のサーバーを起動できません: {e}"))?;
+    let server = Server::from_listener(inner, None)
+        .map_err(|e| format!("内部のサーバーを起動できません: {e}"))?;
     // Nothing is written to disk while serving, so stopping needs no clean-up beyond saying so.
+    // (With ctrlc's `termination` feature, SIGTERM and SIGHUP end serve the same way.)
     let _ = ctrlc::set_handler(|| {
         eprintln!("終了しました。");
         std::process::exit(0);
     });
     let server = Arc::new(server);
-    let url = format!(
-        "http://{}:{}{}",
-        if opts.bind.is_unspecified() {
-            "127.0.0.1".to_string()
-        } else {
-            opts.bind.to_string()
-        },
-        opts.port,
-        prefix
-    );
+    // (A SocketAddr prints an IPv6 address in brackets, as a URL needs.)
+    let shown = if opts.bind.is_unspecified() {
+        SocketAddr::new(Ipv4Addr::LOCALHOST.into(), port)
+    } else {
+        SocketAddr::new(opts.bind, port)
+    };
+    let url = format!("http://{shown}{prefix}");
     println!("{url} で表示しています。Ctrl+C で終了します。content/ と themes/ の変更は自動で反映されます。");
     if opts.open {
         let opener = if cfg!(target_os = "macos") {
@@ -356,19 +378,31 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         };
         let _ = std::process::Command::new(opener).arg(&url).spawn();
     }
-    let workers: Vec<_> = (0..8)
-        .map(|_| {
-            let server = Arc::clone(&server);
-            let shared = Arc::clone(&shared);
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    http::handle(request, &shared);
+    for _ in 0..8 {
+        let server = Arc::clone(&server);
+        let shared = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("renkei-http".into())
+            .spawn(move || loop {
+                match server.recv() {
+                    Ok(request) => http::handle(request, &shared),
+                    // tiny_http's accept thread has stopped: nothing would be served any more.
+                    Err(e) => {
+                        eprintln!("renkei: 内部のサーバーが止まりました({e})。終了します。もう一度 renkei serve を実行してください。");
+                        std::process::exit(1);
+                    }
                 }
             })
-        })
-        .collect();
-    for w in workers {
-        let _ = w.join();
+            .map_err(|e| format!("スレッドを起動できません: {e}"))?;
     }
-    Ok(())
+    guard::run(
+        listener,
+        guard::Ctx {
+            backend,
+            port,
+            timeout: guard::timeout_from_env(),
+            token: shared.token.clone(),
+            cap: guard::connection_cap(),
+        },
+    )
 }
