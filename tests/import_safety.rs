@@ -1,12 +1,13 @@
-//! `renkei import` never puts one record's data on another, never writes over a file it cannot
-//! read, and never replaces what staff wrote with a guess: namesakes, unreadable files, guessed
-//! 種別, ○/× columns that speak for one service each, notes that must reach staff, national
-//! files that cover the whole country, and every problem of a row in one round.
+//! `renkei import` never writes over a file it cannot read, never replaces what staff wrote with
+//! a guess, and never reads more than it can hold: unreadable files, guessed 種別, ○/× columns
+//! that speak for one service each, notes that must reach staff, national files that cover the
+//! whole country, every problem of a row in one round, and files past the limits (a zip bomb
+//! among them). Which record a row is, namesakes included, is tests/import_matching.rs.
 
 mod common;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::*;
 
@@ -14,81 +15,6 @@ fn sheet(root: &Path, text: &str) -> String {
     let path = root.join("sheet.csv");
     fs::write(&path, text).unwrap();
     path.to_str().unwrap().to_string()
-}
-
-#[test]
-fn a_namesake_at_another_clinic_is_a_new_doctor_not_an_overwrite() {
-    let site = site_copy("minimal");
-    let root = site.path();
-    let sato = root.join("content/doctors/dr-sato.md");
-    let before = fs::read_to_string(&sato).unwrap();
-    let csv = sheet(
-        root,
-        "氏名,よみ,勤務先,診療科\n佐藤 一郎,さとう いちろう,みなと中央病院,外科\n",
-    );
-    let o = import(root, &["doctors", &csv, "--update"]);
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    assert_eq!(
-        fs::read_to_string(&sato).unwrap(),
-        before,
-        "dr-sato.md untouched"
-    );
-    let new = read(root, "content/doctors/satou-ichirou.md");
-    assert!(new.contains("partner: minato-byoin"), "{new}");
-    assert!(
-        stdout(&o)
-            .contains("同じ名前の登録医 content/doctors/dr-sato.md がありますが、勤務先が違うため"),
-        "{}",
-        stdout(&o)
-    );
-    // The same doctor at the same clinic is the same record.
-    let csv = sheet(
-        root,
-        "氏名,よみ,勤務先,共同診療\n佐藤 一郎,さとう いちろう,さくら内科クリニック,×\n",
-    );
-    let o = import(root, &["doctors", &csv, "--update"]);
-    assert!(
-        stdout(&o).contains("変更 content/doctors/dr-sato.md"),
-        "{}",
-        stdout(&o)
-    );
-    assert!(read(root, "content/doctors/dr-sato.md").contains("co_treatment: false"));
-}
-
-#[test]
-fn facilities_with_one_name_stay_apart_across_imports() {
-    let site = site_copy("minimal");
-    let root = site.path();
-    let csv = sheet(
-        root,
-        "名称,よみ,種別,地区,郵便番号,住所,電話番号\n\
-         ひまわり薬局,ひまわりやっきょく,薬局,北部,899-0201,汐見県みなと市北町5-1,099-221-5001\n\
-         ひまわり薬局,ひまわりやっきょく,薬局,南部,899-0301,汐見県みなと市駅前2-2,099-213-5002\n",
-    );
-    let o = import(root, &["partners", &csv]);
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    let north = read(root, "content/partners/himawari-yakkyoku.md");
-    let south = read(root, "content/partners/himawari-yakkyoku-2.md");
-    assert!(north.contains("area: 北部") && south.contains("area: 南部"));
-    let o = import(root, &["partners", &csv, "--update"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stdout(&o).contains("作成 0 件、変更 0 件、変更なし 2 件"),
-        "each row finds its own file by its phone number: {}",
-        stdout(&o)
-    );
-    // A row that cannot tell them apart is refused, not guessed.
-    let csv = sheet(
-        root,
-        "名称,よみ,FAX\nひまわり薬局,ひまわりやっきょく,099-221-9999\n",
-    );
-    let o = import(root, &["partners", &csv, "--update"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("同じ名前の医療機関 が 2 件あり(partners/himawari-yakkyoku.md、partners/himawari-yakkyoku-2.md)"),
-        "{}",
-        stderr(&o)
-    );
 }
 
 #[test]
@@ -321,82 +247,6 @@ fn files_saved_with_a_bom_or_windows_line_ends_are_updated_in_their_own_form() {
 }
 
 #[test]
-fn the_same_clinic_is_found_whatever_width_its_address_was_typed_in() {
-    let site = site_copy("minimal");
-    let root = site.path();
-    replace(
-        root,
-        "content/partners/sakura-naika.md",
-        "本町2丁目3-4",
-        "本町２丁目３－４",
-    );
-    // A sheet with a new phone number and the address in half width: the address agrees.
-    let csv = sheet(
-        root,
-        "名称,よみ,住所,電話番号\nさくら内科クリニック,さくらないかくりにっく,汐見県みなと市本町2丁目3-4,099-211-9999\n",
-    );
-    let o = import(root, &["partners", &csv, "--update"]);
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    assert!(
-        stdout(&o).contains("作成 0 件、変更 1 件"),
-        "{}",
-        stdout(&o)
-    );
-    // Only the 郵便番号 in common (a neighbour): not the same clinic.
-    let csv = sheet(
-        root,
-        "名称,よみ,郵便番号,住所,電話番号,地区\nさくら内科クリニック,さくらないかくりにっく,899-0102,汐見県みなと市本町8丁目1,099-211-7777,中央\n",
-    );
-    let o = import(root, &["partners", &csv, "--update"]);
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    assert!(
-        stdout(&o).contains("作成 1 件、変更 0 件"),
-        "{}",
-        stdout(&o)
-    );
-}
-
-#[test]
-fn a_third_namesake_doctor_is_a_new_record() {
-    let site = site_copy("minimal");
-    let root = site.path();
-    fs::write(
-        root.join("content/doctors/dr-sato-2.md"),
-        "---\nname: 佐藤 一郎\nyomi: さとう いちろう\npartner: minato-byoin\n---\n",
-    )
-    .unwrap();
-    let csv = sheet(
-        root,
-        "氏名,よみ,勤務先\n佐藤 一郎,さとう いちろう,minato-byoin\n佐藤 一郎,さとう いちろう,sakura-naika\n",
-    );
-    let o = import(root, &["doctors", &csv, "--update"]);
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    assert!(
-        stdout(&o).contains("作成 0 件、変更 0 件、変更なし 2 件"),
-        "{}",
-        stdout(&o)
-    );
-    // A third 佐藤 一郎, at a clinic neither is at: a new 登録医, with both files named.
-    fs::write(
-        root.join("content/partners/kita-iin.md"),
-        "---\nname: きた医院\nyomi: きたいいん\nkind: clinic\narea: 北部\naddress: {postal: \"899-0202\", text: 汐見県みなと市北町9}\ntel: \"099-221-9000\"\nfax: \"099-221-9001\"\n---\n",
-    )
-    .unwrap();
-    let csv = sheet(
-        root,
-        "氏名,よみ,勤務先\n佐藤 一郎,さとう いちろう,きた医院\n",
-    );
-    let o = import(root, &["doctors", &csv, "--update"]);
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("作成 1 件"), "{}", stdout(&o));
-    assert!(
-        stdout(&o).contains("content/doctors/dr-sato.md、content/doctors/dr-sato-2.md"),
-        "{}",
-        stdout(&o)
-    );
-}
-
-#[test]
 fn what_the_build_ignores_and_blank_cells_do_not_get_in_the_way() {
     let site = site_copy("minimal");
     let root = site.path();
@@ -491,124 +341,6 @@ fn a_map_naming_an_unknown_service_and_service_columns_for_doctors_are_reported(
 }
 
 #[test]
-fn an_id_that_points_at_another_record_is_refused() {
-    let site = site_copy("minimal");
-    let root = site.path();
-    let header = "整理番号,名称,よみ,地区,郵便番号,住所,電話番号,FAX番号\n";
-    let aoba =
-        "1,あおば医院,あおばいいん,北部,899-0201,汐見県みなと市北町3-1,099-221-3001,099-221-3002\n";
-    let koharu =
-        "2,こはる医院,こはるいいん,南部,899-0301,汐見県みなと市駅前5-1,099-213-4001,099-213-4002\n";
-    let csv = sheet(root, &format!("{header}{aoba}{koharu}"));
-    let o = import(root, &["partners", &csv]);
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    let one = root.join("content/partners/1.md");
-    let mut text = fs::read_to_string(&one).unwrap();
-    text.push_str("\nあおば医院の本文\n");
-    fs::write(&one, &text).unwrap();
-    // The rows renumbered: ID 1 is now こはる医院, with none of あおば's numbers.
-    let swapped = sheet(
-        root,
-        &format!(
-            "{header}{}{}",
-            koharu.replacen("2,", "1,", 1),
-            aoba.replacen("1,", "2,", 1)
-        ),
-    );
-    let o = import(root, &["partners", &swapped, "--update"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert!(
-        stderr(&o).contains(
-            "content/partners/1.md は「あおば医院」の記録ですが、この行は「こはる医院」で"
-        ),
-        "{}",
-        stderr(&o)
-    );
-    assert_eq!(fs::read_to_string(&one).unwrap(), text);
-}
-
-#[test]
-fn two_national_ids_are_two_records_whatever_their_names() {
-    let site = site_copy("minimal");
-    let root = site.path();
-    let fixture =
-        fs::read_to_string(repo().join("tests/fixtures/import/jigyosho_130.csv")).unwrap();
-    // The same office name, phone and address under another 事業所番号 (a second service
-    // registered as its own office).
-    let other = root.join("jigyosho_430.csv");
-    fs::write(
-        &other,
-        fixture
-            .replace("4670100123", "4670100800")
-            .replace("\"訪問看護\",", "\"居宅介護支援\","),
-    )
-    .unwrap();
-    let o = import(
-        root,
-        &[
-            "kaigo",
-            other.to_str().unwrap(),
-            "--city",
-            "みなと市",
-            "--area",
-            "南部",
-            "--update",
-        ],
-    );
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    let houkan = read(root, "content/care/minato-houkan.md");
-    assert!(houkan.contains("office_number: \"4670100123\""), "{houkan}");
-    assert!(
-        stdout(&o).contains(
-            "同じ名前の施設 content/care/minato-houkan.md がありますが、事業所番号が違うため"
-        ),
-        "{}",
-        stdout(&o)
-    );
-    assert!(root
-        .join("content/care/minato-houmonkango-suteshon.md")
-        .is_file());
-}
-
-#[test]
-fn a_workplace_named_twice_and_duplicate_rows_are_left_to_staff() {
-    let site = site_copy("minimal");
-    let root = site.path();
-    let sakura = fs::read_to_string(root.join("content/partners/sakura-naika.md")).unwrap();
-    fs::write(
-        root.join("content/partners/sakura-bunin.md"),
-        sakura.replace("099-211-1234", "099-211-5555"),
-    )
-    .unwrap();
-    let csv = sheet(
-        root,
-        "氏名,よみ,勤務先\n佐藤 一郎,さとう いちろう,さくら内科クリニック\n",
-    );
-    let o = import(root, &["doctors", &csv, "--update"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("勤務先「さくら内科クリニック」という医療機関が 2 件あります"),
-        "{}",
-        stderr(&o)
-    );
-    // Two rows for one clinic: with --skip-invalid neither is written.
-    fs::remove_file(root.join("content/partners/sakura-bunin.md")).unwrap();
-    let csv = sheet(
-        root,
-        "名称,よみ,電話番号,FAX\nさくら内科クリニック,さくらないかくりにっく,099-299-0000,099-211-1235\nさくら内科クリニック,さくらないかくりにっく,099-211-1234,099-211-1235\n",
-    );
-    let before = fs::read_to_string(root.join("content/partners/sakura-naika.md")).unwrap();
-    let o = import(root, &["partners", &csv, "--update", "--skip-invalid"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("エラーのある 2・3 行目は取り込みません"),
-        "{}",
-        stderr(&o)
-    );
-    assert_eq!(read(root, "content/partners/sakura-naika.md"), before);
-}
-
-#[test]
 fn defaults_and_shared_names_never_collide_with_what_exists() {
     let site = site_copy("minimal");
     let root = site.path();
@@ -638,4 +370,106 @@ fn defaults_and_shared_names_never_collide_with_what_exists() {
         stdout(&o)
     );
     check_clean(root);
+}
+
+/// Every file of the content folder, with its bytes.
+fn contents(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let content = root.join("content");
+    files(&content)
+        .into_iter()
+        .map(|p| {
+            let bytes = fs::read(content.join(&p)).unwrap();
+            (p, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn files_past_the_limits_are_refused_and_nothing_is_written() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let before = contents(root);
+    let head = "名称,よみ,種別,地区,電話番号\n";
+    let row = "あおぞら医院,あおぞらいいん,診療所,北部,099-221-1111\n";
+    // 50 MB and a byte, as a sparse file: refused by its size, never read.
+    fs::File::create(root.join("big.csv"))
+        .unwrap()
+        .set_len(50 * 1024 * 1024 + 1)
+        .unwrap();
+    fs::write(
+        root.join("rows.csv"),
+        head.to_string() + &row.repeat(100_000),
+    )
+    .unwrap();
+    let long = format!("{head}あおぞら医院,{}\n", "あ".repeat(10_001));
+    fs::write(root.join("cell.csv"), long).unwrap();
+    let wide = format!("{head}{}\n", ",".repeat(500));
+    fs::write(root.join("columns.csv"), wide).unwrap();
+    for (file, message) in [
+        (
+            "big.csv",
+            "big.csv: ファイルが大きすぎます(51 MB。上限は 50 MB)。行を分けて 2 つ以上のファイルに保存し",
+        ),
+        (
+            "rows.csv",
+            "rows.csv: 100001 行目: 行が多すぎます(上限は 100,000 行)。行を分けて",
+        ),
+        (
+            "cell.csv",
+            "cell.csv: 2 行目 B 列: セルの文字が多すぎます(上限は 10,000 文字)",
+        ),
+        (
+            "columns.csv",
+            "columns.csv: 2 行目: 列が多すぎます(501 列目があります。上限は 500 列)。使わない列を削除して",
+        ),
+    ] {
+        let path = root.join(file);
+        let o = import(root, &["partners", path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{file}: {}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{file}: {}", stderr(&o));
+        assert_eq!(contents(root), before, "{file}: nothing written");
+    }
+}
+
+#[test]
+fn a_zip_bomb_and_a_cell_in_the_last_corner_are_refused_before_they_take_memory() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let before = contents(root);
+    // About 7 MB on disk, just over 1 GB inflated. Refused from the sizes the zip states,
+    // which the message repeats, so nothing was inflated to find it.
+    let bomb = root.join("bomb.xlsx");
+    let inflated = workbook::zip_bomb(&bomb);
+    assert!(inflated > 1_000_000_000 && fs::metadata(&bomb).unwrap().len() < 8 << 20);
+    let o = import(root, &["partners", bomb.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "bomb.xlsx: Excel ファイルの中身が大きすぎます(展開すると 1,024 MB 以上。上限は 100 MB)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(contents(root), before);
+    // Two cells, in A1 and XFD1048576: as a rectangle, 17 billion.
+    let corner = root.join("corner.xlsx");
+    let cell =
+        |at: &str, text: &str| format!(r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#);
+    workbook::xlsx(
+        &corner,
+        &format!(
+            r#"<row r="1">{}{}</row><row r="1048576">{}</row>"#,
+            cell("A1", "名称"),
+            cell("B1", "よみ"),
+            cell("XFD1048576", "x")
+        ),
+    );
+    let o = import(root, &["partners", corner.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("corner.xlsx: 1048576 行目: 行が多すぎます(上限は 100,000 行)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(contents(root), before);
 }

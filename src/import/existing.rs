@@ -8,6 +8,8 @@
 //! says does not contradict it: a 登録医's 勤務先 must be the same, and of a clinic's phone,
 //! FAX and address, one must agree when two or more are known on both sides.
 
+mod namesakes;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -19,6 +21,7 @@ use crate::yaml::{Node, Value as Y};
 
 use super::rows::{Draft, Value};
 use super::{name_key, Kind};
+use namesakes::Namesakes;
 
 /// A record already in `content/`.
 pub struct Existing {
@@ -219,11 +222,12 @@ pub enum Found<'a> {
 }
 
 /// The existing records, indexed: a 10k-row sheet against a 10k-record site would be 10⁸
-/// comparisons otherwise.
+/// comparisons otherwise, and so would 10k rows against 10k records of one name
+/// ([`Namesakes`]).
 pub struct Index<'a> {
     by_slug: BTreeMap<&'a str, &'a Existing>,
     by_key: BTreeMap<&'a str, &'a Existing>,
-    by_name: BTreeMap<String, Vec<&'a Existing>>,
+    by_name: BTreeMap<String, Namesakes<'a>>,
     kind: Kind,
 }
 
@@ -235,15 +239,20 @@ impl<'a> Index<'a> {
             by_name: BTreeMap::new(),
             kind,
         };
+        let mut by_name: BTreeMap<String, Vec<&'a Existing>> = BTreeMap::new();
         for e in existing {
             index.by_slug.insert(e.slug.as_str(), e);
             if let Some(k) = &e.key {
                 index.by_key.entry(k.as_str()).or_insert(e);
             }
             if !e.name.is_empty() {
-                index.by_name.entry(name_key(&e.name)).or_default().push(e);
+                by_name.entry(name_key(&e.name)).or_default().push(e);
             }
         }
+        index.by_name = by_name
+            .into_iter()
+            .map(|(name, all)| (name, Namesakes::new(all)))
+            .collect();
         index
     }
 
@@ -279,20 +288,11 @@ impl<'a> Index<'a> {
         let Some(namesakes) = self.by_name.get(&name_key(&d.name)) else {
             return Found::New(None);
         };
-        let row = Identity::of_draft(d);
-        let agreeing: Vec<&Existing> = namesakes
-            .iter()
-            .copied()
-            .filter(|e| row.agrees(&e.identity) == Some(true))
-            .collect();
-        let contradicting = namesakes
-            .iter()
-            .filter(|e| row.agrees(&e.identity) == Some(false))
-            .count();
-        match (namesakes.as_slice(), agreeing.as_slice()) {
+        let verdict = namesakes.judge(&Identity::of_draft(d));
+        match (namesakes.all.as_slice(), verdict.agreeing.as_slice()) {
             (_, [one]) => Found::File(one),
             // Every namesake is somebody else: a new record, and staff are told of the others.
-            (all, []) if contradicting == all.len() => Found::New(Some(self.namesake_note(d, all))),
+            (all, []) if verdict.all_differ => Found::New(Some(self.namesake_note(d, all))),
             // The row says nothing that could contradict it (a sheet of names and FAX numbers).
             ([one], []) => Found::File(one),
             (all, _) => Found::Ambiguous(all.iter().map(|e| e.slug.as_str()).collect()),

@@ -1,8 +1,9 @@
 //! `renkei import`: the Excel and CSV lists an office already keeps, and the national open
 //! data, turned into content files that pass `check` — without losing anything staff wrote.
 //!
-//! The steps mirror the build: read the sheet ([`table`]), know its columns ([`columns`]),
-//! clean each cell by field type ([`normalize`]) into a record ([`rows`]), name new files
+//! The steps mirror the build: read the sheet ([`table`], within the [`limits`] of what an
+//! import holds), know its columns ([`columns`]), clean each cell by field type
+//! ([`normalize`]) into a record ([`rows`]), name new files
 //! ([`slug`]), then plan every file against what is already in `content/`
 //! ([`frontmatter`] merges into hand-edited files) and check every planned file with the same
 //! reader `build` uses. Only when every row is good is anything written — each file to a
@@ -10,8 +11,10 @@
 //! import behind. Open data ([`opendata`]) goes through the same plan.
 
 mod columns;
+mod csv;
 mod existing;
 mod frontmatter;
+mod limits;
 mod merge;
 mod normalize;
 mod opendata;
@@ -19,6 +22,7 @@ mod plan;
 mod rows;
 mod slug;
 mod table;
+mod workbook;
 mod write;
 
 use std::collections::BTreeMap;

@@ -22,31 +22,56 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::columns::exact_key as header_key;
-use super::table;
+use super::limits;
+use super::table::{self, Row};
+
+/// A header row: column name (as [`header_key`] writes it) → index.
+type Headers = BTreeMap<String, usize>;
+
+fn column(headers: &Headers, name: &str) -> Option<usize> {
+    headers.get(&header_key(name)).copied()
+}
 
 /// A table with a header row whose columns are found by name.
 struct Sheet {
-    headers: BTreeMap<String, usize>,
-    rows: Vec<(usize, Vec<String>)>,
+    headers: Headers,
+    rows: Vec<(usize, Row)>,
+    /// Data rows in the file, including those left out by the filter.
+    all: usize,
     file: String,
 }
 
 impl Sheet {
-    fn read(path: &Path) -> Result<(Sheet, String), String> {
-        let t = table::read(path)?;
+    /// Reads a national file, keeping the rows `keep` accepts as they are read: the files
+    /// cover the whole country, and only one city's rows are held. `keep` judges a row by the
+    /// file's own header.
+    fn read(
+        path: &Path,
+        mut keep: impl FnMut(&Headers, &Row) -> bool,
+    ) -> Result<(Sheet, String), String> {
+        let index = |row: &Row| -> Headers {
+            row.cells()
+                .enumerate()
+                .map(|(i, h)| (header_key(h), i))
+                .collect()
+        };
+        let mut header: Option<Headers> = None;
+        let t = table::read_where(path, &limits::OPEN_DATA, &mut |row| match &header {
+            Some(h) => keep(h, row),
+            None => {
+                header = Some(index(row));
+                true
+            }
+        })?;
         let mut rows = t.rows.into_iter();
         let (_, header) = rows
             .next()
             .ok_or_else(|| format!("{} は空です", path.display()))?;
-        let headers = header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (header_key(h), i))
-            .collect();
         Ok((
             Sheet {
-                headers,
+                headers: index(&header),
                 rows: rows.collect(),
+                all: t.read.saturating_sub(1),
                 file: path.display().to_string(),
             },
             t.source,
@@ -54,7 +79,7 @@ impl Sheet {
     }
 
     fn col(&self, name: &str) -> Result<usize, String> {
-        self.headers.get(&header_key(name)).copied().ok_or_else(|| {
+        column(&self.headers, name).ok_or_else(|| {
             format!(
                 "{} に列「{name}」がありません(公開されている形のファイルか確かめてください)",
                 self.file
@@ -63,14 +88,14 @@ impl Sheet {
     }
 
     fn opt(&self, name: &str) -> Option<usize> {
-        self.headers.get(&header_key(name)).copied()
+        column(&self.headers, name)
     }
 }
 
-fn cell(row: &[String], i: usize) -> &str {
+fn cell(row: &Row, i: usize) -> &str {
     row.get(i).map(|s| s.trim()).unwrap_or("")
 }
 
-fn cell_opt(row: &[String], i: Option<usize>) -> &str {
+fn cell_opt(row: &Row, i: Option<usize>) -> &str {
     i.map(|i| cell(row, i)).unwrap_or("")
 }

@@ -2,7 +2,7 @@
 //! name new files, build each file's text, check it with the build's own reader, and only then
 //! write — all files or none.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -17,7 +17,7 @@ use super::existing::{self, Found, Index};
 use super::frontmatter;
 use super::merge::{self, Change};
 use super::rows::{self, CellError, Draft};
-use super::{slug, table, ImportOptions, Kind, SiteLists};
+use super::{limits, slug, table, ImportOptions, Kind, SiteLists};
 
 /// A source read into records.
 #[derive(Debug, Default)]
@@ -44,7 +44,7 @@ pub fn read_sheet(
     map: &BTreeMap<String, Field>,
     lists: &SiteLists,
 ) -> Result<Read, String> {
-    let table = table::read(path)?;
+    let table = table::read(path, &limits::SHEET)?;
     let known: Vec<String> = match kind {
         Kind::Care => lists.care_services.clone(),
         _ => lists.services.clone(),
@@ -55,8 +55,8 @@ pub fn read_sheet(
         .iter()
         .take(10)
         .enumerate()
-        .find(|(_, (_, row))| columns::score(kind, row, map, &known) >= 2)
-        .map(|(i, (_, row))| (i, row.clone()))
+        .map(|(i, (_, row))| (i, row.to_strings()))
+        .find(|(_, row)| columns::score(kind, row, map, &known) >= 2)
         .ok_or_else(|| {
             format!(
                 "{}: 見出しの行が見つかりません(上から 10 行のうちに「名称」「よみ」「電話番号」などの列名が 2 つ以上ある行が必要です。違う列名なら --map で指定してください)",
@@ -88,16 +88,17 @@ pub fn read_sheet(
         unknown: cols.unknown.clone(),
         ..Read::default()
     };
-    let header_row = table.rows[header_at].0;
+    let header_row = table.rows.get(header_at).map_or(0, |(n, _)| *n);
     let mut data_rows = 0;
-    for (row_no, row) in table.rows.iter().skip(header_at + 1) {
-        if row.iter().all(|c| c.trim().is_empty()) {
+    // Each row is dropped once it is a draft, so the sheet and its drafts are not both held.
+    for (row_no, row) in table.rows.into_iter().skip(header_at + 1) {
+        if row.cells().all(|c| c.trim().is_empty()) {
             continue;
         }
         data_rows += 1;
         // A row with bad cells still goes through the plan, so the problems only the final
         // check finds (a reading in kanji) are reported in the same round; it is never written.
-        let (d, errors) = rows::draft(kind, *row_no, &headers, &cols, row, lists);
+        let (d, errors) = rows::draft(kind, row_no, &headers, &cols, &row, lists);
         read.drafts.push(d);
         read.errors.extend(errors);
     }
@@ -174,13 +175,16 @@ fn noun(kind: Kind) -> &'static str {
 impl Plan {
     pub fn make(
         kind: Kind,
-        read: Read,
+        mut read: Read,
         opts: &ImportOptions,
         ctx: &LoadCtx,
     ) -> Result<Plan, String> {
         let existing = existing::read_all(&opts.root, kind)?;
         let index = Index::new(&existing, kind);
-        let mut taken: BTreeSet<String> = existing.iter().map(|e| e.slug.clone()).collect();
+        let mut taken = Taken {
+            names: existing.iter().map(|e| e.slug.clone()).collect(),
+            ..Taken::default()
+        };
         // A 地域連携パス names its members by file name across partners/ and care/, so a new
         // care office may not take a clinic's name (a clinic that also runs a 介護 office).
         let sibling = match kind {
@@ -190,14 +194,15 @@ impl Plan {
         };
         if let Some(dir) = sibling {
             if let Ok(entries) = std::fs::read_dir(opts.root.join("content").join(dir)) {
-                taken.extend(entries.flatten().filter_map(|e| {
+                taken.names.extend(entries.flatten().filter_map(|e| {
                     let name = e.file_name().to_string_lossy().to_string();
                     name.strip_suffix(".md").map(str::to_string)
                 }));
             }
         }
         let mut claimed: BTreeMap<String, usize> = BTreeMap::new();
-        let mut errors = read.errors.clone();
+        // Moved, not copied: a sheet of bad rows has as many errors as cells.
+        let mut errors = std::mem::take(&mut read.errors);
         let mut items = Vec::new();
         let mut pending = Vec::new();
         let dir = kind.collection().dir();
@@ -284,7 +289,7 @@ impl Plan {
                         ));
                         continue;
                     }
-                    unique(&wanted, &mut taken)
+                    taken.unique(&wanted)
                 }
             };
             if let Some(first) = claimed.insert(slug.clone(), d.row) {
@@ -376,15 +381,33 @@ impl Plan {
     }
 }
 
-fn unique(wanted: &str, taken: &mut BTreeSet<String>) -> String {
-    let mut slug = wanted.to_string();
-    let mut n = 2;
-    while taken.contains(&slug) {
-        slug = format!("{wanted}-{n}");
-        n += 1;
+/// File names already given out, and for each name asked for, the number its next `-n` may
+/// start from.
+#[derive(Default)]
+struct Taken {
+    names: BTreeSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Taken {
+    /// `wanted`, or the first of `wanted-2`, `wanted-3`, … not yet taken. Names are only ever
+    /// added, so a number tried once for `wanted` stays taken and the next search starts past
+    /// it: 20,000 rows of one name take 20,000 steps, not 200 million.
+    fn unique(&mut self, wanted: &str) -> String {
+        let mut n = self.next.get(wanted).copied().unwrap_or(1);
+        let mut slug = if n == 1 {
+            wanted.to_string()
+        } else {
+            format!("{wanted}-{n}")
+        };
+        while self.names.contains(&slug) {
+            n += 1;
+            slug = format!("{wanted}-{n}");
+        }
+        self.next.insert(wanted.to_string(), n + 1);
+        self.names.insert(slug.clone());
+        slug
     }
-    taken.insert(slug.clone());
-    slug
 }
 
 /// The planned file through the build's own reader; its errors become cell errors.
@@ -428,4 +451,41 @@ fn check_text(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The search `Taken::unique` replaced: from `-2` every time.
+    fn from_two(wanted: &str, taken: &mut BTreeSet<String>) -> String {
+        let mut slug = wanted.to_string();
+        let mut n = 2;
+        while taken.contains(&slug) {
+            slug = format!("{wanted}-{n}");
+            n += 1;
+        }
+        taken.insert(slug.clone());
+        slug
+    }
+
+    #[test]
+    fn names_are_given_as_counting_from_two_each_time_would() {
+        let names: BTreeSet<String> = ["sakura", "sakura-3", "sakura-2-2", "ume-2"]
+            .map(String::from)
+            .into();
+        let mut taken = Taken {
+            names: names.clone(),
+            ..Taken::default()
+        };
+        let mut old = names;
+        let asks = [
+            "sakura", "sakura-2", "ume", "sakura", "ume", "sakura-4", "ume", "sakura",
+        ];
+        let many = std::iter::repeat_n("himawari", 500);
+        for wanted in asks.into_iter().chain(many).chain(asks) {
+            assert_eq!(taken.unique(wanted), from_two(wanted, &mut old), "{wanted}");
+        }
+        assert_eq!(taken.unique("himawari"), "himawari-501");
+    }
 }

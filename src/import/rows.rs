@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::columns::{Columns, Field};
 use super::normalize as n;
+use super::table::Row;
 use super::{Kind, SiteLists};
 
 /// A front-matter value, rendered by `frontmatter`.
@@ -142,11 +143,11 @@ struct Cells<'a> {
 }
 
 impl<'a> Cells<'a> {
-    fn new(columns: &'a Columns, headers: &'a [String], row: &'a [String]) -> Self {
+    fn new(columns: &'a Columns, headers: &'a [String], row: &'a Row) -> Self {
         let mut values = BTreeMap::new();
         let mut flags = Vec::new();
         for (i, field) in &columns.fields {
-            let cell = row.get(*i).map(String::as_str).unwrap_or("");
+            let cell = row.get(*i).unwrap_or("");
             let header = headers.get(*i).map(String::as_str).unwrap_or("");
             match field {
                 Field::ServiceFlag(name) => flags.push((name.as_str(), header, cell)),
@@ -179,7 +180,7 @@ pub fn draft(
     row_no: usize,
     headers: &[String],
     columns: &Columns,
-    row: &[String],
+    row: &Row,
     lists: &SiteLists,
 ) -> (Draft, Vec<CellError>) {
     let cells = Cells::new(columns, headers, row);

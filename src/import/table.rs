@@ -1,216 +1,178 @@
-//! A spreadsheet as rows of text cells: `.csv` in whatever encoding Excel saved it, or `.xlsx`
-//! read directly.
+//! A spreadsheet as rows of text cells: `.csv` in whatever encoding Excel saved it ([`csv`]),
+//! or `.xlsx` read directly ([`workbook`]) — each held to the [`limits`] of what an import
+//! reads.
 //!
-//! Excel's 「CSV (コンマ区切り)」 writes CP932, 「CSV UTF-8」 writes UTF-8 with a BOM, and
-//! 「Unicode テキスト」 writes tab-separated UTF-16. The encoding is detected from the bytes and
-//! always reported: a wrong guess would turn every name into mojibake, so when the bytes fit
-//! none of these the import stops instead of guessing. `.xlsx` is read cell by cell, so text
-//! cells keep their leading zeros (電話 「0992…」, 事業所番号) and dates arrive as dates.
+//! [`csv`]: super::csv
+//! [`workbook`]: super::workbook
+//! [`limits`]: super::limits
 
 use std::path::Path;
 
-use calamine::{Data, Reader};
+use super::limits::{Limits, Refusal};
+use super::{csv, workbook};
 
 /// The rows of a sheet. `rows[i].0` is the row number as Excel shows it (1-based).
 #[derive(Debug, Default)]
 pub struct Table {
-    pub rows: Vec<(usize, Vec<String>)>,
+    pub rows: Vec<(usize, Row)>,
     /// How the file was read, for the report: 「Shift_JIS (CP932)」, 「xlsx シート「名簿」」.
     pub source: String,
+    /// Rows in the file, including those a filter left out.
+    pub read: usize,
 }
 
 /// Reads `.csv`, `.tsv`, `.txt` or `.xlsx`. Errors are messages for staff.
-pub fn read(path: &Path) -> Result<Table, String> {
+pub fn read(path: &Path, limits: &Limits) -> Result<Table, String> {
+    read_where(path, limits, &mut |_| true)
+}
+
+/// Reads the rows `keep` accepts, and only those are held: a national file is read for one
+/// city without holding the country. `keep` sees every row, the first one first.
+pub fn read_where(
+    path: &Path,
+    limits: &Limits,
+    keep: &mut dyn FnMut(&Row) -> bool,
+) -> Result<Table, String> {
+    let file = path.display().to_string();
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(path),
-        "csv" | "tsv" | "txt" => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| format!("{} を読めません: {e}", path.display()))?;
-            read_csv_bytes(&bytes)
-        }
-        _ => Err(format!(
-            "{} は読めない形式です。Excel の .xlsx か、「CSV (コンマ区切り)」「CSV UTF-8」で保存した .csv を指定してください",
-            path.display()
-        )),
-    }
-}
-
-/// Decodes CSV bytes (encoding detected and named) and splits them into rows.
-pub fn read_csv_bytes(bytes: &[u8]) -> Result<Table, String> {
-    let (text, encoding) = decode(bytes)?;
-    // 「Unicode テキスト」 is tab-separated; so is a .tsv. Decide by the first line.
-    let first = text.lines().next().unwrap_or("");
-    let delimiter = if first.contains('\t') && !first.contains(',') {
-        b'\t'
-    } else {
-        b','
-    };
-    let rows = split_rows(&text, delimiter as char)?;
-    Ok(Table {
-        rows,
-        source: format!(
-            "{encoding}、{}区切り",
-            if delimiter == b'\t' {
-                "タブ"
-            } else {
-                "コンマ"
-            }
-        ),
-    })
-}
-
-/// RFC 4180 records, numbered as Excel numbers rows: a blank line is a row, and a line break
-/// inside a quoted cell (Alt+Enter in Excel) is not.
-fn split_rows(text: &str, delimiter: char) -> Result<Vec<(usize, Vec<String>)>, String> {
-    let mut rows = Vec::new();
-    let mut row: Vec<String> = Vec::new();
-    let mut cell = String::new();
-    let mut quoted = false;
-    let mut row_no = 1;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    cell.push('"');
-                }
-                '"' => quoted = false,
-                '\r' if chars.peek() == Some(&'\n') => {}
-                c => cell.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if cell.is_empty() => quoted = true,
-            c if c == delimiter => row.push(std::mem::take(&mut cell)),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => {
-                row.push(std::mem::take(&mut cell));
-                rows.push((row_no, std::mem::take(&mut row)));
-                row_no += 1;
-            }
-            c => cell.push(c),
-        }
-    }
-    if quoted {
+    let workbook = matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods");
+    if !workbook && !matches!(ext.as_str(), "csv" | "tsv" | "txt") {
         return Err(format!(
-            "{row_no} 行目から始まるセルの引用符(\")が閉じていません"
+            "{file} は読めない形式です。Excel の .xlsx か、「CSV (コンマ区切り)」「CSV UTF-8」で保存した .csv を指定してください"
         ));
     }
-    if !cell.is_empty() || !row.is_empty() {
-        row.push(cell);
-        rows.push((row_no, row));
+    // The size on disk, before anything is read; a CSV is measured again as it is read, for a
+    // file that grows or a device that says it is empty.
+    let cant_read = |e: std::io::Error| format!("{file} を読めません: {e}");
+    let size = std::fs::metadata(path).map_err(cant_read)?.len();
+    if size > limits.file_bytes {
+        return Err(Refusal::FileBytes { size }.message(&file, limits));
     }
-    Ok(rows)
-}
-
-/// The text of a CSV file and the name of its encoding.
-fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return std::str::from_utf8(rest)
-            .map(|t| (t.to_string(), "UTF-8 (BOM 付き)"))
-            .map_err(|_| "UTF-8 の印(BOM)がありますが、途中に UTF-8 でない文字があります".into());
+    if workbook {
+        let (rows, source) = workbook::read(path, &file, limits)?;
+        let read = rows.len();
+        return Ok(Table {
+            rows: rows.into_iter().filter(|(_, row)| keep(row)).collect(),
+            source,
+            read,
+        });
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        let (text, _, bad) = encoding_rs::UTF_16LE.decode(bytes);
-        let (text, bad) = if bytes.starts_with(&[0xFE, 0xFF]) {
-            let (t, _, b) = encoding_rs::UTF_16BE.decode(bytes);
-            (t, b)
-        } else {
-            (text, bad)
-        };
-        if bad {
-            return Err("UTF-16 として読めない部分があります".into());
-        }
-        return Ok((text.into_owned(), "UTF-16 (Unicode テキスト)"));
-    }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok((text.to_string(), "UTF-8"));
-    }
-    // encoding_rs's Shift_JIS is the WHATWG one, i.e. Windows-31J (CP932): ①, ㈱ and the IBM
-    // extensions (髙, 﨑) that Excel writes decode correctly.
-    let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(bytes);
-    if bad {
-        return Err(
-            "文字コードを判別できません(UTF-8 でも Shift_JIS (CP932) でもありません)。Excel で「CSV UTF-8」として保存し直してください"
-                .into(),
-        );
-    }
-    Ok((text.into_owned(), "Shift_JIS (CP932)"))
-}
-
-fn read_workbook(path: &Path) -> Result<Table, String> {
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| {
-        format!(
-            "{} を Excel のファイルとして開けません: {e}",
-            path.display()
-        )
-    })?;
-    let names = book.sheet_names();
-    let Some(name) = names.first().cloned() else {
-        return Err("シートがありません".into());
-    };
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| format!("シート「{name}」を読めません: {e}"))?;
-    // Excel numbers rows from the sheet's top, not from the first used cell.
-    let top = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let rows = range
-        .rows()
-        .enumerate()
-        .map(|(i, row)| (top + i + 1, row.iter().map(cell_text).collect()))
-        .collect();
+    let input = std::fs::File::open(path).map_err(cant_read)?;
+    let rows = csv::read(input, &file, limits, keep)?;
     Ok(Table {
-        rows,
-        source: format!("Excel ブック、シート「{name}」"),
+        rows: rows.rows,
+        source: rows.source,
+        read: rows.read,
     })
 }
 
-/// A cell as the text staff see in it. Whole numbers lose Excel's `.0`; dates become ISO.
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => if *b { "○" } else { "×" }.to_string(),
-        Data::DateTime(d) => {
-            // Excel's serial day 1 is 1900-01-01, counted from 1899-12-30 (the 1900 leap bug).
-            let days = d.as_f64().floor() as i64;
-            chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
-                .and_then(|base| base.checked_add_signed(chrono::Duration::days(days)))
-                .map(|date| date.format("%Y-%m-%d").to_string())
-                .unwrap_or_else(|| d.as_f64().to_string())
+/// One row's cells, as one string and where each cell ends. A cell of its own would cost 24
+/// bytes and an allocation even when empty: a 38 MB sheet of short cells was 360 MB as
+/// `Vec<String>` rows, and is about twice its size this way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Row {
+    text: String,
+    /// Byte offsets in `text`; a row is at most `columns × cell_chars` characters, well
+    /// within `u32`.
+    ends: Vec<u32>,
+}
+
+impl Row {
+    /// The cell at `i`, if the row has one.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = match i.checked_sub(1) {
+            Some(before) => *self.ends.get(before)? as usize,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    /// How many cells the row has.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn cells(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    pub fn to_strings(&self) -> Vec<String> {
+        self.cells().map(str::to_string).collect()
+    }
+
+    /// Text for the cell being written (the one after the last ended).
+    pub fn push(&mut self, c: char) {
+        self.text.push(c);
+    }
+
+    pub fn push_str(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    /// Whether the cell being written is still empty.
+    pub fn open_cell_is_empty(&self) -> bool {
+        self.text.len() == self.ends.last().map_or(0, |e| *e as usize)
+    }
+
+    /// Ends the cell being written.
+    pub fn end_cell(&mut self) {
+        self.ends
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+    }
+
+    /// The row with no spare capacity, leaving this one empty to be written again.
+    pub fn take_exact(&mut self) -> Row {
+        let row = Row {
+            text: self.text.as_str().to_owned(),
+            ends: self.ends.as_slice().to_vec(),
+        };
+        self.clear();
+        row
+    }
+
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+}
+
+impl FromIterator<String> for Row {
+    fn from_iter<I: IntoIterator<Item = String>>(cells: I) -> Self {
+        let mut row = Row::default();
+        for cell in cells {
+            row.push_str(&cell);
+            row.end_cell();
         }
-        Data::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_string(),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        row.take_exact()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::limits::SHEET;
+
+    fn read_csv_bytes(bytes: &[u8]) -> Result<csv::Rows, String> {
+        csv::read(std::io::Cursor::new(bytes), "x.csv", &SHEET, &mut |_| true)
+    }
 
     #[test]
     fn encodings_are_detected_and_named() {
         let utf8 = read_csv_bytes("名称,電話\nさくら,099\n".as_bytes()).unwrap();
-        assert_eq!(utf8.rows[1].1, ["さくら", "099"]);
+        assert_eq!(utf8.rows[1].1.to_strings(), ["さくら", "099"]);
         assert!(utf8.source.starts_with("UTF-8、"));
         let bom = read_csv_bytes(b"\xEF\xBB\xBF\xE5\x90\x8D,x\n").unwrap();
-        assert_eq!(bom.rows[0].1[0], "名");
+        assert_eq!(bom.rows[0].1.get(0), Some("名"));
         assert!(bom.source.contains("BOM"));
         // 「髙橋」 in CP932 (髙 is an IBM extension, not in strict Shift_JIS).
         let (cp932, _, _) = encoding_rs::SHIFT_JIS.encode("髙橋医院,①\n");
         let t = read_csv_bytes(&cp932).unwrap();
-        assert_eq!(t.rows[0].1, ["髙橋医院", "①"]);
+        assert_eq!(t.rows[0].1.to_strings(), ["髙橋医院", "①"]);
         assert!(t.source.contains("CP932"));
         // UTF-16LE, tab-separated, as Excel's 「Unicode テキスト」 writes it.
         let mut utf16 = vec![0xFF, 0xFE];
@@ -218,7 +180,7 @@ mod tests {
             utf16.extend_from_slice(&u.to_le_bytes());
         }
         let t = read_csv_bytes(&utf16).unwrap();
-        assert_eq!(t.rows[1].1, ["あ", "1"]);
+        assert_eq!(t.rows[1].1.to_strings(), ["あ", "1"]);
         assert!(t.source.contains("タブ"));
     }
 
@@ -226,16 +188,11 @@ mod tests {
     fn quoted_cells_keep_commas_and_line_breaks_and_rows_count_as_excel_does() {
         let t = read_csv_bytes("名称,住所\n\"A, B\",\"1行目\n2行目\"\nC,D\n\nE,F\n".as_bytes())
             .unwrap();
-        assert_eq!(
-            t.rows[1],
-            (2, vec!["A, B".to_string(), "1行目\n2行目".into()])
-        );
+        assert_eq!(t.rows[1].0, 2);
+        assert_eq!(t.rows[1].1.to_strings(), ["A, B", "1行目\n2行目"]);
         assert_eq!(t.rows[2].0, 3, "an in-cell line break is still one row");
-        assert_eq!(
-            t.rows[3],
-            (4, vec![String::new()]),
-            "a blank row still counts"
-        );
+        assert_eq!(t.rows[3].0, 4, "a blank row still counts");
+        assert_eq!(t.rows[3].1.to_strings(), [""]);
         assert_eq!(t.rows[4].0, 5);
     }
 

@@ -1,6 +1,8 @@
 //! Helpers shared by the end-to-end tests: copy a fixture site, run the real binary, walk output.
 #![allow(dead_code)]
 
+pub mod workbook;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{cell, cell_opt, Sheet};
+use super::{cell, cell_opt, column, Sheet};
 use crate::import::normalize as n;
 use crate::import::plan::Read;
 use crate::import::rows::{CellError, Draft, Value};
@@ -171,20 +171,24 @@ fn care_service(text: &str, known: &[String]) -> Option<(String, Option<String>)
 /// so the address decides. Without `city`, a file that spans several authorities is refused
 /// rather than filling the directory with the whole country.
 pub fn kaigo(path: &Path, city: Option<&str>, lists: &SiteLists) -> Result<Read, String> {
-    let (mut sheet, source) = Sheet::read(path)?;
-    let all_rows = sheet.rows.len();
-    let addr_at = sheet.col("住所")?;
-    match city {
+    let wanted = city.map(n::text);
+    if let Some(city) = &wanted {
+        if city.is_empty() || city.chars().all(|c| c.is_ascii_digit()) {
+            return Err(format!(
+                "介護サービスのデータは住所で絞り込みます。--city には市区町村名を書いてください(例: --city みなと市。「{city}」)"
+            ));
+        }
+    }
+    // Only the city's rows are held; without a 住所 column nothing is, and the file is
+    // refused below by name.
+    let (sheet, source) = Sheet::read(path, |h, row| match &wanted {
+        Some(city) => column(h, "住所").is_some_and(|c| in_city(cell(row, c), city)),
+        None => true,
+    })?;
+    let all_rows = sheet.all;
+    sheet.col("住所")?;
+    match &wanted {
         Some(city) => {
-            let city = n::text(city);
-            if city.is_empty() || city.chars().all(|c| c.is_ascii_digit()) {
-                return Err(format!(
-                    "介護サービスのデータは住所で絞り込みます。--city には市区町村名を書いてください(例: --city みなと市。「{city}」)"
-                ));
-            }
-            sheet
-                .rows
-                .retain(|(_, row)| in_city(cell(row, addr_at), &city));
             if sheet.rows.is_empty() {
                 return Err(format!(
                     "{} に住所が「{city}」の事業所はありません(全 {all_rows} 行)。市区町村名を住所の書き方のとおりに確かめてください(例: --city みなと市、--city 大阪市北区)",

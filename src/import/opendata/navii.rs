@@ -1,14 +1,15 @@
 //! 医療情報ネット (ナビイ) open data (厚生労働省, PDL1.0): the 施設票 and the 診療科・診療時間票
 //! of one release, for one 市区町村, into partner records.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::{cell, cell_opt, Sheet};
+use super::{cell, cell_opt, column, Sheet};
 use crate::import::normalize as n;
 use crate::import::plan::Read;
 use crate::import::rows::{CellError, Draft, Value};
 use crate::import::slug::without_corporation;
+use crate::import::table::Row;
 use crate::import::SiteLists;
 
 const NAVII_CREDIT: &str = "「医療情報ネットのオープンデータ」(厚生労働省)を加工して作成";
@@ -47,8 +48,24 @@ pub fn navii(
         ));
     }
     let (pref, town) = (&digits[..2], &digits[2..5]);
-    let (fac, source) = Sheet::read(facilities)?;
-    let (hrs, _) = Sheet::read(hours)?;
+    let in_town = |row: &Row, p: usize, t: usize| {
+        format!("{:0>2}", cell(row, p)) == pref && format!("{:0>3}", cell(row, t)) == town
+    };
+    // Without the code columns nothing is kept, and the file is refused below by name.
+    let (fac, source) = Sheet::read(facilities, |h, row| {
+        match (column(h, "都道府県コード"), column(h, "市区町村コード")) {
+            (Some(p), Some(t)) => in_town(row, p, t),
+            _ => false,
+        }
+    })?;
+    // Hours only for the facilities kept: the 診療時間票 is the country's largest file.
+    let ids: BTreeSet<&str> = match fac.opt("ID") {
+        Some(c) => fac.rows.iter().map(|(_, row)| cell(row, c)).collect(),
+        None => BTreeSet::new(),
+    };
+    let (hrs, _) = Sheet::read(hours, |h, row| {
+        column(h, "ID").is_some_and(|c| ids.contains(cell(row, c)))
+    })?;
     let c = |name: &str| fac.col(name);
     let (id_c, name_c, kana_c, kind_c) = (
         c("ID")?,
@@ -75,9 +92,7 @@ pub fn navii(
     };
     let mut matched = 0;
     for (row_no, row) in &fac.rows {
-        let p = cell(row, pref_c);
-        let t = cell(row, town_c);
-        if format!("{p:0>2}") != pref || format!("{t:0>3}") != town {
+        if !in_town(row, pref_c, town_c) {
             continue;
         }
         matched += 1;
@@ -199,7 +214,7 @@ pub fn navii(
     }
     read.description = format!(
         "{source}、市区町村コード {pref}{town} の医療機関 {matched} 件(全 {} 行)",
-        fac.rows.len()
+        fac.all
     );
     read.used = vec![("ID".into(), "navii_id".into())];
     Ok(read)
