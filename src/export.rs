@@ -16,7 +16,10 @@ use crate::site::Site;
 /// `-`, `@`, a tab or a carriage return (OWASP's list), unless it is a plain number such as
 /// a negative coordinate, which a spreadsheet reads as a number anyway.
 pub fn is_formula_like(value: &str) -> bool {
-    value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.trim().parse::<f64>().is_err()
+    value.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && value.trim().parse::<f64>().is_err()
+        // A lone 「-」 is how sheets write "none"; no spreadsheet runs it.
+        && value.trim() != "-"
 }
 
 /// One CSV field: a formula-like value is prefixed with `'` (a spreadsheet then shows it as
@@ -275,6 +278,7 @@ mod tests {
         assert_eq!(csv_field("-31.5"), "-31.5");
         assert_eq!(csv_field("099-211-1234"), "099-211-1234");
         assert_eq!(csv_field("内科=循環器"), "内科=循環器");
+        assert_eq!(csv_field("-"), "-");
     }
 
     #[test]

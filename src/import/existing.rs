@@ -319,7 +319,37 @@ impl<'a> Index<'a> {
         };
         format!(
             "同じ名前の{who} {} がありますが、{differs}が違うため別の{who}として作りました。同じ{who}なら、{how}もう一度取り込んでください",
-            files.join("、")
+            shown_files(&files)
         )
+    }
+}
+
+/// Namesake files listed in a message: the first few and a count. With thousands of
+/// namesakes, listing all of them on every row made the report grow with the square of the
+/// sheet (300 rows against 10,000 namesakes printed 120 MB).
+pub(super) fn shown_files(files: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = files
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("、");
+    if files.len() > SHOWN {
+        text.push_str(&format!(" ほか {} 件", files.len() - SHOWN));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_namesake_lists_are_cut_to_a_count() {
+        let files: Vec<String> = (0..10_000).map(|i| format!("partners/a-{i}.md")).collect();
+        let shown = shown_files(&files);
+        assert!(shown.ends_with("partners/a-4.md ほか 9995 件"), "{shown}");
+        assert_eq!(shown_files(&files[..2]), "partners/a-0.md、partners/a-1.md");
     }
 }

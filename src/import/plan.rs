@@ -234,7 +234,7 @@ impl Plan {
                             "同じ名前の{} が {} 件あり({})、どれのことか決められません。ファイル名(ID)の列で指定するか、{}の列を加えてください",
                             noun(kind),
                             files.len(),
-                            files.join("、"),
+                            super::existing::shown_files(&files),
                             if kind == Kind::Doctors { "勤務先" } else { "電話番号か住所" }
                         ),
                     ));

@@ -185,6 +185,16 @@ pub fn draft(
 ) -> (Draft, Vec<CellError>) {
     let cells = Cells::new(columns, headers, row);
     let mut d = Draft::new(row_no);
+    // Kept as written (it is the sheet's data), but said: the site's CSV exports write such a
+    // cell with a leading ' so that no spreadsheet runs it (docs/exports.md).
+    for (header, cell) in cells.values.values() {
+        if crate::export::is_formula_like(cell) {
+            let shown: String = cell.chars().take(40).collect();
+            d.notes.push(format!(
+                "列「{header}」の「{shown}」は Excel が数式として実行する形(= + - @ で始まる)です。このまま取り込みますが、公開する CSV では先頭に ' を付けて文字として書き出します。意図したものか確かめてください"
+            ));
+        }
+    }
     let mut errors = Vec::new();
     let mut fail = |field: &Field, column: &str, message: String| {
         errors.push(CellError {
