@@ -49,9 +49,8 @@ fn shape(record: &Record) -> String {
     }
 }
 
-/// Everything of a record except its Markdown body: when only the body changed, only the
-/// record's own page shows the difference (bodies are not in lists, exports or calendars;
-/// the news feed, which carries bodies, is regenerated for news).
+/// Everything of a record except its Markdown body: when only the body changed, only what
+/// shows bodies shows the difference — see [`body_files`].
 fn without_body(record: &Record) -> String {
     let value = match record {
         Record::Partner(r) => serde_json::to_value(r),
@@ -175,6 +174,20 @@ pub fn dependents(site: &Site, c: Collection, i: usize) -> Vec<Job> {
     jobs
 }
 
+/// The generated files besides the record's own page that carry record bodies: the search
+/// index (bodies are searchable, so a body edit must be findable at once) and, for news, the
+/// feed. Lists, exports and calendars show no bodies.
+fn body_files(site: &Site, collection: Collection) -> Vec<crate::output::OutFile> {
+    let mut files = crate::search::index_files(site);
+    if collection == Collection::News {
+        files.push(crate::output::OutFile::text(
+            "news/atom.xml",
+            crate::feed::atom(site),
+        ));
+    }
+    files
+}
+
 /// Replaces one record in place and re-renders what depends on it: the record's own page is
 /// handed to `first` as soon as it is rendered, the rest goes to `sink`. `Ok(None)` means the
 /// edit needs the full pipeline (new record, changed shape, navigation).
@@ -265,7 +278,7 @@ pub fn apply(
             }
         }
     };
-    // A body edit shows only on the record's own page (and in the news feed).
+    // A body edit shows only on the record's own page (and in the files of `body_files`).
     let jobs = if body_only { vec![own] } else { jobs };
     // The edited record's own page goes out first: it is the one the editor is looking at, and
     // lists and exports of a large site take longer.
@@ -275,14 +288,7 @@ pub fn apply(
     let rest: Vec<Job> = jobs.iter().copied().filter(|j| *j != own).collect();
     render::render_jobs(site, theme, &rest, sink)?;
     let files: Vec<crate::output::OutFile> = if body_only {
-        if collection == Collection::News {
-            vec![crate::output::OutFile::text(
-                "news/atom.xml",
-                crate::feed::atom(site),
-            )]
-        } else {
-            Vec::new()
-        }
+        body_files(site, collection)
     } else {
         extra
             .into_iter()

@@ -613,3 +613,50 @@ fn live_reload_events_stream_through_the_front_door() {
         seen.push_str(&String::from_utf8_lossy(&buf[..n]));
     }
 }
+
+#[test]
+fn a_body_edit_is_found_by_search_at_once() {
+    let site = site_copy("minimal");
+    let s = start(site.path());
+    let file = site.path().join("content/partners/sakura-naika.md");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let index = request(s.port, "GET", "/renkei/search/index.json");
+    assert_eq!(index.status, 200);
+    assert!(!index.body.contains("麒麟"));
+    // Only the body changes: the single-record path, which once left the index stale.
+    std::fs::write(&file, format!("{original}\n麒麟の置物が目印です。\n")).unwrap();
+    wait_for(s.port, "/renkei/partners/sakura-naika/", |r| {
+        r.body.contains("麒麟の置物")
+    });
+    wait_for(s.port, "/renkei/search/index.json", |r| {
+        r.body.contains("麒麟")
+    });
+}
+
+#[test]
+fn an_ipv6_bind_prints_a_url_with_brackets() {
+    // Machines without IPv6 loopback cannot run this; say so rather than pass silently.
+    let Ok(probe) = std::net::TcpListener::bind("[::1]:0") else {
+        eprintln!("skipped: no IPv6 loopback on this machine");
+        return;
+    };
+    let port = probe.local_addr().unwrap().port();
+    drop(probe);
+    let site = site_copy("minimal");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_renkei"))
+        .args(["serve", "--root", site.path().to_str().unwrap()])
+        .args(["--bind", "::1", "--port", &port.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    std::io::BufRead::read_line(&mut out, &mut line).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        line.starts_with(&format!("http://[::1]:{port}/renkei/ ")),
+        "{line}"
+    );
+}

@@ -371,12 +371,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     let url = format!("http://{shown}{prefix}");
     println!("{url} で表示しています。Ctrl+C で終了します。content/ と themes/ の変更は自動で反映されます。");
     if opts.open {
-        let opener = if cfg!(target_os = "macos") {
-            "open"
-        } else {
-            "xdg-open"
-        };
-        let _ = std::process::Command::new(opener).arg(&url).spawn();
+        open_in_browser(&url);
     }
     for _ in 0..8 {
         let server = Arc::clone(&server);
@@ -405,4 +400,22 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
             cap: guard::connection_cap(),
         },
     )
+}
+
+/// Opens `url` in the default browser with the platform's own opener (`xdg-open` exists only
+/// on Linux and the BSDs). A failure is not an error: the URL is printed anyway.
+fn open_in_browser(url: &str) {
+    let mut command = if cfg!(target_os = "windows") {
+        // `start`'s first quoted argument is a window title, hence the empty one.
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    if command.arg(url).spawn().is_err() {
+        eprintln!("ブラウザを開けませんでした。上の URL を開いてください。");
+    }
 }
