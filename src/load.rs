@@ -50,6 +50,8 @@ pub struct Content {
     pub outpatient: Option<Outpatient>,
     pub closures: Vec<Closure>,
     pub curriculum: Curriculum,
+    /// Ids bodies were kept from (kept so `serve` re-reads single records against them).
+    pub theme_ids: BTreeSet<String>,
     pub statics: BTreeMap<String, PathBuf>,
     /// Number of draft records left out.
     pub drafts_skipped: usize,
@@ -102,12 +104,14 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
     };
 
     let curriculum = read_curriculum(&inventory, diags);
+    let theme_ids = crate::theme::reserved_ids(&opts.root, &config.theme);
     let ctx = LoadCtx {
         config: &config,
         profile: opts.profile,
         statics: &inventory.statics,
         build_date: opts.build_date,
         curriculum: &curriculum,
+        theme_ids: &theme_ids,
     };
 
     let results: Vec<ReadResult> = inventory
@@ -132,6 +136,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
         outpatient: None,
         closures: Vec::new(),
         curriculum: curriculum.clone(),
+        theme_ids: theme_ids.clone(),
         statics: BTreeMap::new(),
         drafts_skipped: 0,
         broken: BTreeSet::new(),

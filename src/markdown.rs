@@ -7,7 +7,7 @@
 //! pulldown-cmark already escapes their text, which keeps large builds fast.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -123,18 +123,27 @@ fn allowed_class(class: &str) -> bool {
 }
 
 /// The ids already on a page, so every new one is unique.
-#[derive(Default)]
-struct Ids {
+struct Ids<'r> {
+    /// The theme's ids: taken before the body starts.
+    reserved: Cow<'r, BTreeSet<String>>,
     taken: HashSet<String>,
     /// Next suffix to try per base id: fifty thousand `## 見出し` stay linear.
     next: HashMap<String, usize>,
 }
 
-impl Ids {
+impl<'r> Ids<'r> {
+    fn new(reserved: Cow<'r, BTreeSet<String>>) -> Self {
+        Ids {
+            reserved,
+            taken: HashSet::new(),
+            next: HashMap::new(),
+        }
+    }
+
     /// `id` itself if no element of the page has it yet, else `id-1`, `id-2` …; records the
     /// result. The theme's ids count as taken, so a body never takes `main`.
     fn unique(&mut self, id: &str) -> String {
-        let reserved = crate::theme::reserved_ids();
+        let reserved = &self.reserved;
         let n = self.next.entry(id.to_string()).or_insert(0);
         let mut unique = if *n == 0 {
             id.to_string()
@@ -153,8 +162,9 @@ impl Ids {
 
 /// Cleans a body that holds raw HTML with ammonia's allow-list. Built per body because the
 /// attribute filter keeps state (the ids already on the page); bodies with raw HTML are rare.
-fn sanitize(html: &str, urls: &Urls) -> String {
-    let ids: Mutex<Ids> = Mutex::new(Ids::default());
+fn sanitize(html: &str, urls: &Urls, reserved: &BTreeSet<String>) -> String {
+    // The filter must own what it uses; the theme's ids are a few dozen short strings.
+    let ids: Mutex<Ids<'static>> = Mutex::new(Ids::new(Cow::Owned(reserved.clone())));
     let urls = urls.clone();
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes(["id", "class"])
@@ -195,11 +205,11 @@ fn sanitize(html: &str, urls: &Urls) -> String {
 }
 
 /// Renders a Markdown body.
-pub fn render(markdown: &str, urls: &Urls) -> Rendered {
+pub fn render(markdown: &str, urls: &Urls, reserved: &BTreeSet<String>) -> Rendered {
     let parser = Parser::new_ext(markdown, options());
     let mut events: Vec<Event> = Vec::new();
     let mut raw_html = false;
-    let mut ids = Ids::default();
+    let mut ids = Ids::new(Cow::Borrowed(reserved));
     let mut heading: Option<(usize, HeadingLevel)> = None;
     let mut link_depth: Vec<bool> = Vec::new();
     let mut summary = String::new();
@@ -369,7 +379,7 @@ pub fn render(markdown: &str, urls: &Urls) -> Rendered {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     if raw_html {
-        out = sanitize(&out, urls);
+        out = sanitize(&out, urls, reserved);
     }
     Rendered {
         html: out,
@@ -403,13 +413,21 @@ pub fn shorten(text: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
+    fn ids() -> &'static BTreeSet<String> {
+        crate::theme::default_ids()
+    }
+
     fn urls() -> Urls {
         Urls::new("https://www.example.jp/renkei/").unwrap()
     }
 
     #[test]
     fn headings_get_stable_unique_ids() {
-        let r = render("# 受付時間\n\n## 受付時間\n\n## Access Map\n", &urls());
+        let r = render(
+            "# 受付時間\n\n## 受付時間\n\n## Access Map\n",
+            &urls(),
+            ids(),
+        );
         assert!(
             r.html.contains("<h2 id=\"受付時間\">受付時間</h2>"),
             "{}",
@@ -424,6 +442,7 @@ mod tests {
         let r = render(
             "[流れ](/referral/) と [外部](https://example.org/)",
             &urls(),
+            ids(),
         );
         assert!(r.html.contains("href=\"/renkei/referral/\""), "{}", r.html);
         assert!(r.html.contains("href=\"https://example.org/\""));
@@ -443,7 +462,7 @@ mod tests {
             "<div style=\"background:url(javascript:alert(1))\">x</div>",
         ];
         for case in cases {
-            let html = render(case, &urls()).html.to_ascii_lowercase();
+            let html = render(case, &urls(), ids()).html.to_ascii_lowercase();
             for bad in [
                 "<script",
                 "onerror",
@@ -462,6 +481,7 @@ mod tests {
         let r = render(
             "## 本文 {#main .visually-hidden data-x=1}\n\n## Main\n\n## 連絡先 {.notice}\n\nnote[^main]\n\n[^main]: foot\n",
             &urls(),
+            ids(),
         );
         assert!(!r.html.contains("id=\"main\""), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"main-1\">本文</h2>"), "{}", r.html);
@@ -473,6 +493,7 @@ mod tests {
         let raw = render(
             "## 受付\n\n<div id=\"main\" class=\"visually-hidden notice\">x</div><p id=\"受付\">y</p>\n",
             &urls(),
+            ids(),
         );
         assert!(!raw.html.contains("id=\"main\""), "{}", raw.html);
         assert!(
@@ -481,7 +502,7 @@ mod tests {
             raw.html
         );
         assert!(raw.html.contains("id=\"受付-1\""), "{}", raw.html);
-        assert!(crate::theme::reserved_ids().contains("footer-contact-title"));
+        assert!(ids().contains("footer-contact-title"));
     }
 
     #[test]
@@ -489,6 +510,7 @@ mod tests {
         let r = render(
             "<a href=\"/access/\">地図</a> <a href=\"fax:0992011101\">FAX</a>\n\n[md](/about/) <b>x</b>",
             &urls(),
+            ids(),
         );
         assert!(r.html.contains("href=\"/renkei/access/\""), "{}", r.html);
         assert!(r.html.contains("href=\"/renkei/about/\""), "{}", r.html);
@@ -497,10 +519,14 @@ mod tests {
 
     #[test]
     fn deep_raw_html_is_refused_before_the_html_parser_sees_it() {
-        let r = render(&"<div>".repeat(10_000), &urls());
+        let r = render(&"<div>".repeat(10_000), &urls(), ids());
         assert_eq!(r.html_too_deep, Some(0));
         assert!(r.html.is_empty());
-        let ok = render(&"<div><br><img src=x alt=y></div>".repeat(10_000), &urls());
+        let ok = render(
+            &"<div><br><img src=x alt=y></div>".repeat(10_000),
+            &urls(),
+            ids(),
+        );
         assert_eq!(ok.html_too_deep, None);
     }
 
@@ -509,6 +535,7 @@ mod tests {
         let r = render(
             "|a|b|\n|-|-|\n|1|2|\n\n~~x~~\n\n- [x] done\n\nnote[^1]\n\n[^1]: foot\n",
             &urls(),
+            ids(),
         );
         for needle in ["<table>", "<del>", "type=\"checkbox\"", "footnote"] {
             assert!(r.html.contains(needle), "{needle} in {}", r.html);
@@ -520,6 +547,7 @@ mod tests {
         let r = render(
             "## 見出し\n\n当院は本町にある内科です。\n駐車場があります。\n\n次の段落",
             &urls(),
+            ids(),
         );
         assert_eq!(r.summary, "当院は本町にある内科です。駐車場があります。");
         assert_eq!(shorten("あいうえお", 3), "あい…");
@@ -527,7 +555,11 @@ mod tests {
 
     #[test]
     fn images_without_alt_are_noticed() {
-        let r = render("本文\n\n![](/images/a.png) ![地図](/images/b.png)", &urls());
+        let r = render(
+            "本文\n\n![](/images/a.png) ![地図](/images/b.png)",
+            &urls(),
+            ids(),
+        );
         assert_eq!(r.images_without_alt, vec![("/images/a.png".to_string(), 2)]);
     }
 }

@@ -34,6 +34,8 @@ pub struct LoadCtx<'a> {
     pub build_date: NaiveDate,
     /// 日医カリキュラムコード表 that seminars' `credits.cc` are checked against.
     pub curriculum: &'a crate::curriculum::Curriculum,
+    /// Ids the theme writes, which bodies never take ([`crate::theme::reserved_ids`]).
+    pub theme_ids: &'a std::collections::BTreeSet<String>,
 }
 
 /// A `partners_only` value with its display label.
@@ -142,7 +144,7 @@ pub fn read_meta(
             );
         }
     }
-    let rendered = markdown::render(body, &ctx.config.urls);
+    let rendered = markdown::render(body, &ctx.config.urls, ctx.theme_ids);
     if let Some(line) = rendered.html_too_deep {
         f.report().error(
             Pos {

@@ -54,6 +54,8 @@ pub struct Site {
     pub closures: Vec<Closure>,
     /// The カリキュラムコード table in force (kept so `serve` re-reads seminars against it).
     pub curriculum: crate::curriculum::Curriculum,
+    /// Ids bodies may not take (as read by [`crate::load`]).
+    pub theme_ids: std::collections::BTreeSet<String>,
     pub statics: BTreeMap<String, PathBuf>,
     /// For each partner, its 登録医 (indexes into `doctors`).
     pub doctors_of_partner: Vec<Vec<usize>>,
@@ -108,6 +110,7 @@ pub fn link(
         outpatient,
         closures,
         curriculum,
+        theme_ids,
         statics,
         drafts_skipped,
         broken,
@@ -271,6 +274,7 @@ pub fn link(
         outpatient,
         closures,
         curriculum,
+        theme_ids,
         statics,
         doctors_of_partner,
         partner_of_doctor,

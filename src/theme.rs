@@ -8,7 +8,7 @@
 //! Tera is set up once per build with autoescape on for `.html` and `.xml`; content HTML
 //! (already sanitised by [`crate::markdown`]) is the only thing templates mark `safe`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -23,23 +23,54 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
 }
 
+/// Literal `id="…"` values in a template's text (ids made from variables are skipped).
+fn ids_in(text: &str) -> impl Iterator<Item = &str> {
+    text.split("id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|id| !id.is_empty() && !id.contains('{'))
+}
+
 /// Ids the default theme writes into every page or into some (`main`, the skip link's target;
 /// `contact-title` …), and the one `serve` adds. A body heading or raw HTML id that took one
 /// of them would capture the skip link or a landmark's label, so bodies never get these.
-pub fn reserved_ids() -> &'static std::collections::BTreeSet<String> {
-    static IDS: std::sync::OnceLock<std::collections::BTreeSet<String>> =
-        std::sync::OnceLock::new();
+pub fn default_ids() -> &'static BTreeSet<String> {
+    static IDS: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
     IDS.get_or_init(|| {
-        let mut ids: std::collections::BTreeSet<String> = embedded::TEMPLATES
+        let mut ids: BTreeSet<String> = embedded::TEMPLATES
             .iter()
-            .flat_map(|(_, text)| text.split("id=\"").skip(1))
-            .filter_map(|rest| rest.split('"').next())
-            .filter(|id| !id.is_empty() && !id.contains('{'))
+            .flat_map(|(_, text)| ids_in(text))
             .map(str::to_string)
             .collect();
         ids.insert("renkei-errors".to_string());
         ids
     })
+}
+
+/// The ids bodies may not take on this site: the default theme's and those written in the
+/// site's own `themes/<name>/templates/`, which may add its own landmarks. Read before the
+/// content, because bodies are rendered as they are read; unreadable templates add nothing
+/// here (the theme loader reports them).
+pub fn reserved_ids(root: &Path, name: &str) -> BTreeSet<String> {
+    let mut ids = default_ids().clone();
+    let dir = root.join("themes").join(name);
+    let Ok(theme_real) = fs::canonicalize(&dir) else {
+        return ids;
+    };
+    let mut files = Vec::new();
+    collect(
+        &dir.join("templates"),
+        "",
+        &theme_real,
+        &mut files,
+        &mut Vec::new(),
+    );
+    for (_, path) in files {
+        if let Ok(text) = fs::read_to_string(path) {
+            ids.extend(ids_in(&text).map(str::to_string));
+        }
+    }
+    ids
 }
 
 /// A loaded theme: compiled templates plus the static files to publish.

@@ -294,3 +294,40 @@ fn every_one_of_many_broken_links_is_reported_at_its_own_line() {
         err.lines().last().unwrap_or("")
     );
 }
+
+#[test]
+fn a_body_never_takes_an_id_the_sites_own_theme_writes() {
+    let site = site_copy("minimal");
+    replace(
+        site.path(),
+        "content/site.yaml",
+        "theme: default",
+        "theme: mine",
+    );
+    let page = fs::read_to_string(repo().join("themes/default/templates/page.html")).unwrap();
+    let own = page.replacen(
+        "{% block content %}",
+        "{% block content %}<div id=\"clinic-map\"></div>",
+        1,
+    );
+    assert_ne!(own, page);
+    let dir = site.path().join("themes/mine/templates");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("page.html"), own).unwrap();
+    let referral = site.path().join("content/pages/referral.md");
+    let text = fs::read_to_string(&referral).unwrap();
+    fs::write(
+        &referral,
+        format!("{text}\n## Clinic Map\n\n地図です。\n## Main\n"),
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    build_ok(site.path(), &out, &[]);
+    let html = read(&out, "referral/index.html");
+    assert_eq!(html.matches("id=\"clinic-map\"").count(), 1, "{html}");
+    assert!(
+        html.contains("<h2 id=\"clinic-map-1\">Clinic Map</h2>"),
+        "{html}"
+    );
+    assert!(html.contains("<h2 id=\"main-1\">Main</h2>"), "{html}");
+}

@@ -138,6 +138,7 @@ fn incremental(
         statics: &site.statics.clone(),
         build_date: site.build_date,
         curriculum: &site.curriculum.clone(),
+        theme_ids: &site.theme_ids.clone(),
     };
     let (record, diags) = load::read_one(&src, &ctx);
     let Some((record, _)) = record else {

@@ -267,6 +267,7 @@ pub fn run(opts: &ImportOptions) -> Result<Outcome, String> {
         statics: &content.statics,
         build_date: opts.today,
         curriculum: &content.curriculum,
+        theme_ids: &content.theme_ids,
     };
     let plan = Plan::make(kind, read, opts, &ctx)?;
     plan.finish(opts)

@@ -176,6 +176,7 @@ fn update(
             statics: &site.statics,
             build_date: opts.build_date,
             curriculum: &site.curriculum,
+            theme_ids: &site.theme_ids,
         };
         let (record, diags) = crate::load::read_one(src, &ctx);
         let errors: Vec<Diagnostic> = diags
