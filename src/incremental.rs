@@ -169,7 +169,7 @@ pub fn dependents(site: &Site, c: Collection, i: usize) -> Vec<Job> {
         }
         Collection::Pages => jobs.push(Job::Page(i)),
     }
-    jobs.sort_by_key(|j| format!("{j:?}"));
+    jobs.sort_unstable();
     jobs.dedup();
     jobs
 }

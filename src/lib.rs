@@ -51,6 +51,7 @@ pub mod serve;
 pub mod site;
 pub mod textchars;
 pub mod theme;
+pub mod timing;
 pub mod url;
 pub mod vcard;
 pub mod yaml;

@@ -204,14 +204,7 @@ fn serve_base_url(load: &LoadOptions, bind: std::net::IpAddr, port: u16) -> Stri
         .and_then(|b| renkei::url::Urls::new(&b).ok())
         .map(|u| u.prefix().to_string())
         .unwrap_or_else(|| "/".into());
-    let host = if bind.is_unspecified() {
-        "127.0.0.1".to_string()
-    } else if bind.is_ipv6() {
-        format!("[{bind}]")
-    } else {
-        bind.to_string()
-    };
-    format!("http://{host}:{port}{path}")
+    format!("{}{path}", renkei::serve::preview_origin(bind, port))
 }
 
 /// Prints every diagnostic to stderr with its source line and caret.

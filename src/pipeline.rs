@@ -16,6 +16,7 @@ use crate::output::{self, OutFile, Sink, Source, Staging, Tally};
 use crate::render::{self, RenderError};
 use crate::site::{self, Site};
 use crate::theme::Theme;
+use crate::timing::Timer;
 use crate::yaml::Pos;
 
 /// What a successful run produced.
@@ -64,37 +65,6 @@ pub enum Failure {
 impl From<Fatal> for Failure {
     fn from(f: Fatal) -> Self {
         Failure::Fatal(f.0)
-    }
-}
-
-/// Prints how long each step took when `RENKEI_TIMINGS` is set (for benchmarks and profiling).
-pub struct Timer {
-    on: bool,
-    last: Instant,
-}
-
-impl Timer {
-    pub fn new() -> Self {
-        Timer {
-            on: std::env::var_os("RENKEI_TIMINGS").is_some(),
-            last: Instant::now(),
-        }
-    }
-
-    pub fn step(&mut self, name: &str) {
-        if self.on {
-            eprintln!(
-                "  {name}: {:.0} ms",
-                self.last.elapsed().as_secs_f64() * 1000.0
-            );
-        }
-        self.last = Instant::now();
-    }
-}
-
-impl Default for Timer {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

@@ -289,10 +289,6 @@ impl Theme {
         self.tera.global_context().insert(key, value);
     }
 
-    pub fn has_template(&self, name: &str) -> bool {
-        self.tera.get_template_names().any(|n| n == name)
-    }
-
     /// Renders `template` with `context`.
     pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera

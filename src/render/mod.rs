@@ -25,8 +25,9 @@ use lists::{browse, facet_links, facets_of, home, list, printable};
 /// Items per list page. Long lists paginate with stable URLs (`/partners/page/2/`).
 pub const PER_PAGE: usize = 50;
 
-/// One page to render.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One page to render. Ordered by variant, then fields, so a job list sorts and dedups by
+/// value (it was once sorted by its `Debug` text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Job {
     Home,
     List(Collection, usize),

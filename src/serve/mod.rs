@@ -363,13 +363,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         std::process::exit(0);
     });
     let server = Arc::new(server);
-    // (A SocketAddr prints an IPv6 address in brackets, as a URL needs.)
-    let shown = if opts.bind.is_unspecified() {
-        SocketAddr::new(Ipv4Addr::LOCALHOST.into(), port)
-    } else {
-        SocketAddr::new(opts.bind, port)
-    };
-    let url = format!("http://{shown}{prefix}");
+    let url = format!("{}{prefix}", preview_origin(opts.bind, port));
     println!("{url} で表示しています。Ctrl+C で終了します。content/ と themes/ の変更は自動で反映されます。");
     if opts.open {
         open_in_browser(&url);
@@ -418,5 +412,33 @@ fn open_in_browser(url: &str) {
     };
     if command.arg(url).spawn().is_err() {
         eprintln!("ブラウザを開けませんでした。上の URL を開いてください。");
+    }
+}
+
+/// `http://127.0.0.1:8000` or `http://[::1]:8000`: where the preview is reached, for the URL
+/// serve prints and for the base_url the preview is built with (one function, so the two never
+/// disagree). A wildcard bind is shown as the loopback address, which always works locally.
+pub fn preview_origin(bind: std::net::IpAddr, port: u16) -> String {
+    let host = if bind.is_unspecified() {
+        Ipv4Addr::LOCALHOST.into()
+    } else {
+        bind
+    };
+    // A SocketAddr prints an IPv6 address in brackets, as a URL needs.
+    format!("http://{}", SocketAddr::new(host, port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_origins_are_urls() {
+        let v6: std::net::IpAddr = "::1".parse().unwrap();
+        assert_eq!(preview_origin(v6, 8000), "http://[::1]:8000");
+        let any: std::net::IpAddr = "0.0.0.0".parse().unwrap();
+        assert_eq!(preview_origin(any, 8000), "http://127.0.0.1:8000");
+        let lan: std::net::IpAddr = "192.168.1.5".parse().unwrap();
+        assert_eq!(preview_origin(lan, 80), "http://192.168.1.5:80");
     }
 }
