@@ -68,6 +68,11 @@ impl Status {
             Status::Closed => "受付終了",
         }
     }
+
+    /// The ways to apply are shown while applying is possible or about to be.
+    pub fn shows_apply_methods(self) -> bool {
+        matches!(self, Status::Open | Status::NotYetOpen)
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -129,6 +134,9 @@ pub struct Seminar {
     pub materials: Vec<FileLink>,
     pub status: Status,
     pub status_label: &'static str,
+    /// Templates ask these instead of comparing `status` with strings.
+    pub shows_apply_methods: bool,
+    pub not_yet_open: bool,
 }
 
 /// Status of a seminar on `today`.
@@ -411,6 +419,8 @@ pub fn read_seminar(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Seminar
         materials,
         status: st,
         status_label: st.label(),
+        shows_apply_methods: st.shows_apply_methods(),
+        not_yet_open: st == Status::NotYetOpen,
     })
 }
 

@@ -20,6 +20,9 @@ pub struct Link {
 #[derive(Debug, Serialize)]
 pub struct SiteCtx<'a> {
     pub title: &'a str,
+    /// The office's own name: the title without the hospital's name (「地域医療連携室」), shown
+    /// beside the hospital's name in the header.
+    pub office: String,
     pub lang: &'static str,
     pub base_url: &'a str,
     /// Root-relative URL of the home page (`/renkei/`).
@@ -84,6 +87,12 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
     ];
     SiteCtx {
         title: &site.config.title,
+        office: site
+            .config
+            .title
+            .replacen(&site.config.hospital.name, "", 1)
+            .trim()
+            .to_string(),
         lang: "ja",
         base_url: &site.config.base_url,
         home_url: urls.path(""),
