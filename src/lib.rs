@@ -17,6 +17,9 @@
 //! checking each with the same reader. Problems anywhere
 //! become [`diagnostics`]: collected, sorted, printed once.
 
+// A panic is never the answer to bad input or a failed call; tests may unwrap.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod closures;
 pub mod config;
 pub mod content;

@@ -1,6 +1,8 @@
 //! The `renkei` command. `main` only parses arguments and maps the outcome to an exit code:
 //! 0 success, 1 content errors, 2 usage or I/O errors.
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -171,9 +173,10 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 
 /// Today in Asia/Tokyo (no daylight saving, so a fixed +09:00 is exact).
 fn today_in_tokyo() -> NaiveDate {
-    let jst = FixedOffset::east_opt(9 * 3600)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
-    Utc::now().with_timezone(&jst).date_naive()
+    match FixedOffset::east_opt(9 * 3600) {
+        Some(jst) => Utc::now().with_timezone(&jst).date_naive(),
+        None => Utc::now().date_naive(),
+    }
 }
 
 impl SiteArgs {

@@ -16,9 +16,10 @@ pub(super) const MAX_EVENT_STREAMS: usize = 32;
 pub(super) const EVENTS_PATH: &str = "/__renkei/events";
 const VERSION_PATH: &str = "/__renkei/version";
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|_| Header::from_bytes(&b"X-Renkei"[..], &b"1"[..]).expect("static header"))
+/// A response header; `None` for text no header may hold (every name and value here is ours
+/// and ASCII, but a `Location` is built from the request path).
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -45,12 +46,14 @@ fn content_type(path: &str) -> &'static str {
 }
 
 fn respond(request: Request, status: u16, ctype: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
-    let mut response = Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", ctype))
-        .with_header(header("Cache-Control", "no-store"));
-    for (k, v) in extra {
-        response = response.with_header(header(k, v));
+    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
+    let headers = [("Content-Type", ctype), ("Cache-Control", "no-store")];
+    for h in headers
+        .iter()
+        .chain(extra)
+        .filter_map(|(k, v)| header(k, v))
+    {
+        response = response.with_header(h);
     }
     // Written from a thread of its own, so a client that does not read holds no worker: the
     // guard's write timeout ends the connection, and with it this write. (At most one such
