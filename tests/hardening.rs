@@ -5,30 +5,8 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
 use common::*;
-
-fn build(root: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec![
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--date",
-        "2026-11-25",
-    ];
-    args.extend_from_slice(extra);
-    renkei(&args)
-}
-
-fn replace(root: &Path, file: &str, from: &str, to: &str) {
-    let path = root.join(file);
-    let text = fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{file} lacks {from:?}");
-    fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
 
 #[cfg(unix)]
 #[test]

@@ -472,14 +472,12 @@ fn an_id_column_names_files_and_a_map_names_other_columns() {
 fn cells_a_spreadsheet_would_run_as_formulas_are_reported() {
     let site = site_copy("minimal");
     let root = site.path();
-    let sheet = root.join("list.csv");
-    fs::write(
-        &sheet,
+    let csv = sheet(
+        root,
         "医療機関名,フリガナ,種別,地区,〒,住所,ＴＥＬ,院長\n\
          \"=HYPERLINK(\"\"https://evil.example/\"\",\"\"詳細\"\")\",あおばいいん,診療所,中央,899-0102,\"+cmd|' /C calc'!A0\",099-211-5555,@SUM(1+1)\n",
-    )
-    .unwrap();
-    let o = import(root, &["partners", sheet.to_str().unwrap(), "--dry-run"]);
+    );
+    let o = import(root, &["partners", &csv, "--dry-run"]);
     let out = format!("{}{}", stdout(&o), stderr(&o));
     assert!(o.status.success(), "{out}");
     for column in ["医療機関名", "住所", "院長"] {

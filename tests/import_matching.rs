@@ -6,15 +6,8 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
 use common::*;
-
-fn sheet(root: &Path, text: &str) -> String {
-    let path = root.join("sheet.csv");
-    fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_string()
-}
 
 #[test]
 fn a_namesake_at_another_clinic_is_a_new_doctor_not_an_overwrite() {

@@ -11,12 +11,6 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-fn sheet(root: &Path, text: &str) -> String {
-    let path = root.join("sheet.csv");
-    fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
 #[test]
 fn a_file_that_cannot_be_read_stops_the_import_before_anything_is_written() {
     let site = site_copy("minimal");

@@ -56,6 +56,17 @@ pub fn renkei_env(args: &[&str], env: &[(&str, &str)]) -> Output {
 
 /// Builds `root` into `out` for a fixed date and asserts success.
 pub fn build_ok(root: &Path, out: &Path, extra: &[&str]) -> Output {
+    let o = build(root, out, extra);
+    assert!(
+        o.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// Builds `root` into `out` for a fixed date, whatever the outcome.
+pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "build",
         "--root",
@@ -66,13 +77,7 @@ pub fn build_ok(root: &Path, out: &Path, extra: &[&str]) -> Output {
         "2026-11-25",
     ];
     args.extend_from_slice(extra);
-    let o = renkei(&args);
-    assert!(
-        o.status.success(),
-        "build failed:\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
+    renkei(&args)
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -236,4 +241,11 @@ pub fn replace(root: &Path, file: &str, from: &str, to: &str) -> String {
     let body = body.replacen(from, to, 1);
     fs::write(path, &body).expect("write fixture");
     body
+}
+
+/// Writes `text` as `root/sheet.csv` for `renkei import` and returns its path.
+pub fn sheet(root: &Path, text: &str) -> String {
+    let path = root.join("sheet.csv");
+    fs::write(&path, text).expect("write sheet");
+    path.to_str().expect("utf-8 path").to_string()
 }
