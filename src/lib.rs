@@ -21,6 +21,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod closures;
+pub mod collection;
 pub mod config;
 pub mod content;
 pub mod contentline;

@@ -11,18 +11,19 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::closures::{self, Closure};
+use crate::collection::{for_kind, Collection, Kind, Record};
 use crate::config::{self, SiteConfig};
-use crate::content::{self, document, Collection, SourceFile};
+use crate::content::{self, document, SourceFile};
 use crate::curriculum::Curriculum;
 use crate::diagnostics::Diagnostics;
-use crate::directory::{self, CareOffice, Doctor, Partner};
+use crate::directory::{CareOffice, Doctor, Partner};
 use crate::fields::{Fields, FileReport};
-use crate::news::{self, News};
+use crate::news::News;
 use crate::outpatient::{self, Outpatient};
-use crate::page::{self, Page};
-use crate::pathway::{self, Pathway};
+use crate::page::Page;
+use crate::pathway::Pathway;
 use crate::record::{read_meta, LoadCtx, Profile};
-use crate::seminar::{self, Seminar};
+use crate::seminar::Seminar;
 
 /// What the user asked for.
 #[derive(Debug, Clone)]
@@ -58,18 +59,6 @@ pub struct Content {
     /// Records that exist but failed validation. References to them are not reported again:
     /// one mistake gives one message, not one per record that points at it.
     pub broken: BTreeSet<(Collection, String)>,
-}
-
-/// A record of any collection, as read from its file.
-#[derive(Debug, Clone)]
-pub enum Record {
-    Partner(Partner),
-    Care(CareOffice),
-    Doctor(Doctor),
-    Seminar(Seminar),
-    News(News),
-    Pathway(Pathway),
-    Page(Page),
 }
 
 /// One file's outcome: the record (and whether it is a draft) if valid, and its diagnostics.
@@ -152,16 +141,11 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
             c.drafts_skipped += 1;
             continue;
         }
-        match record {
-            Record::Partner(r) => c.partners.push(r),
-            Record::Care(r) => c.care.push(r),
-            Record::Doctor(r) => c.doctors.push(r),
-            Record::Seminar(r) => c.seminars.push(r),
-            Record::News(r) => c.news.push(r),
-            Record::Pathway(r) => c.pathways.push(r),
-            Record::Page(r) if r.meta.slug == "index" => c.home = Some(r),
-            Record::Page(r) => c.pages.push(r),
-        }
+        for_kind!(src.collection, K => {
+            if let Some(r) = K::from_record(record) {
+                r.store(&mut c);
+            }
+        });
     }
 
     if let Some(path) = inventory.data.get("outpatient.yaml") {
@@ -198,46 +182,6 @@ fn read_curriculum(inventory: &content::Inventory, diags: &Diagnostics) -> Curri
     table.unwrap_or_else(Curriculum::builtin)
 }
 
-/// Folder names a collection's generated pages use (`/partners/area/…`, `/news/page/2/`), which
-/// a record of that collection therefore cannot take as its slug.
-fn reserved_in(collection: Collection, slug: &str) -> Option<&'static str> {
-    let reserved: &[&'static str] = match collection {
-        Collection::Partners => &[
-            "page",
-            "area",
-            "kind",
-            "department",
-            "service",
-            "gojuon",
-            "print",
-        ],
-        Collection::Care => &["page", "area", "type", "service", "gojuon", "print"],
-        Collection::Seminars if slug.len() == 4 && slug.bytes().all(|b| b.is_ascii_digit()) => {
-            return Some("<年度>")
-        }
-        Collection::Seminars => &["page", "kind", "audience"],
-        Collection::News => &["page", "category"],
-        Collection::Pages => &[],
-        _ => &["page"],
-    };
-    reserved.iter().copied().find(|r| *r == slug)
-}
-
-/// URL path of a record inside the site.
-pub fn record_path(collection: Collection, slug: &str) -> String {
-    match collection {
-        Collection::Pages if slug == "index" => String::new(),
-        Collection::Pages => format!("{slug}/"),
-        other => format!("{}/{slug}/", other.dir()),
-    }
-}
-
-/// Which record a text is: enough to check it without a file.
-struct Named<'a> {
-    collection: Collection,
-    slug: &'a str,
-}
-
 /// Reads one record file on its own (for `serve`'s single-file updates). Returns the record and
 /// whether it is a draft, or `None` with the file's diagnostics.
 pub fn read_one(
@@ -258,7 +202,7 @@ pub fn source_file(root: &Path, path: &Path) -> Option<SourceFile> {
     if parts.next().is_some() {
         return None;
     }
-    let collection = *Collection::ALL.iter().find(|c| c.dir() == dir)?;
+    let collection = Collection::from_dir(dir)?;
     let slug = name.strip_suffix(".md")?;
     content::is_valid_slug(slug).then(|| SourceFile {
         collection,
@@ -294,28 +238,15 @@ fn parse_record(
     ctx: &LoadCtx,
     report: &FileReport,
 ) -> Option<(Record, bool)> {
-    let src = Named { collection, slug };
     let doc = document::split(text, report)?;
     let mut f = Fields::new(&doc.front, "", report)?;
-    if src.collection == Collection::Pages && page::RESERVED.contains(&src.slug) {
+    if let Some(taken) = collection.reserved(slug) {
         report.error(
             crate::yaml::Pos { line: 1, col: 1 },
             "",
             format!(
-                "ページ名「{}」は一覧や自動生成のページと重なるため使えません",
-                src.slug
-            ),
-            Some(&format!("{} 以外の名前", page::RESERVED.join(", "))),
-        );
-    }
-    if let Some(reserved) = reserved_in(src.collection, src.slug) {
-        report.error(
-            crate::yaml::Pos { line: 1, col: 1 },
-            "",
-            format!(
-                "ファイル名「{}」は {}/{reserved}/ の一覧ページと重なるため使えません",
-                src.slug,
-                src.collection.dir()
+                "ファイル名「{slug}」は {} のページと重なるため使えません",
+                collection.path(taken)
             ),
             Some("別のファイル名"),
         );
@@ -323,21 +254,13 @@ fn parse_record(
     let meta = read_meta(
         &mut f,
         ctx,
-        src.slug,
-        &record_path(src.collection, src.slug),
+        slug,
+        &collection.path(slug),
         &doc.body,
         doc.body_line,
     );
     let draft = meta.draft;
-    let record = match src.collection {
-        Collection::Partners => directory::read_partner(&mut f, ctx, meta).map(Record::Partner),
-        Collection::Care => directory::read_care(&mut f, ctx, meta).map(Record::Care),
-        Collection::Doctors => directory::read_doctor(&mut f, ctx, meta).map(Record::Doctor),
-        Collection::Seminars => seminar::read_seminar(&mut f, ctx, meta).map(Record::Seminar),
-        Collection::News => news::read_news(&mut f, ctx, meta).map(Record::News),
-        Collection::Pathways => pathway::read_pathway(&mut f, ctx, meta).map(Record::Pathway),
-        Collection::Pages => page::read_page(&mut f, meta).map(Record::Page),
-    };
+    let record = for_kind!(collection, K => K::read(&mut f, ctx, meta).map(K::into_record));
     f.finish();
     // A record with any error is left out entirely: half a record on the site is worse than none.
     if report.has_errors() {

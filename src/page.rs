@@ -16,26 +16,6 @@ pub struct Page {
     pub summary_text: Option<String>,
 }
 
-/// Paths a page may not take: collections and generated folders and files.
-pub const RESERVED: &[&str] = &[
-    "partners",
-    "care",
-    "doctors",
-    "seminars",
-    "news",
-    "pathways",
-    "pages",
-    "search",
-    "data",
-    "assets",
-    "page",
-    "sitemap.xml",
-    "robots.txt",
-    "404",
-    "feed",
-    "outpatient",
-];
-
 pub fn read_page(f: &mut Fields, meta: Meta) -> Option<Page> {
     let title = f.req_text("title");
     let nav = f.int("nav");

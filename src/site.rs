@@ -11,11 +11,10 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::closures::Closure;
+use crate::collection::{Collection, Kind};
 use crate::config::SiteConfig;
-use crate::content::Collection;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::directory::browse::{self, Facet};
-use crate::directory::gojuon::sort_key;
 use crate::directory::{CareOffice, Doctor, Partner};
 use crate::load::Content;
 use crate::news::{self, News};
@@ -117,15 +116,13 @@ pub fn link(
     } = content;
     let is_broken = |c: Collection, slug: &str| broken.contains(&(c, slug.to_string()));
 
-    partners.sort_by_cached_key(|p| (sort_key(&p.place.yomi), p.meta.slug.clone()));
-    care.sort_by_cached_key(|c| (sort_key(&c.place.yomi), c.meta.slug.clone()));
-    doctors.sort_by_cached_key(|d| (sort_key(&d.yomi), d.meta.slug.clone()));
-    seminars.sort_by(|a, b| a.start.cmp(&b.start).then(a.meta.slug.cmp(&b.meta.slug)));
-    news::sort(&mut news);
-    pathways.sort_by(|a, b| a.meta.slug.cmp(&b.meta.slug));
-    pages.sort_by(|a, b| {
-        (a.nav.is_none(), a.nav, &a.meta.slug).cmp(&(b.nav.is_none(), b.nav, &b.meta.slug))
-    });
+    Kind::sort(&mut partners);
+    Kind::sort(&mut care);
+    Kind::sort(&mut doctors);
+    Kind::sort(&mut seminars);
+    Kind::sort(&mut news);
+    Kind::sort(&mut pathways);
+    Kind::sort(&mut pages);
 
     let partner_ix: HashMap<&str, usize> = partners
         .iter()

@@ -11,59 +11,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::collection::Collection;
 use crate::diagnostics::Diagnostic;
 use crate::yaml::Pos;
-
-/// The record folders of `content/`, in the order the site presents them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Collection {
-    Partners,
-    Care,
-    Doctors,
-    Seminars,
-    News,
-    Pathways,
-    Pages,
-}
-
-impl Collection {
-    pub const ALL: [Collection; 7] = [
-        Collection::Partners,
-        Collection::Care,
-        Collection::Doctors,
-        Collection::Seminars,
-        Collection::News,
-        Collection::Pathways,
-        Collection::Pages,
-    ];
-
-    /// Folder name under `content/`, also the URL segment (except pages, served at the root).
-    pub fn dir(self) -> &'static str {
-        match self {
-            Collection::Partners => "partners",
-            Collection::Care => "care",
-            Collection::Doctors => "doctors",
-            Collection::Seminars => "seminars",
-            Collection::News => "news",
-            Collection::Pathways => "pathways",
-            Collection::Pages => "pages",
-        }
-    }
-
-    /// Japanese name, for headings, breadcrumbs and summaries.
-    pub fn label(self) -> &'static str {
-        match self {
-            Collection::Partners => "連携医療機関",
-            Collection::Care => "介護・福祉事業所",
-            Collection::Doctors => "登録医",
-            Collection::Seminars => "研修会・講演会",
-            Collection::News => "お知らせ",
-            Collection::Pathways => "地域連携パス",
-            Collection::Pages => "ページ",
-        }
-    }
-}
 
 /// The data files `content/data/` may hold.
 pub const DATA_FILES: &[&str] = &["outpatient.yaml", "closures.yaml", "jma-cc.yaml"];
@@ -212,8 +162,8 @@ pub fn scan(root: &Path) -> Result<(Inventory, Vec<Diagnostic>), String> {
         if e.name == "site.yaml" {
             continue;
         }
-        if let Some(collection) = Collection::ALL.iter().find(|c| c.dir() == e.name) {
-            scan_collection(&mut walker, &e, *collection, &mut inv);
+        if let Some(collection) = Collection::from_dir(&e.name) {
+            scan_collection(&mut walker, &e, collection, &mut inv);
         } else if e.name == "data" && e.is_dir {
             scan_data(&mut walker, &e, &mut inv);
         } else if e.name == "static" && e.is_dir {

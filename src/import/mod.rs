@@ -30,7 +30,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::content::Collection;
+use crate::collection::Collection;
 use crate::diagnostics::Diagnostics;
 use crate::load::{self, LoadOptions};
 use crate::record::Profile;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::content::Collection;
+use crate::collection::{for_kind, Collection, Kind};
 use crate::japanese;
 use crate::site::{Member, Site};
 
@@ -35,6 +35,8 @@ pub struct SiteCtx<'a> {
     pub attributions: &'a [String],
     /// Pages with `nav`, in order.
     pub nav: Vec<Link>,
+    /// The collections' entries in the main menu, after the pages with `nav`: (「医療機関を探す」).
+    pub menu: Vec<MenuItem>,
     /// Pages with `nav`, then pages with `footer`, each in its order: the footer's links.
     pub footer: Vec<Link>,
     /// Every plain page by slug, so a theme can link to `referral` if the site has one.
@@ -48,6 +50,15 @@ pub struct SiteCtx<'a> {
     pub build_date_ja: String,
     pub profile: crate::record::Profile,
     pub is_partners: bool,
+}
+
+/// A collection's entry in the main menu.
+#[derive(Debug, Clone, Serialize)]
+pub struct MenuItem {
+    pub title: &'static str,
+    pub url: String,
+    /// The `page.section` of its pages, which marks the entry as current.
+    pub section: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -77,14 +88,22 @@ fn footer_links(site: &Site) -> Vec<Link> {
 
 pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
     let urls = &site.config.urls;
-    let counts = [
-        (Collection::Partners, site.partners.len()),
-        (Collection::Care, site.care.len()),
-        (Collection::Doctors, site.doctors.len()),
-        (Collection::Seminars, site.seminars.len()),
-        (Collection::News, site.news.len()),
-        (Collection::Pathways, site.pathways.len()),
-    ];
+    // Collections with list pages; plain pages are reached from the menu instead.
+    let counts: Vec<(Collection, usize)> = Collection::ALL
+        .into_iter()
+        .filter(|c| for_kind!(*c, K => K::LIST_TEMPLATE.is_some()))
+        .map(|c| (c, c.len(site)))
+        .collect();
+    let menu = Collection::ALL
+        .into_iter()
+        .filter_map(|c| {
+            for_kind!(c, K => K::MENU).map(|title| MenuItem {
+                title,
+                url: urls.path(&format!("{}/", c.dir())),
+                section: c.dir(),
+            })
+        })
+        .collect();
     SiteCtx {
         title: &site.config.title,
         office: site
@@ -109,6 +128,7 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
                 url: p.meta.url.clone(),
             })
             .collect(),
+        menu,
         footer: footer_links(site),
         pages: site
             .pages

@@ -5,15 +5,13 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::context::{
-    self, care_item, doctor_item, member_item, page_path, pagination, partner_item, Link,
-};
-use super::{list_len, page_ctx, PER_PAGE};
-use crate::content::Collection;
+use super::context::{self, care_item, page_path, pagination, partner_item, Link};
+use super::{page_ctx, PER_PAGE};
+use crate::collection::{Collection, Kind};
 use crate::site::Site;
 
 /// Links from a record's tags (診療科, services) to their browse pages.
-pub(super) fn facet_links(
+pub(crate) fn facet_links(
     facets: &[crate::directory::browse::Facet],
     key: &str,
     values: &[String],
@@ -72,11 +70,7 @@ pub(super) fn printable(site: &Site, c: Collection) -> (String, &'static str, Co
         area: &'a str,
         items: Vec<context::DirectoryItem<'a>>,
     }
-    let facets = if c == Collection::Partners {
-        &site.partner_facets
-    } else {
-        &site.care_facets
-    };
+    let facets = crate::for_kind!(c, K => K::facets(site));
     let item = |i: usize| {
         if c == Collection::Partners {
             partner_item(site, i)
@@ -122,14 +116,14 @@ pub(super) fn printable(site: &Site, c: Collection) -> (String, &'static str, Co
     (path, "print.html", ctx)
 }
 
-pub(super) fn browse(
+pub(super) fn browse<K: Kind>(
     site: &Site,
-    c: Collection,
     f: usize,
     g: usize,
     n: usize,
 ) -> (String, &'static str, Context) {
-    let facets = facets_of(site, c);
+    let c = K::COLLECTION;
+    let facets = K::facets(site);
     let (facet, group) = (&facets[f], &facets[f].groups[g]);
     let total = group.items.len();
     let pg = pagination(site, &group.path, n, PER_PAGE, total);
@@ -171,83 +165,16 @@ pub(super) fn browse(
             url: site.config.urls.path(&base),
         },
     );
-    let template = match c {
-        Collection::Partners => {
-            ctx.insert(
-                "items",
-                &items
-                    .iter()
-                    .map(|&i| partner_item(site, i))
-                    .collect::<Vec<_>>(),
-            );
-            "browse.html"
-        }
-        Collection::Care => {
-            ctx.insert(
-                "items",
-                &items
-                    .iter()
-                    .map(|&i| care_item(site, i))
-                    .collect::<Vec<_>>(),
-            );
-            "browse.html"
-        }
-        Collection::Seminars => {
-            ctx.insert(
-                "items",
-                &items.iter().map(|&i| &site.seminars[i]).collect::<Vec<_>>(),
-            );
-            "seminars/browse.html"
-        }
-        _ => {
-            ctx.insert(
-                "items",
-                &items.iter().map(|&i| &site.news[i]).collect::<Vec<_>>(),
-            );
-            "news/browse.html"
-        }
-    };
-    (path, template, ctx)
+    K::list_items(site, items, &mut ctx);
+    (path, K::BROWSE_TEMPLATE, ctx)
 }
 
-/// 参加医療機関の一覧: every institution taking part in any pathway × each pathway (○).
-fn pathway_matrix(site: &Site) -> serde_json::Value {
-    use crate::site::Member;
-    let mut members: Vec<Member> = site.members_of_pathway.iter().flatten().copied().collect();
-    members.sort_by_cached_key(|m| {
-        let item = member_item(site, *m);
-        (
-            crate::directory::gojuon::sort_key(item.yomi),
-            item.url.to_string(),
-        )
-    });
-    members.dedup();
-    let rows: Vec<serde_json::Value> = members
-        .iter()
-        .map(|m| {
-            let item = member_item(site, *m);
-            let cells: Vec<bool> = site.members_of_pathway.iter().map(|ms| ms.contains(m)).collect();
-            serde_json::json!({"name": item.name, "url": item.url, "kind_label": item.kind_label, "area": item.area, "cells": cells})
-        })
-        .collect();
-    let columns: Vec<&str> = site.pathways.iter().map(|w| w.disease.as_str()).collect();
-    serde_json::json!({"columns": columns, "rows": rows})
-}
-
-/// The browse facets of a collection (none for records without them).
-pub(super) fn facets_of(site: &Site, c: Collection) -> &[crate::directory::browse::Facet] {
-    match c {
-        Collection::Partners => &site.partner_facets,
-        Collection::Care => &site.care_facets,
-        Collection::Seminars => &site.seminar_facets,
-        Collection::News => &site.news_facets,
-        _ => &[],
-    }
-}
-
-pub(super) fn list(site: &Site, c: Collection, n: usize) -> (String, &'static str, Context) {
+/// Page `n` of a collection's list; the first page also offers its browse facets.
+pub(super) fn list<K: Kind>(site: &Site, n: usize) -> (String, &'static str, Context) {
+    let c = K::COLLECTION;
     let base = format!("{}/", c.dir());
-    let total = list_len(site, c);
+    let order = K::list_order(site);
+    let total = order.len();
     let pg = pagination(site, &base, n, PER_PAGE, total);
     let range = (n - 1) * PER_PAGE..(n * PER_PAGE).min(total);
     let title = if n > 1 {
@@ -272,60 +199,7 @@ pub(super) fn list(site: &Site, c: Collection, n: usize) -> (String, &'static st
     ctx.insert("page", &page);
     ctx.insert("pagination", &pg);
     let no_facets: &[crate::directory::browse::Facet] = &[];
-    ctx.insert(
-        "facets",
-        if n == 1 {
-            facets_of(site, c)
-        } else {
-            no_facets
-        },
-    );
-    match c {
-        Collection::Partners => ctx.insert(
-            "items",
-            &range.map(|i| partner_item(site, i)).collect::<Vec<_>>(),
-        ),
-        Collection::Care => ctx.insert(
-            "items",
-            &range.map(|i| care_item(site, i)).collect::<Vec<_>>(),
-        ),
-        Collection::Doctors => ctx.insert(
-            "items",
-            &range.map(|i| doctor_item(site, i)).collect::<Vec<_>>(),
-        ),
-        Collection::Seminars => {
-            // Upcoming first (soonest first), then past ones (newest first).
-            let mut order: Vec<&crate::seminar::Seminar> = site
-                .seminars
-                .iter()
-                .filter(|s| s.end.date_naive() >= site.build_date)
-                .collect();
-            order.extend(
-                site.seminars
-                    .iter()
-                    .rev()
-                    .filter(|s| s.end.date_naive() < site.build_date),
-            );
-            ctx.insert("items", &order[range].to_vec());
-        }
-        Collection::News => ctx.insert("items", &site.news[range].iter().collect::<Vec<_>>()),
-        Collection::Pathways => {
-            ctx.insert("items", &site.pathways[range].iter().collect::<Vec<_>>());
-            ctx.insert("matrix", &pathway_matrix(site));
-        }
-        Collection::Pages => {}
-    }
-    (
-        path,
-        match c {
-            Collection::Partners => "partners/list.html",
-            Collection::Care => "care/list.html",
-            Collection::Doctors => "doctors/list.html",
-            Collection::Seminars => "seminars/list.html",
-            Collection::News => "news/list.html",
-            Collection::Pathways => "pathways/list.html",
-            Collection::Pages => "page.html",
-        },
-        ctx,
-    )
+    ctx.insert("facets", if n == 1 { K::facets(site) } else { no_facets });
+    K::list_items(site, &order[range], &mut ctx);
+    (path, K::LIST_TEMPLATE.unwrap_or("page.html"), ctx)
 }

@@ -92,13 +92,13 @@ pub struct Doc {
 }
 
 impl Doc {
-    fn text(&mut self, field: Field, text: &str) {
+    pub fn text(&mut self, field: Field, text: &str) {
         if !text.trim().is_empty() {
             self.fields.push((field, text.to_string()));
         }
     }
 
-    fn facet(&mut self, key: &str, value: &str) {
+    pub fn facet(&mut self, key: &str, value: &str) {
         if let Some(i) = FACETS.iter().position(|k| *k == key) {
             if !self.facets.contains(&(i, value.to_string())) {
                 self.facets.push((i, value.to_string()));
@@ -107,7 +107,7 @@ impl Doc {
     }
 
     /// A 診療科 or service: its name and, when known, its reading.
-    fn term(&mut self, term: &str) {
+    pub fn term(&mut self, term: &str) {
         self.text(Field::Keyword, term);
         if let Some(r) = reading(term) {
             self.text(Field::Keyword, r);
@@ -133,112 +133,20 @@ pub fn reading(term: &str) -> Option<&'static str> {
         .copied()
 }
 
-/// Every searchable record of the site, in a fixed order (directory first, as browsed).
+/// Every searchable record of the site, in a fixed order (directory first, as browsed). Each
+/// collection says what of its records is searchable ([`crate::collection::Kind`]).
 pub fn documents(site: &Site) -> Vec<Doc> {
-    let prefix = site.config.urls.prefix();
-    let path = |url: &str| url.strip_prefix(prefix).unwrap_or(url).to_string();
-    let mut docs = Vec::new();
+    crate::collection::search_documents(site)
+}
 
-    for (i, p) in site.partners.iter().enumerate() {
-        let mut d = place_doc(&p.place, path(&p.meta.url), p.kind_label, &p.meta.body);
-        d.sub = p.departments.join("・");
-        d.term(p.kind_label);
-        d.facet("kind", p.kind_label);
-        for dept in &p.departments {
-            d.term(dept);
-            d.facet("dept", dept);
-        }
-        for s in &p.services {
-            d.term(s);
-            d.facet("service", s);
-        }
-        if let Some(dir) = &p.director {
-            d.text(Field::People, &dir.name);
-            d.text(Field::People, dir.yomi.as_deref().unwrap_or_default());
-        }
-        for &di in &site.doctors_of_partner[i] {
-            let doc = &site.doctors[di];
-            d.text(Field::People, &doc.name);
-            d.text(Field::People, &doc.yomi);
-        }
-        docs.push(d);
-    }
-    for c in &site.care {
-        let kind = c.services.first().map_or("介護・福祉", String::as_str);
-        let mut d = place_doc(&c.place, path(&c.meta.url), kind, &c.meta.body);
-        d.sub = c.services.join("・");
-        d.facet("kind", "介護・福祉");
-        for s in &c.services {
-            d.term(s);
-            d.facet("service", s);
-        }
-        d.text(Field::People, c.operator.as_deref().unwrap_or_default());
-        docs.push(d);
-    }
-    for (i, doc) in site.doctors.iter().enumerate() {
-        let partner = &site.partners[site.partner_of_doctor[i]];
-        let mut d = Doc {
-            path: path(&doc.meta.url),
-            title: doc.name.clone(),
-            kind: "登録医".into(),
-            area: partner.place.area.clone(),
-            sub: partner.place.name.clone(),
-            ..Doc::default()
-        };
-        d.text(Field::Name, &doc.name);
-        d.text(Field::Yomi, &doc.yomi);
-        // No area facet: filtering by 地区 asks for places; the doctor's clinic is one.
-        d.facet("kind", "登録医");
-        for dept in &doc.departments {
-            d.term(dept);
-            d.facet("dept", dept);
-        }
-        for s in &doc.specialties {
-            d.text(Field::Keyword, s);
-        }
-        d.text(Field::Body, &partner.place.name);
-        d.text(Field::Body, &plain_text(&doc.meta.body));
-        docs.push(d);
-    }
-    for s in &site.seminars {
-        let sub = format!("{} {}", s.when, s.status_label);
-        let mut d = titled(path(&s.meta.url), &s.title, "研修会", &sub, &s.meta.body);
-        d.text(Field::Keyword, s.kind_label);
-        for a in &s.audience_labels {
-            d.text(Field::Keyword, a);
-        }
-        for sp in &s.speakers {
-            d.text(Field::People, &sp.name);
-            d.text(Field::People, sp.affiliation.as_deref().unwrap_or_default());
-        }
-        d.text(Field::Body, &s.venue.name);
-        docs.push(d);
-    }
-    for n in &site.news {
-        let mut d = titled(
-            path(&n.meta.url),
-            &n.title,
-            "お知らせ",
-            &n.date_ja,
-            &n.meta.body,
-        );
-        d.text(Field::Keyword, &n.category);
-        docs.push(d);
-    }
-    for p in &site.pages {
-        docs.push(titled(
-            path(&p.meta.url),
-            &p.title,
-            "ご案内",
-            "",
-            &p.meta.body,
-        ));
-    }
-    docs
+/// A record's URL as the index stores it: the site path under `base_url`.
+pub fn site_path(site: &Site, url: &str) -> String {
+    let prefix = site.config.urls.prefix();
+    url.strip_prefix(prefix).unwrap_or(url).to_string()
 }
 
 /// A record known by its title (seminar, news, page): title, kind facet and body.
-fn titled(path: String, title: &str, kind: &str, sub: &str, body: &str) -> Doc {
+pub fn titled(path: String, title: &str, kind: &str, sub: &str, body: &str) -> Doc {
     let mut d = Doc {
         path,
         title: title.to_string(),
@@ -253,7 +161,7 @@ fn titled(path: String, title: &str, kind: &str, sub: &str, body: &str) -> Doc {
 }
 
 /// What partners and care offices share.
-fn place_doc(place: &crate::directory::Place, path: String, kind: &str, body: &str) -> Doc {
+pub fn place_doc(place: &crate::directory::Place, path: String, kind: &str, body: &str) -> Doc {
     let tel = place
         .tel
         .as_ref()

@@ -203,7 +203,7 @@ fn update(
             files.extend(own);
             state.files = Arc::new(files);
         };
-        match crate::incremental::apply(site, theme, src.collection, record, &sink, &first) {
+        match crate::incremental::apply(site, theme, record, &sink, &first) {
             Ok(Some(n)) => rendered += n,
             _ => return false,
         }

@@ -1,0 +1,164 @@
+//! 介護・福祉事業所 (`content/care/`): 居宅介護支援, 訪問看護, 通所介護 and other care services.
+
+use tera::Context;
+
+use super::{all_list_pages, Collection, Kind, PageParts, Record};
+use crate::directory::browse::Facet;
+use crate::directory::gojuon::sort_key;
+use crate::directory::{self, CareOffice};
+use crate::fields::Fields;
+use crate::load::Content;
+use crate::output::OutFile;
+use crate::record::{LoadCtx, Meta};
+use crate::render::context::{care_item, Link};
+use crate::render::{ctx_with, facet_links, page_ctx, Job};
+use crate::search::documents::{place_doc, site_path, Doc, Field};
+use crate::site::Site;
+
+/// Where a care office appears: its name and reading (五十音 order), area and services.
+#[derive(PartialEq)]
+pub struct Shape {
+    name: String,
+    yomi: String,
+    area: String,
+    services: Vec<String>,
+}
+
+impl Kind for CareOffice {
+    const COLLECTION: Collection = Collection::Care;
+    const DIR: &'static str = "care";
+    const LABEL: &'static str = "介護・福祉事業所";
+    const MENU: Option<&'static str> = Some("介護事業所を探す");
+    const LIST_TEMPLATE: Option<&'static str> = Some("care/list.html");
+    const BROWSE_TEMPLATE: &'static str = "browse.html";
+    const PRINTABLE: bool = true;
+    type Shape = Shape;
+
+    fn reserved(slug: &str) -> Option<&'static str> {
+        ["page", "area", "type", "service", "gojuon", "print"]
+            .into_iter()
+            .find(|r| *r == slug)
+    }
+
+    fn read(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Self> {
+        directory::read_care(f, ctx, meta)
+    }
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn shape(&self) -> Shape {
+        Shape {
+            name: self.place.name.clone(),
+            yomi: self.place.yomi.clone(),
+            area: self.place.area.clone(),
+            services: self.services.clone(),
+        }
+    }
+
+    fn into_record(self) -> Record {
+        Record::Care(self)
+    }
+
+    fn from_record(record: Record) -> Option<Self> {
+        match record {
+            Record::Care(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    fn store(self, content: &mut Content) {
+        content.care.push(self);
+    }
+
+    fn all(site: &Site) -> &[Self] {
+        &site.care
+    }
+
+    fn all_mut(site: &mut Site) -> &mut Vec<Self> {
+        &mut site.care
+    }
+
+    fn sort(records: &mut [Self]) {
+        records.sort_by_cached_key(|c| (sort_key(&c.place.yomi), c.meta.slug.clone()));
+    }
+
+    fn facets(site: &Site) -> &[Facet] {
+        &site.care_facets
+    }
+
+    fn list_order(site: &Site) -> Vec<usize> {
+        (0..site.care.len()).collect()
+    }
+
+    fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
+        let items: Vec<_> = items.iter().map(|&i| care_item(site, i)).collect();
+        ctx.insert("items", &items);
+    }
+
+    fn detail(site: &Site, i: usize) -> PageParts {
+        let c = &site.care[i];
+        let path = Self::COLLECTION.path(&c.meta.slug);
+        let page = page_ctx(
+            site,
+            &c.place.name,
+            &c.meta.summary,
+            &path,
+            &[(Self::LABEL, "care/")],
+            Self::DIR,
+        );
+        let pathways: Vec<Link> = site.pathways_of_care[i]
+            .iter()
+            .map(|&w| Link {
+                title: site.pathways[w].title.clone(),
+                url: site.pathways[w].meta.url.clone(),
+            })
+            .collect();
+        let mut ctx = ctx_with(&page, "office", c);
+        ctx.insert(
+            "jsonld",
+            &crate::jsonld::to_script(&crate::jsonld::care(c, &page.canonical)),
+        );
+        ctx.insert("pathways", &pathways);
+        ctx.insert(
+            "service_links",
+            &facet_links(&site.care_facets, "service", &c.services),
+        );
+        (path, "care/detail.html", ctx)
+    }
+
+    /// `contact.vcf` (「連絡先に保存」).
+    fn attachment(site: &Site, i: usize) -> Option<OutFile> {
+        let c = &site.care[i];
+        let page = Self::COLLECTION.path(&c.meta.slug);
+        let card = crate::vcard::care(c, &site.config.urls.absolute(&page));
+        Some(OutFile::text(format!("{page}contact.vcf"), card))
+    }
+
+    /// Pathways show their members.
+    fn shown_by(site: &Site, i: usize, jobs: &mut Vec<Job>) {
+        for &w in &site.pathways_of_care[i] {
+            jobs.push(Job::Detail(Collection::Pathways, w));
+        }
+        if !site.pathways_of_care[i].is_empty() {
+            all_list_pages(site, Collection::Pathways, jobs);
+        }
+    }
+
+    fn search_documents(site: &Site, docs: &mut Vec<Doc>) {
+        for c in &site.care {
+            let kind = c.services.first().map_or("介護・福祉", String::as_str);
+            let path = site_path(site, &c.meta.url);
+            let mut d = place_doc(&c.place, path, kind, &c.meta.body);
+            d.sub = c.services.join("・");
+            d.facet("kind", "介護・福祉");
+            for s in &c.services {
+                d.term(s);
+                d.facet("service", s);
+            }
+            d.text(Field::People, c.operator.as_deref().unwrap_or_default());
+            docs.push(d);
+        }
+    }
+}

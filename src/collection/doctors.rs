@@ -1,0 +1,170 @@
+//! 登録医 (`content/doctors/`): doctors registered with the hospital, each at a partner clinic.
+
+use tera::Context;
+
+use super::{Collection, Kind, PageParts, Record};
+use crate::directory::browse::Facet;
+use crate::directory::gojuon::sort_key;
+use crate::directory::{self, Doctor};
+use crate::fields::Fields;
+use crate::load::Content;
+use crate::output::OutFile;
+use crate::record::{LoadCtx, Meta};
+use crate::render::context::{doctor_item, partner_item};
+use crate::render::{ctx_with, page_ctx, Job};
+use crate::search::documents::{plain_text, site_path, Doc, Field};
+use crate::site::Site;
+
+/// Where a 登録医 appears: the reading (五十音 order), the name on the clinic's page, and the
+/// clinic itself.
+#[derive(PartialEq)]
+pub struct Shape {
+    name: String,
+    yomi: String,
+    partner: String,
+}
+
+impl Kind for Doctor {
+    const COLLECTION: Collection = Collection::Doctors;
+    const DIR: &'static str = "doctors";
+    const LABEL: &'static str = "登録医";
+    const MENU: Option<&'static str> = None;
+    const LIST_TEMPLATE: Option<&'static str> = Some("doctors/list.html");
+    const BROWSE_TEMPLATE: &'static str = "browse.html";
+    const PRINTABLE: bool = false;
+    type Shape = Shape;
+
+    fn reserved(slug: &str) -> Option<&'static str> {
+        (slug == "page").then_some("page")
+    }
+
+    fn read(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Self> {
+        directory::read_doctor(f, ctx, meta)
+    }
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn shape(&self) -> Shape {
+        Shape {
+            name: self.name.clone(),
+            yomi: self.yomi.clone(),
+            partner: self.partner.clone(),
+        }
+    }
+
+    fn into_record(self) -> Record {
+        Record::Doctors(self)
+    }
+
+    fn from_record(record: Record) -> Option<Self> {
+        match record {
+            Record::Doctors(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    fn store(self, content: &mut Content) {
+        content.doctors.push(self);
+    }
+
+    fn all(site: &Site) -> &[Self] {
+        &site.doctors
+    }
+
+    fn all_mut(site: &mut Site) -> &mut Vec<Self> {
+        &mut site.doctors
+    }
+
+    fn sort(records: &mut [Self]) {
+        records.sort_by_cached_key(|d| (sort_key(&d.yomi), d.meta.slug.clone()));
+    }
+
+    /// None: the list is short, and a 登録医 is found through the clinic.
+    fn facets(_site: &Site) -> &[Facet] {
+        &[]
+    }
+
+    fn list_order(site: &Site) -> Vec<usize> {
+        (0..site.doctors.len()).collect()
+    }
+
+    fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
+        let items: Vec<_> = items.iter().map(|&i| doctor_item(site, i)).collect();
+        ctx.insert("items", &items);
+    }
+
+    fn detail(site: &Site, i: usize) -> PageParts {
+        let d = &site.doctors[i];
+        let path = Self::COLLECTION.path(&d.meta.slug);
+        let title = format!("{} 先生", d.name);
+        let page = page_ctx(
+            site,
+            &title,
+            &d.meta.summary,
+            &path,
+            &[(Self::LABEL, "doctors/")],
+            Self::DIR,
+        );
+        let mut ctx = ctx_with(&page, "doctor", d);
+        let clinic = &site.partners[site.partner_of_doctor[i]];
+        let clinic_canonical = site
+            .config
+            .urls
+            .absolute(&Collection::Partners.path(&clinic.meta.slug));
+        ctx.insert(
+            "jsonld",
+            &crate::jsonld::to_script(&crate::jsonld::doctor(
+                d,
+                clinic,
+                &page.canonical,
+                &clinic_canonical,
+            )),
+        );
+        ctx.insert("partner", &partner_item(site, site.partner_of_doctor[i]));
+        (path, "doctors/detail.html", ctx)
+    }
+
+    /// `contact.vcf`: the doctor at the clinic's address and numbers.
+    fn attachment(site: &Site, i: usize) -> Option<OutFile> {
+        let d = &site.doctors[i];
+        let page = Self::COLLECTION.path(&d.meta.slug);
+        let clinic = &site.partners[site.partner_of_doctor[i]];
+        let card = crate::vcard::doctor(d, clinic, &site.config.urls.absolute(&page));
+        Some(OutFile::text(format!("{page}contact.vcf"), card))
+    }
+
+    /// The clinic's page lists its 登録医.
+    fn shown_by(site: &Site, i: usize, jobs: &mut Vec<Job>) {
+        jobs.push(Job::Detail(Collection::Partners, site.partner_of_doctor[i]));
+    }
+
+    fn search_documents(site: &Site, docs: &mut Vec<Doc>) {
+        for (i, doc) in site.doctors.iter().enumerate() {
+            let partner = &site.partners[site.partner_of_doctor[i]];
+            let mut d = Doc {
+                path: site_path(site, &doc.meta.url),
+                title: doc.name.clone(),
+                kind: "登録医".into(),
+                area: partner.place.area.clone(),
+                sub: partner.place.name.clone(),
+                ..Doc::default()
+            };
+            d.text(Field::Name, &doc.name);
+            d.text(Field::Yomi, &doc.yomi);
+            // No area facet: filtering by 地区 asks for places; the doctor's clinic is one.
+            d.facet("kind", "登録医");
+            for dept in &doc.departments {
+                d.term(dept);
+                d.facet("dept", dept);
+            }
+            for s in &doc.specialties {
+                d.text(Field::Keyword, s);
+            }
+            d.text(Field::Body, &partner.place.name);
+            d.text(Field::Body, &plain_text(&doc.meta.body));
+            docs.push(d);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! お知らせ (`content/news/`): dated notices with categories, pinned items and attachments.
+
+use chrono::NaiveDate;
+use tera::Context;
+
+use super::{Collection, Kind, PageParts, Record};
+use crate::directory::browse::Facet;
+use crate::fields::Fields;
+use crate::load::Content;
+use crate::news::{self, News};
+use crate::output::OutFile;
+use crate::record::{LoadCtx, Meta};
+use crate::render::{ctx_with, page_ctx, Job};
+use crate::search::documents::{site_path, titled, Doc, Field};
+use crate::site::Site;
+
+/// Where a notice appears: its date and pin (order), and its category.
+#[derive(PartialEq)]
+pub struct Shape {
+    date: NaiveDate,
+    category: String,
+    pinned: bool,
+}
+
+impl Kind for News {
+    const COLLECTION: Collection = Collection::News;
+    const DIR: &'static str = "news";
+    const LABEL: &'static str = "お知らせ";
+    const MENU: Option<&'static str> = Some("お知らせ");
+    const LIST_TEMPLATE: Option<&'static str> = Some("news/list.html");
+    const BROWSE_TEMPLATE: &'static str = "news/browse.html";
+    const PRINTABLE: bool = false;
+    type Shape = Shape;
+
+    fn reserved(slug: &str) -> Option<&'static str> {
+        ["page", "category"].into_iter().find(|r| *r == slug)
+    }
+
+    fn read(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Self> {
+        news::read_news(f, ctx, meta)
+    }
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn shape(&self) -> Shape {
+        Shape {
+            date: self.date,
+            category: self.category.clone(),
+            pinned: self.pinned,
+        }
+    }
+
+    fn into_record(self) -> Record {
+        Record::News(self)
+    }
+
+    fn from_record(record: Record) -> Option<Self> {
+        match record {
+            Record::News(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    fn store(self, content: &mut Content) {
+        content.news.push(self);
+    }
+
+    fn all(site: &Site) -> &[Self] {
+        &site.news
+    }
+
+    fn all_mut(site: &mut Site) -> &mut Vec<Self> {
+        &mut site.news
+    }
+
+    fn sort(records: &mut [Self]) {
+        news::sort(records);
+    }
+
+    fn facets(site: &Site) -> &[Facet] {
+        &site.news_facets
+    }
+
+    fn list_order(site: &Site) -> Vec<usize> {
+        (0..site.news.len()).collect()
+    }
+
+    fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
+        let items: Vec<&News> = items.iter().map(|&i| &site.news[i]).collect();
+        ctx.insert("items", &items);
+    }
+
+    fn detail(site: &Site, i: usize) -> PageParts {
+        let n = &site.news[i];
+        let path = Self::COLLECTION.path(&n.meta.slug);
+        let page = page_ctx(
+            site,
+            &n.title,
+            &n.meta.summary,
+            &path,
+            &[(Self::LABEL, "news/")],
+            Self::DIR,
+        );
+        (path, "news/detail.html", ctx_with(&page, "news", n))
+    }
+
+    /// None: attachments are files under `static/`, and the feed covers all notices.
+    fn attachment(_site: &Site, _i: usize) -> Option<OutFile> {
+        None
+    }
+
+    /// The home page shows the latest notices.
+    fn shown_by(_site: &Site, _i: usize, jobs: &mut Vec<Job>) {
+        jobs.push(Job::Home);
+    }
+
+    fn search_documents(site: &Site, docs: &mut Vec<Doc>) {
+        for n in &site.news {
+            let path = site_path(site, &n.meta.url);
+            let mut d = titled(path, &n.title, "お知らせ", &n.date_ja, &n.meta.body);
+            d.text(Field::Keyword, &n.category);
+            docs.push(d);
+        }
+    }
+}

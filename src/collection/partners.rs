@@ -1,0 +1,203 @@
+//! 連携医療機関 (`content/partners/`): clinics, hospitals, dental clinics and pharmacies.
+
+use tera::Context;
+
+use super::{all_list_pages, Collection, Kind, PageParts, Record};
+use crate::directory::browse::Facet;
+use crate::directory::gojuon::sort_key;
+use crate::directory::{self, Partner, PartnerKind};
+use crate::fields::Fields;
+use crate::load::Content;
+use crate::output::OutFile;
+use crate::record::{LoadCtx, Meta};
+use crate::render::context::{doctor_item, partner_item, Link};
+use crate::render::{ctx_with, facet_links, page_ctx, Job};
+use crate::search::documents::{place_doc, site_path, Doc, Field};
+use crate::site::Site;
+
+/// Where a partner appears: its name and reading (五十音 order), and every facet it is in.
+#[derive(PartialEq)]
+pub struct Shape {
+    name: String,
+    yomi: String,
+    kind: PartnerKind,
+    area: String,
+    departments: Vec<String>,
+    services: Vec<String>,
+    registered: bool,
+}
+
+impl Kind for Partner {
+    const COLLECTION: Collection = Collection::Partners;
+    const DIR: &'static str = "partners";
+    const LABEL: &'static str = "連携医療機関";
+    const MENU: Option<&'static str> = Some("医療機関を探す");
+    const LIST_TEMPLATE: Option<&'static str> = Some("partners/list.html");
+    const BROWSE_TEMPLATE: &'static str = "browse.html";
+    const PRINTABLE: bool = true;
+    type Shape = Shape;
+
+    fn reserved(slug: &str) -> Option<&'static str> {
+        [
+            "page",
+            "area",
+            "kind",
+            "department",
+            "service",
+            "gojuon",
+            "print",
+        ]
+        .into_iter()
+        .find(|r| *r == slug)
+    }
+
+    fn read(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Self> {
+        directory::read_partner(f, ctx, meta)
+    }
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn shape(&self) -> Shape {
+        Shape {
+            name: self.place.name.clone(),
+            yomi: self.place.yomi.clone(),
+            kind: self.kind,
+            area: self.place.area.clone(),
+            departments: self.departments.clone(),
+            services: self.services.clone(),
+            registered: self.registered,
+        }
+    }
+
+    fn into_record(self) -> Record {
+        Record::Partners(self)
+    }
+
+    fn from_record(record: Record) -> Option<Self> {
+        match record {
+            Record::Partners(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    fn store(self, content: &mut Content) {
+        content.partners.push(self);
+    }
+
+    fn all(site: &Site) -> &[Self] {
+        &site.partners
+    }
+
+    fn all_mut(site: &mut Site) -> &mut Vec<Self> {
+        &mut site.partners
+    }
+
+    fn sort(records: &mut [Self]) {
+        records.sort_by_cached_key(|p| (sort_key(&p.place.yomi), p.meta.slug.clone()));
+    }
+
+    fn facets(site: &Site) -> &[Facet] {
+        &site.partner_facets
+    }
+
+    fn list_order(site: &Site) -> Vec<usize> {
+        (0..site.partners.len()).collect()
+    }
+
+    fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
+        let items: Vec<_> = items.iter().map(|&i| partner_item(site, i)).collect();
+        ctx.insert("items", &items);
+    }
+
+    fn detail(site: &Site, i: usize) -> PageParts {
+        let p = &site.partners[i];
+        let path = Self::COLLECTION.path(&p.meta.slug);
+        let page = page_ctx(
+            site,
+            &p.place.name,
+            &p.meta.summary,
+            &path,
+            &[(Self::LABEL, "partners/")],
+            Self::DIR,
+        );
+        let doctors: Vec<_> = site.doctors_of_partner[i]
+            .iter()
+            .map(|&d| doctor_item(site, d))
+            .collect();
+        let pathways: Vec<Link> = site.pathways_of_partner[i]
+            .iter()
+            .map(|&w| Link {
+                title: site.pathways[w].title.clone(),
+                url: site.pathways[w].meta.url.clone(),
+            })
+            .collect();
+        let mut ctx = ctx_with(&page, "partner", p);
+        ctx.insert(
+            "jsonld",
+            &crate::jsonld::to_script(&crate::jsonld::partner(p, &page.canonical)),
+        );
+        ctx.insert("doctors", &doctors);
+        ctx.insert(
+            "department_links",
+            &facet_links(&site.partner_facets, "department", &p.departments),
+        );
+        ctx.insert(
+            "service_links",
+            &facet_links(&site.partner_facets, "service", &p.services),
+        );
+        ctx.insert("pathways", &pathways);
+        (path, "partners/detail.html", ctx)
+    }
+
+    /// `contact.vcf` (「連絡先に保存」).
+    fn attachment(site: &Site, i: usize) -> Option<OutFile> {
+        let p = &site.partners[i];
+        let page = Self::COLLECTION.path(&p.meta.slug);
+        let card = crate::vcard::partner(p, &site.config.urls.absolute(&page));
+        Some(OutFile::text(format!("{page}contact.vcf"), card))
+    }
+
+    /// A clinic's 登録医 show its name and area on their pages, list and vCards; pathways show
+    /// their members.
+    fn shown_by(site: &Site, i: usize, jobs: &mut Vec<Job>) {
+        for &d in &site.doctors_of_partner[i] {
+            jobs.extend(super::showing::<crate::directory::Doctor>(site, d));
+        }
+        for &w in &site.pathways_of_partner[i] {
+            jobs.push(Job::Detail(Collection::Pathways, w));
+        }
+        if !site.pathways_of_partner[i].is_empty() {
+            all_list_pages(site, Collection::Pathways, jobs);
+        }
+    }
+
+    fn search_documents(site: &Site, docs: &mut Vec<Doc>) {
+        for (i, p) in site.partners.iter().enumerate() {
+            let path = site_path(site, &p.meta.url);
+            let mut d = place_doc(&p.place, path, p.kind_label, &p.meta.body);
+            d.sub = p.departments.join("・");
+            d.term(p.kind_label);
+            d.facet("kind", p.kind_label);
+            for dept in &p.departments {
+                d.term(dept);
+                d.facet("dept", dept);
+            }
+            for s in &p.services {
+                d.term(s);
+                d.facet("service", s);
+            }
+            if let Some(dir) = &p.director {
+                d.text(Field::People, &dir.name);
+                d.text(Field::People, dir.yomi.as_deref().unwrap_or_default());
+            }
+            for &di in &site.doctors_of_partner[i] {
+                let doc = &site.doctors[di];
+                d.text(Field::People, &doc.name);
+                d.text(Field::People, &doc.yomi);
+            }
+            docs.push(d);
+        }
+    }
+}
