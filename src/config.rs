@@ -5,9 +5,9 @@
 //! second heading beside 「循環器内科」. Sensible national defaults ship here; a site replaces a
 //! list by writing it.
 
-use crate::fields::{Fields, FileReport};
-use crate::phone::Phone;
-use crate::url::Urls;
+use crate::content::fields::{Fields, FileReport};
+use crate::japanese::phone::Phone;
+use crate::site::url::Urls;
 use crate::yaml::Node;
 
 /// 標榜診療科 (医療法施行令 第3条の2 names, incl. common 内科・外科 combinations and 歯科).

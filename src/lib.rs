@@ -20,42 +20,20 @@
 // A panic is never the answer to bad input or a failed call; tests may unwrap.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
-pub mod closures;
 pub mod collection;
 pub mod config;
 pub mod content;
-pub mod contentline;
-pub mod curriculum;
 pub mod diagnostics;
-pub mod directory;
-pub mod export;
-pub mod feed;
-pub mod fields;
-pub mod holidays;
-pub mod ical;
+pub mod formats;
 pub mod import;
-pub mod incremental;
 pub mod japanese;
-pub mod jsonld;
 pub mod links;
 pub mod load;
-pub mod markdown;
-pub mod news;
-pub mod outpatient;
-pub mod output;
-pub mod page;
-pub mod pathway;
-pub mod phone;
 pub mod pipeline;
-pub mod record;
+pub mod records;
 pub mod render;
 pub mod search;
-pub mod seminar;
 pub mod serve;
 pub mod site;
-pub mod textchars;
 pub mod theme;
-pub mod timing;
-pub mod url;
-pub mod vcard;
 pub mod yaml;

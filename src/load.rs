@@ -10,20 +10,20 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::closures::{self, Closure};
+use crate::records::closures::{self, Closure};
 use crate::collection::{for_kind, Collection, Kind, Record};
 use crate::config::{self, SiteConfig};
 use crate::content::{self, document, SourceFile};
-use crate::curriculum::Curriculum;
+use crate::records::curriculum::Curriculum;
 use crate::diagnostics::Diagnostics;
-use crate::directory::{CareOffice, Doctor, Partner};
-use crate::fields::{Fields, FileReport};
-use crate::news::News;
-use crate::outpatient::{self, Outpatient};
-use crate::page::Page;
-use crate::pathway::Pathway;
-use crate::record::{read_meta, LoadCtx, Profile};
-use crate::seminar::Seminar;
+use crate::records::directory::{CareOffice, Doctor, Partner};
+use crate::content::fields::{Fields, FileReport};
+use crate::records::news::News;
+use crate::records::outpatient::{self, Outpatient};
+use crate::records::page::Page;
+use crate::records::pathway::Pathway;
+use crate::records::meta::{read_meta, LoadCtx, Profile};
+use crate::records::seminar::Seminar;
 
 /// What the user asked for.
 #[derive(Debug, Clone)]
@@ -175,9 +175,9 @@ fn read_curriculum(inventory: &content::Inventory, diags: &Diagnostics) -> Curri
     let Some(path) = inventory.data.get("jma-cc.yaml") else {
         return Curriculum::builtin();
     };
-    let report = FileReport::new(crate::curriculum::SITE_FILE);
+    let report = FileReport::new(crate::records::curriculum::SITE_FILE);
     let table =
-        document::read_yaml(path, &report).and_then(|node| crate::curriculum::read(&node, &report));
+        document::read_yaml(path, &report).and_then(|node| crate::records::curriculum::read(&node, &report));
     diags.extend(report.into_diagnostics());
     table.unwrap_or_else(Curriculum::builtin)
 }

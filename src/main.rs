@@ -14,7 +14,7 @@ use renkei::diagnostics::{self, Diagnostics, Sources};
 use renkei::links::External;
 use renkei::load::LoadOptions;
 use renkei::pipeline::{self, Checked, Failure, Summary};
-use renkei::record::Profile;
+use renkei::records::meta::Profile;
 
 /// renkei — 地域医療連携室のサイトを content/ から作ります。
 ///
@@ -204,7 +204,7 @@ fn serve_base_url(load: &LoadOptions, bind: std::net::IpAddr, port: u16) -> Stri
                 .and_then(|e| e.value.scalar_text()),
             _ => None,
         })
-        .and_then(|b| renkei::url::Urls::new(&b).ok())
+        .and_then(|b| renkei::site::url::Urls::new(&b).ok())
         .map(|u| u.prefix().to_string())
         .unwrap_or_else(|| "/".into());
     format!("{}{path}", renkei::serve::preview_origin(bind, port))

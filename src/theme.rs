@@ -6,7 +6,7 @@
 //! without copying thirty templates it would then have to keep up to date.
 //!
 //! Tera is set up once per build with autoescape on for `.html` and `.xml`; content HTML
-//! (already sanitised by [`crate::markdown`]) is the only thing templates mark `safe`.
+//! (already sanitised by [`crate::content::markdown`]) is the only thing templates mark `safe`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use tera::{Context, Kwargs, State, Tera};
 
 use crate::diagnostics::Diagnostic;
-use crate::output::Source;
-use crate::url::Urls;
+use crate::pipeline::output::Source;
+use crate::site::url::Urls;
 use crate::yaml::Pos;
 
 mod embedded {
@@ -222,7 +222,7 @@ impl Theme {
         );
         for (rel, path) in files {
             let shown = format!("themes/{name}/templates/{rel}");
-            let report = crate::fields::FileReport::new(shown.clone());
+            let report = crate::content::fields::FileReport::new(shown.clone());
             match crate::content::document::read_text(&path, &report) {
                 Some(text) => {
                     sources.insert(rel, (shown, text));

@@ -19,7 +19,7 @@ use proptest::test_runner::{TestCaseError, TestRunner};
 use renkei::diagnostics::{Diagnostics, Severity};
 use renkei::load::LoadOptions;
 use renkei::pipeline::{self, Failure};
-use renkei::record::Profile;
+use renkei::records::meta::Profile;
 
 use common::*;
 
@@ -318,7 +318,7 @@ fn urls_and_control_characters_never_reach_feeds_cards_or_calendars() {
                 drafts: false,
             };
             let diags = Diagnostics::new();
-            let sink = renkei::output::Memory::default();
+            let sink = renkei::pipeline::output::Memory::default();
             let result = pipeline::run(&opts, &diags, &sink);
             fs::write(&target, &original).map_err(|e| TestCaseError::fail(e.to_string()))?;
             match result {
@@ -340,7 +340,7 @@ fn urls_and_control_characters_never_reach_feeds_cards_or_calendars() {
                 };
                 let breaking = text
                     .chars()
-                    .find(|c| renkei::textchars::breaking(*c).is_some());
+                    .find(|c| renkei::japanese::textchars::breaking(*c).is_some());
                 prop_assert!(breaking.is_none(), "{name} holds {breaking:?}");
                 if name.ends_with(".vcf") || name.ends_with(".ics") {
                     content_lines_are_well_formed(&name, &text)?;

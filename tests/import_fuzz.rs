@@ -22,7 +22,7 @@ use renkei::diagnostics::{Diagnostics, Severity};
 use renkei::import::{self, ImportOptions, Kind, Source};
 use renkei::load::LoadOptions;
 use renkei::pipeline;
-use renkei::record::Profile;
+use renkei::records::meta::Profile;
 
 use common::*;
 

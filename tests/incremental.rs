@@ -19,9 +19,9 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
 use renkei::diagnostics::Diagnostics;
 use renkei::load::{self, LoadOptions};
-use renkei::output::Memory;
+use renkei::pipeline::output::Memory;
 use renkei::pipeline;
-use renkei::record::{LoadCtx, Profile};
+use renkei::records::meta::{LoadCtx, Profile};
 
 use common::*;
 
@@ -218,7 +218,7 @@ fn incremental(
         }
     };
     let sink = Memory::default();
-    match renkei::incremental::apply(&mut site, theme, record, &sink, &first) {
+    match renkei::render::incremental::apply(&mut site, theme, record, &sink, &first) {
         Ok(Some(_)) => {}
         Ok(None) => return Ok(None),
         Err(e) => return Err(fail(format!("{e:?}"))),

@@ -3,13 +3,13 @@
 use tera::Context;
 
 use super::{all_list_pages, Collection, Kind, PageParts, Record};
-use crate::directory::browse::Facet;
-use crate::directory::gojuon::sort_key;
-use crate::directory::{self, CareOffice};
-use crate::fields::Fields;
+use crate::records::directory::browse::Facet;
+use crate::records::directory::gojuon::sort_key;
+use crate::records::directory::{self, CareOffice};
+use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::output::OutFile;
-use crate::record::{LoadCtx, Meta};
+use crate::pipeline::output::OutFile;
+use crate::records::meta::{LoadCtx, Meta};
 use crate::render::context::{care_item, Link};
 use crate::render::{ctx_with, facet_links, page_ctx, Job};
 use crate::search::documents::{place_doc, site_path, Doc, Field};
@@ -118,7 +118,7 @@ impl Kind for CareOffice {
         let mut ctx = ctx_with(&page, "office", c);
         ctx.insert(
             "jsonld",
-            &crate::jsonld::to_script(&crate::jsonld::care(c, &page.canonical)),
+            &crate::formats::jsonld::to_script(&crate::formats::jsonld::care(c, &page.canonical)),
         );
         ctx.insert("pathways", &pathways);
         ctx.insert(
@@ -132,7 +132,7 @@ impl Kind for CareOffice {
     fn attachment(site: &Site, i: usize) -> Option<OutFile> {
         let c = &site.care[i];
         let page = Self::COLLECTION.path(&c.meta.slug);
-        let card = crate::vcard::care(c, &site.config.urls.absolute(&page));
+        let card = crate::formats::vcard::care(c, &site.config.urls.absolute(&page));
         Some(OutFile::text(format!("{page}contact.vcf"), card))
     }
 

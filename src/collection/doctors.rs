@@ -3,13 +3,13 @@
 use tera::Context;
 
 use super::{Collection, Kind, PageParts, Record};
-use crate::directory::browse::Facet;
-use crate::directory::gojuon::sort_key;
-use crate::directory::{self, Doctor};
-use crate::fields::Fields;
+use crate::records::directory::browse::Facet;
+use crate::records::directory::gojuon::sort_key;
+use crate::records::directory::{self, Doctor};
+use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::output::OutFile;
-use crate::record::{LoadCtx, Meta};
+use crate::pipeline::output::OutFile;
+use crate::records::meta::{LoadCtx, Meta};
 use crate::render::context::{doctor_item, partner_item};
 use crate::render::{ctx_with, page_ctx, Job};
 use crate::search::documents::{plain_text, site_path, Doc, Field};
@@ -115,7 +115,7 @@ impl Kind for Doctor {
             .absolute(&Collection::Partners.path(&clinic.meta.slug));
         ctx.insert(
             "jsonld",
-            &crate::jsonld::to_script(&crate::jsonld::doctor(
+            &crate::formats::jsonld::to_script(&crate::formats::jsonld::doctor(
                 d,
                 clinic,
                 &page.canonical,
@@ -131,7 +131,7 @@ impl Kind for Doctor {
         let d = &site.doctors[i];
         let page = Self::COLLECTION.path(&d.meta.slug);
         let clinic = &site.partners[site.partner_of_doctor[i]];
-        let card = crate::vcard::doctor(d, clinic, &site.config.urls.absolute(&page));
+        let card = crate::formats::vcard::doctor(d, clinic, &site.config.urls.absolute(&page));
         Some(OutFile::text(format!("{page}contact.vcf"), card))
     }
 

@@ -19,11 +19,11 @@ pub mod seminars;
 use serde::Serialize;
 use tera::Context;
 
-use crate::directory::browse::Facet;
-use crate::fields::Fields;
+use crate::records::directory::browse::Facet;
+use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::output::OutFile;
-use crate::record::{LoadCtx, Meta};
+use crate::pipeline::output::OutFile;
+use crate::records::meta::{LoadCtx, Meta};
 use crate::render::{Job, PER_PAGE};
 use crate::search::documents::Doc;
 use crate::site::Site;
@@ -44,13 +44,13 @@ pub enum Collection {
 /// A record of any collection, as read from its file.
 #[derive(Debug, Clone)]
 pub enum Record {
-    Partners(crate::directory::Partner),
-    Care(crate::directory::CareOffice),
-    Doctors(crate::directory::Doctor),
-    Seminars(crate::seminar::Seminar),
-    News(crate::news::News),
-    Pathways(crate::pathway::Pathway),
-    Pages(crate::page::Page),
+    Partners(crate::records::directory::Partner),
+    Care(crate::records::directory::CareOffice),
+    Doctors(crate::records::directory::Doctor),
+    Seminars(crate::records::seminar::Seminar),
+    News(crate::records::news::News),
+    Pathways(crate::records::pathway::Pathway),
+    Pages(crate::records::page::Page),
 }
 
 /// Runs `$body` with `$k` naming the record type of `$collection`: the one place that turns a
@@ -60,31 +60,31 @@ macro_rules! for_kind {
     ($collection:expr, $k:ident => $body:expr) => {
         match $collection {
             $crate::collection::Collection::Partners => {
-                type $k = $crate::directory::Partner;
+                type $k = $crate::records::directory::Partner;
                 $body
             }
             $crate::collection::Collection::Care => {
-                type $k = $crate::directory::CareOffice;
+                type $k = $crate::records::directory::CareOffice;
                 $body
             }
             $crate::collection::Collection::Doctors => {
-                type $k = $crate::directory::Doctor;
+                type $k = $crate::records::directory::Doctor;
                 $body
             }
             $crate::collection::Collection::Seminars => {
-                type $k = $crate::seminar::Seminar;
+                type $k = $crate::records::seminar::Seminar;
                 $body
             }
             $crate::collection::Collection::News => {
-                type $k = $crate::news::News;
+                type $k = $crate::records::news::News;
                 $body
             }
             $crate::collection::Collection::Pathways => {
-                type $k = $crate::pathway::Pathway;
+                type $k = $crate::records::pathway::Pathway;
                 $body
             }
             $crate::collection::Collection::Pages => {
-                type $k = $crate::page::Page;
+                type $k = $crate::records::page::Page;
                 $body
             }
         }

@@ -4,12 +4,12 @@ use chrono::NaiveDate;
 use tera::Context;
 
 use super::{Collection, Kind, PageParts, Record};
-use crate::directory::browse::Facet;
-use crate::fields::Fields;
+use crate::records::directory::browse::Facet;
+use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::news::{self, News};
-use crate::output::OutFile;
-use crate::record::{LoadCtx, Meta};
+use crate::records::news::{self, News};
+use crate::pipeline::output::OutFile;
+use crate::records::meta::{LoadCtx, Meta};
 use crate::render::{ctx_with, page_ctx, Job};
 use crate::search::documents::{site_path, titled, Doc, Field};
 use crate::site::Site;

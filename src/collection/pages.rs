@@ -4,12 +4,12 @@
 use tera::Context;
 
 use super::{Collection, Kind, PageParts, Record};
-use crate::directory::browse::Facet;
-use crate::fields::Fields;
+use crate::records::directory::browse::Facet;
+use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::output::OutFile;
-use crate::page::{self, Page};
-use crate::record::{LoadCtx, Meta};
+use crate::pipeline::output::OutFile;
+use crate::records::page::{self, Page};
+use crate::records::meta::{LoadCtx, Meta};
 use crate::render::{ctx_with, page_ctx, Job};
 use crate::search::documents::{site_path, titled, Doc};
 use crate::site::Site;

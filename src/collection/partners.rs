@@ -3,13 +3,13 @@
 use tera::Context;
 
 use super::{all_list_pages, Collection, Kind, PageParts, Record};
-use crate::directory::browse::Facet;
-use crate::directory::gojuon::sort_key;
-use crate::directory::{self, Partner, PartnerKind};
-use crate::fields::Fields;
+use crate::records::directory::browse::Facet;
+use crate::records::directory::gojuon::sort_key;
+use crate::records::directory::{self, Partner, PartnerKind};
+use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::output::OutFile;
-use crate::record::{LoadCtx, Meta};
+use crate::pipeline::output::OutFile;
+use crate::records::meta::{LoadCtx, Meta};
 use crate::render::context::{doctor_item, partner_item, Link};
 use crate::render::{ctx_with, facet_links, page_ctx, Job};
 use crate::search::documents::{place_doc, site_path, Doc, Field};
@@ -136,7 +136,7 @@ impl Kind for Partner {
         let mut ctx = ctx_with(&page, "partner", p);
         ctx.insert(
             "jsonld",
-            &crate::jsonld::to_script(&crate::jsonld::partner(p, &page.canonical)),
+            &crate::formats::jsonld::to_script(&crate::formats::jsonld::partner(p, &page.canonical)),
         );
         ctx.insert("doctors", &doctors);
         ctx.insert(
@@ -155,7 +155,7 @@ impl Kind for Partner {
     fn attachment(site: &Site, i: usize) -> Option<OutFile> {
         let p = &site.partners[i];
         let page = Self::COLLECTION.path(&p.meta.slug);
-        let card = crate::vcard::partner(p, &site.config.urls.absolute(&page));
+        let card = crate::formats::vcard::partner(p, &site.config.urls.absolute(&page));
         Some(OutFile::text(format!("{page}contact.vcf"), card))
     }
 
@@ -163,7 +163,7 @@ impl Kind for Partner {
     /// their members.
     fn shown_by(site: &Site, i: usize, jobs: &mut Vec<Job>) {
         for &d in &site.doctors_of_partner[i] {
-            jobs.extend(super::showing::<crate::directory::Doctor>(site, d));
+            jobs.extend(super::showing::<crate::records::directory::Doctor>(site, d));
         }
         for &w in &site.pathways_of_partner[i] {
             jobs.push(Job::Detail(Collection::Pathways, w));

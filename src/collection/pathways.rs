@@ -3,12 +3,12 @@
 use tera::Context;
 
 use super::{all_list_pages, Collection, Kind, PageParts, Record};
-use crate::directory::browse::Facet;
-use crate::fields::Fields;
+use crate::records::directory::browse::Facet;
+use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::output::OutFile;
-use crate::pathway::{self, Pathway};
-use crate::record::{LoadCtx, Meta};
+use crate::pipeline::output::OutFile;
+use crate::records::pathway::{self, Pathway};
+use crate::records::meta::{LoadCtx, Meta};
 use crate::render::context::member_item;
 use crate::render::{ctx_with, page_ctx, Job};
 use crate::search::documents::Doc;
@@ -145,7 +145,7 @@ fn matrix(site: &Site) -> serde_json::Value {
     members.sort_by_cached_key(|m| {
         let item = member_item(site, *m);
         (
-            crate::directory::gojuon::sort_key(item.yomi),
+            crate::records::directory::gojuon::sort_key(item.yomi),
             item.url.to_string(),
         )
     });

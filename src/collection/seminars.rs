@@ -4,14 +4,14 @@ use chrono::{DateTime, FixedOffset};
 use tera::Context;
 
 use super::{Collection, Kind, PageParts, Record};
-use crate::directory::browse::Facet;
-use crate::fields::Fields;
+use crate::records::directory::browse::Facet;
+use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::output::OutFile;
-use crate::record::{LoadCtx, Meta};
+use crate::pipeline::output::OutFile;
+use crate::records::meta::{LoadCtx, Meta};
 use crate::render::{ctx_with, page_ctx, Job};
 use crate::search::documents::{site_path, titled, Doc, Field};
-use crate::seminar::{self, Seminar, SeminarKind, Status};
+use crate::records::seminar::{self, Seminar, SeminarKind, Status};
 use crate::site::Site;
 
 /// Where a seminar appears: its dates (order, 年度, upcoming or past), kind, audience and
@@ -132,7 +132,7 @@ impl Kind for Seminar {
         let page = Self::COLLECTION.path(&s.meta.slug);
         Some(OutFile::text(
             format!("{page}seminar.ics"),
-            crate::ical::seminar(site, s),
+            crate::formats::ical::seminar(site, s),
         ))
     }
 

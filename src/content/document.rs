@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::fields::FileReport;
+use crate::content::fields::FileReport;
 use crate::yaml::{self, Node, Pos};
 
 /// Markdown and YAML files larger than this are refused: no real page is this big, and a
@@ -160,7 +160,7 @@ fn report_breaking_chars(text: &str, report: &FileReport) -> bool {
     let mut found = 0;
     for (line_no, line) in text.split('\n').enumerate() {
         for (col, c) in line.chars().enumerate() {
-            if crate::textchars::breaking(c).is_none() {
+            if crate::japanese::textchars::breaking(c).is_none() {
                 continue;
             }
             found += 1;
@@ -173,7 +173,7 @@ fn report_breaking_chars(text: &str, report: &FileReport) -> bool {
                     "",
                     format!(
                         "目に見えない {} が含まれています。フィードや連絡先ファイルが壊れるため使えません。この文字を削除してください",
-                        crate::textchars::describe(c)
+                        crate::japanese::textchars::describe(c)
                     ),
                     Some("制御文字を含まないテキスト"),
                 );

@@ -6,6 +6,8 @@
 //! into front matter and body, catching encoding slips before they become mojibake on the site.
 
 pub mod document;
+pub mod fields;
+pub mod markdown;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -33,7 +33,7 @@ use chrono::NaiveDate;
 use crate::collection::Collection;
 use crate::diagnostics::Diagnostics;
 use crate::load::{self, LoadOptions};
-use crate::record::Profile;
+use crate::records::meta::Profile;
 
 pub use columns::Field;
 pub use plan::Plan;
@@ -261,7 +261,7 @@ pub fn run(opts: &ImportOptions) -> Result<Outcome, String> {
             (Kind::Care, opendata::kaigo(file, city.as_deref(), &lists)?)
         }
     };
-    let ctx = crate::record::LoadCtx {
+    let ctx = crate::records::meta::LoadCtx {
         config,
         profile: Profile::Partners,
         statics: &content.statics,

@@ -6,7 +6,7 @@
 use chrono::{Duration, NaiveDate};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::phone;
+use crate::japanese::phone;
 
 /// A cleaned value, or why the cell cannot be used (Japanese, for the report).
 pub type Cleaned<T> = Result<T, String>;

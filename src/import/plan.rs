@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::Severity;
 use crate::load;
-use crate::record::LoadCtx;
+use crate::records::meta::LoadCtx;
 
 use super::columns::{self, Field};
 use super::existing::{self, Found, Index};

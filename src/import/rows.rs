@@ -188,7 +188,7 @@ pub fn draft(
     // Kept as written (it is the sheet's data), but said: the site's CSV exports write such a
     // cell with a leading ' so that no spreadsheet runs it (docs/exports.md).
     for (header, cell) in cells.values.values() {
-        if crate::export::is_formula_like(cell) {
+        if crate::formats::export::is_formula_like(cell) {
             let shown: String = cell.chars().take(40).collect();
             d.notes.push(format!(
                 "列「{header}」の「{shown}」は Excel が数式として実行する形(= + - @ で始まる)です。このまま取り込みますが、公開する CSV では先頭に ' を付けて文字として書き出します。意図したものか確かめてください"

@@ -16,8 +16,8 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use crate::diagnostics::{self, Diagnostics};
-use crate::output::{OutFile, Sink, Source, Tally};
-use crate::url::Urls;
+use crate::pipeline::output::{OutFile, Sink, Source, Tally};
+use crate::site::url::Urls;
 
 pub use scan::{resolve, scan, Target};
 

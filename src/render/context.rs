@@ -48,7 +48,7 @@ pub struct SiteCtx<'a> {
     pub outpatient_url: Option<String>,
     pub build_date: String,
     pub build_date_ja: String,
-    pub profile: crate::record::Profile,
+    pub profile: crate::records::meta::Profile,
     pub is_partners: bool,
 }
 
@@ -168,7 +168,7 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
         build_date: site.build_date.format("%Y-%m-%d").to_string(),
         build_date_ja: japanese::format_date(site.build_date),
         profile: site.profile,
-        is_partners: site.profile == crate::record::Profile::Partners,
+        is_partners: site.profile == crate::records::meta::Profile::Partners,
     }
 }
 
@@ -198,8 +198,8 @@ pub struct DirectoryItem<'a> {
     pub kind_label: &'a str,
     pub area: &'a str,
     pub tags: Vec<&'a str>,
-    pub tel: Option<&'a crate::phone::Phone>,
-    pub fax: Option<&'a crate::phone::Phone>,
+    pub tel: Option<&'a crate::japanese::phone::Phone>,
+    pub fax: Option<&'a crate::japanese::phone::Phone>,
     pub address: &'a str,
 }
 

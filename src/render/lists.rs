@@ -12,7 +12,7 @@ use crate::site::Site;
 
 /// Links from a record's tags (診療科, services) to their browse pages.
 pub(crate) fn facet_links(
-    facets: &[crate::directory::browse::Facet],
+    facets: &[crate::records::directory::browse::Facet],
     key: &str,
     values: &[String],
 ) -> Vec<Link> {
@@ -30,7 +30,7 @@ pub(crate) fn facet_links(
 }
 
 pub(super) fn home(site: &Site) -> (String, &'static str, Context) {
-    use crate::seminar::Status;
+    use crate::records::seminar::Status;
     let summary = site
         .home
         .as_ref()
@@ -45,7 +45,7 @@ pub(super) fn home(site: &Site) -> (String, &'static str, Context) {
         .take(3)
         .collect();
     let latest: Vec<_> = site.news.iter().take(5).collect();
-    let closures = crate::closures::upcoming(&site.closures, site.build_date, 90, 5);
+    let closures = crate::records::closures::upcoming(&site.closures, site.build_date, 90, 5);
     let mut ctx = Context::new();
     ctx.insert("page", &page);
     ctx.insert("home", &site.home);
@@ -198,7 +198,7 @@ pub(super) fn list<K: Kind>(site: &Site, n: usize) -> (String, &'static str, Con
     let mut ctx = Context::new();
     ctx.insert("page", &page);
     ctx.insert("pagination", &pg);
-    let no_facets: &[crate::directory::browse::Facet] = &[];
+    let no_facets: &[crate::records::directory::browse::Facet] = &[];
     ctx.insert("facets", if n == 1 { K::facets(site) } else { no_facets });
     K::list_items(site, &order[range], &mut ctx);
     (path, K::LIST_TEMPLATE.unwrap_or("page.html"), ctx)

@@ -6,7 +6,7 @@
 
 pub mod context;
 mod lists;
-mod sitemap;
+pub mod incremental;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use crate::collection::{self, for_kind, Collection, Kind};
 use crate::diagnostics::Diagnostic;
 
-use crate::output::{OutFile, Sink};
+use crate::pipeline::output::{OutFile, Sink};
 use crate::site::Site;
 use crate::theme::Theme;
 use context::{site_ctx, Link, PageCtx};
@@ -133,8 +133,8 @@ pub fn render_site(
         return Err(RenderError::Templates(errors));
     }
     let mut generated = collection_files(site);
-    generated.push(sitemap::sitemap(site, &indexed));
-    generated.push(sitemap::robots(site));
+    generated.push(crate::formats::sitemap::sitemap(site, &indexed));
+    generated.push(crate::formats::sitemap::robots(site));
     for f in &generated {
         written.insert(f.path.clone());
     }
@@ -147,12 +147,12 @@ pub fn render_site(
 
 /// Files derived from many records at once: exports, the seminar calendar and the news feed.
 pub fn collection_files(site: &Site) -> Vec<OutFile> {
-    let mut files = crate::export::exports(site);
+    let mut files = crate::formats::export::exports(site);
     files.push(OutFile::text(
         "seminars/seminars.ics",
-        crate::ical::feed(site),
+        crate::formats::ical::feed(site),
     ));
-    files.push(OutFile::text("news/atom.xml", crate::feed::atom(site)));
+    files.push(OutFile::text("news/atom.xml", crate::formats::feed::atom(site)));
     files.extend(crate::search::index_files(site));
     files
 }
@@ -276,7 +276,7 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<Option<OutFile>, D
             let mut ctx = ctx_with(&page, "outpatient", &site.outpatient);
             ctx.insert(
                 "closures",
-                &crate::closures::upcoming(&site.closures, site.build_date, 90, 8),
+                &crate::records::closures::upcoming(&site.closures, site.build_date, 90, 8),
             );
             (String::from("outpatient/"), "outpatient.html", ctx)
         }

@@ -28,7 +28,7 @@ use rayon::prelude::*;
 
 use super::documents::{Doc, Field, FACETS};
 use super::normalize::value_runs;
-use crate::output::OutFile;
+use crate::pipeline::output::OutFile;
 
 /// BM25 term-frequency saturation and length normalisation.
 const K1: f64 = 1.2;

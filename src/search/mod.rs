@@ -12,7 +12,7 @@ pub mod normalize;
 
 pub use normalize::normalize;
 
-use crate::output::OutFile;
+use crate::pipeline::output::OutFile;
 use crate::site::Site;
 
 /// The choices of the search form's filters, from the site's lists (so the form works, and

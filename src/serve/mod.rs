@@ -25,7 +25,7 @@ use tiny_http::Server;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::LoadOptions;
-use crate::output::Memory;
+use crate::pipeline::output::Memory;
 use crate::pipeline::{self, Failure};
 
 mod guard;
@@ -141,7 +141,7 @@ fn rebuild(shared: &Shared, opts: &LoadOptions, built: &mut Option<Built>) {
 }
 
 /// Tries to apply edits to existing record files without a full rebuild. Returns false when the
-/// full pipeline is needed (see [`crate::incremental`]).
+/// full pipeline is needed (see [`crate::render::incremental`]).
 fn update(
     shared: &Shared,
     opts: &LoadOptions,
@@ -170,7 +170,7 @@ fn update(
     let sink = Memory::default();
     let mut rendered = 0;
     for src in &sources {
-        let ctx = crate::record::LoadCtx {
+        let ctx = crate::records::meta::LoadCtx {
             config: &site.config,
             profile: opts.profile,
             statics: &site.statics,
@@ -203,7 +203,7 @@ fn update(
             files.extend(own);
             state.files = Arc::new(files);
         };
-        match crate::incremental::apply(site, theme, record, &sink, &first) {
+        match crate::render::incremental::apply(site, theme, record, &sink, &first) {
             Ok(Some(n)) => rendered += n,
             _ => return false,
         }
@@ -271,7 +271,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
                 .load
                 .base_url
                 .as_deref()
-                .and_then(|b| crate::url::Urls::new(b).ok())
+                .and_then(|b| crate::site::url::Urls::new(b).ok())
                 .map(|u| u.prefix().to_string())
                 .unwrap_or_else(|| "/".into());
             (HashMap::new(), errors, prefix, None)

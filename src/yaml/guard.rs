@@ -72,11 +72,11 @@ pub fn too_deep_error(pos: Pos) -> SyntaxError {
 /// The first key or string value holding a character that breaks output.
 pub fn breaking_text(node: &Node) -> Option<SyntaxError> {
     let found = |text: &str, pos: Pos| {
-        crate::textchars::first_breaking(text).map(|(_, c)| SyntaxError {
+        crate::japanese::textchars::first_breaking(text).map(|(_, c)| SyntaxError {
             pos,
             message: format!(
                 "値に目に見えない {} が含まれています(\\x や \\u の書き方で入ったものです)。フィードや連絡先ファイルが壊れるため使えません",
-                crate::textchars::describe(c)
+                crate::japanese::textchars::describe(c)
             ),
             detail: format!("control character U+{:04X} in a string", c as u32),
         })

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::diagnostics::{suggest, Diagnostic};
-use crate::phone::{parse_phone, parse_postal, Phone};
+use crate::japanese::phone::{parse_phone, parse_postal, Phone};
 use crate::yaml::{Entry, Node, Pos, Value};
 
 /// Collects the diagnostics of one file. Single-threaded: one file is read by one thread.
@@ -293,7 +293,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// A phone or FAX number, normalised by [`crate::phone`] (全角 digits, labels, any hyphen).
+    /// A phone or FAX number, normalised by [`crate::japanese::phone`] (全角 digits, labels, any hyphen).
     pub fn phone(&mut self, key: &'static str, required: bool) -> Option<Phone> {
         let text = if required {
             self.req_text(key)

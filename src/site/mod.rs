@@ -4,25 +4,27 @@
 //! (a 登録医's clinic, a pathway's participants) and turned into index lists, so rendering
 //! never searches: every lookup is an index built once, keeping a 10k-partner build linear.
 
+pub mod url;
+
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::closures::Closure;
+use crate::records::closures::Closure;
 use crate::collection::{Collection, Kind};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::directory::browse::{self, Facet};
-use crate::directory::{CareOffice, Doctor, Partner};
+use crate::records::directory::browse::{self, Facet};
+use crate::records::directory::{CareOffice, Doctor, Partner};
 use crate::load::Content;
-use crate::news::{self, News};
-use crate::outpatient::Outpatient;
-use crate::page::Page;
-use crate::pathway::Pathway;
-use crate::record::Profile;
-use crate::seminar::Seminar;
+use crate::records::news::{self, News};
+use crate::records::outpatient::Outpatient;
+use crate::records::page::Page;
+use crate::records::pathway::Pathway;
+use crate::records::meta::Profile;
+use crate::records::seminar::Seminar;
 
 /// A pathway participant: a partner or a care office.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +54,7 @@ pub struct Site {
     pub outpatient: Option<Outpatient>,
     pub closures: Vec<Closure>,
     /// The カリキュラムコード table in force (kept so `serve` re-reads seminars against it).
-    pub curriculum: crate::curriculum::Curriculum,
+    pub curriculum: crate::records::curriculum::Curriculum,
     /// Ids bodies may not take (as read by [`crate::load`]).
     pub theme_ids: std::collections::BTreeSet<String>,
     pub statics: BTreeMap<String, PathBuf>,
@@ -75,7 +77,7 @@ pub struct Site {
 impl Site {
     /// Every record's common fields, in no particular order: for questions asked of all
     /// records alike (which file wrote the page at this URL).
-    pub fn metas(&self) -> impl Iterator<Item = &crate::record::Meta> {
+    pub fn metas(&self) -> impl Iterator<Item = &crate::records::meta::Meta> {
         self.partners
             .iter()
             .map(|r| &r.meta)
@@ -250,7 +252,7 @@ pub fn link(
     warn_duplicates(&partners, &care, diags);
     let partner_facets = browse::partner_facets(&config, &partners);
     let care_facets = browse::care_facets(&config, &care);
-    let seminar_facets = crate::seminar::facets(&config, &seminars);
+    let seminar_facets = crate::records::seminar::facets(&config, &seminars);
     let news_facets = news::facets(&config, &news);
     Site {
         partner_facets,

@@ -3,6 +3,9 @@
 //! `build` runs all of it; `check` stops before writing. Both go through [`run`], so they can
 //! never disagree about what is valid.
 
+pub mod output;
+pub mod timing;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
@@ -12,11 +15,11 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{self, LinkSink};
 use crate::load::{self, Fatal, LoadOptions};
-use crate::output::{self, OutFile, Sink, Source, Staging, Tally};
+use output::{OutFile, Sink, Source, Staging, Tally};
 use crate::render::{self, RenderError};
 use crate::site::{self, Site};
 use crate::theme::Theme;
-use crate::timing::Timer;
+use timing::Timer;
 use crate::yaml::Pos;
 
 /// What a successful run produced.

@@ -10,7 +10,7 @@ use crate::site::Site;
 /// the whole feed unreadable) are dropped: content is checked before it gets here, and this is
 /// the last line of defence.
 pub fn xml(text: &str) -> String {
-    crate::textchars::strip_breaking(text)
+    crate::japanese::textchars::strip_breaking(text)
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

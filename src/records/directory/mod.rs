@@ -10,10 +10,10 @@ pub mod hours;
 
 use chrono::NaiveDate;
 
-use crate::fields::Fields;
+use crate::content::fields::Fields;
 use crate::japanese;
-use crate::phone::Phone;
-use crate::record::{check_in_list, read_url, LoadCtx, Meta};
+use crate::japanese::phone::Phone;
+use crate::records::meta::{check_in_list, read_url, LoadCtx, Meta};
 use crate::yaml::Value;
 
 pub use hours::HoursRow;
@@ -278,7 +278,7 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx, draft: bool) -> Option<Place> {
     let name_pos = f.key_pos("name");
     let tel_pos = f.key_pos("tel");
     let address = address?;
-    let (map_url, map_label) = crate::url::map_link(geo, &address);
+    let (map_url, map_label) = crate::site::url::map_link(geo, &address);
     Some(Place {
         name: name?,
         yomi: yomi?,

@@ -1,7 +1,7 @@
 //! 地域連携パス: shared care plans between the hospital and its partners.
 
-use crate::fields::Fields;
-use crate::record::{read_file_links, FileLink, LoadCtx, Meta};
+use crate::content::fields::Fields;
+use crate::records::meta::{read_file_links, FileLink, LoadCtx, Meta};
 use crate::yaml::Pos;
 
 #[derive(Debug, Clone, serde::Serialize)]

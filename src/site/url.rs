@@ -14,7 +14,7 @@ pub fn check_web_url(text: &str) -> Result<(), String> {
             ' ' | '\u{3000}' => "空白".to_string(),
             '\n' | '\r' => "改行".to_string(),
             '\t' => "タブ".to_string(),
-            _ => crate::textchars::describe(c),
+            _ => crate::japanese::textchars::describe(c),
         };
         return Err(format!(
             "URL に{what}は使えません(改行・空白・制御文字を含まない 1 行で書いてください)"

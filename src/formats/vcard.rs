@@ -5,9 +5,9 @@
 //! `SORT-AS` on `ORG`/`N` for organisations. Lines are folded at 75 octets, never inside a UTF-8
 //! character: a Japanese line folded by characters is rejected by strict importers.
 
-use crate::directory::{CareOffice, Doctor, Partner, Place};
+use crate::records::directory::{CareOffice, Doctor, Partner, Place};
 
-use crate::contentline::{escape, fold};
+use crate::formats::contentline::{escape, fold};
 
 struct Card {
     text: String,

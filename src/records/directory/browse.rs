@@ -8,7 +8,7 @@
 
 use super::gojuon;
 use crate::config::SiteConfig;
-use crate::directory::{CareOffice, Partner, PartnerKind};
+use crate::records::directory::{CareOffice, Partner, PartnerKind};
 
 /// 介護サービス grouped the way visitors look for them (介護サービス情報公表システム's types).
 pub const CARE_GROUPS: [(&str, &[&str]); 7] = [

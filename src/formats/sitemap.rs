@@ -3,8 +3,8 @@
 //! The partners profile is meant to sit behind access control, so its robots.txt asks every
 //! crawler to stay out and it lists nothing in the sitemap.
 
-use crate::output::OutFile;
-use crate::record::Profile;
+use crate::pipeline::output::OutFile;
+use crate::records::meta::Profile;
 use crate::site::Site;
 
 /// `files` are output paths of indexable HTML pages (`partners/a/index.html`).
@@ -19,8 +19,8 @@ pub fn sitemap(site: &Site, files: &[String]) -> OutFile {
         for p in paths {
             out.push_str("  <url><loc>");
             // Japanese folder names (browse pages) are percent-encoded, as sitemaps require.
-            let encoded: Vec<String> = p.split('/').map(crate::url::encode_component).collect();
-            out.push_str(&crate::feed::xml(
+            let encoded: Vec<String> = p.split('/').map(crate::site::url::encode_component).collect();
+            out.push_str(&crate::formats::feed::xml(
                 &site.config.urls.absolute(&encoded.join("/")),
             ));
             out.push_str("</loc></url>\n");

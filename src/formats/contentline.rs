@@ -26,7 +26,7 @@ pub fn fold(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + line.len() / 70 * 3);
     let mut width = 0;
     for c in line.chars() {
-        if c == '\r' || c == '\n' || crate::textchars::breaking(c).is_some() {
+        if c == '\r' || c == '\n' || crate::japanese::textchars::breaking(c).is_some() {
             continue;
         }
         let len = c.len_utf8();

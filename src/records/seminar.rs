@@ -7,9 +7,9 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
 
-use crate::fields::Fields;
+use crate::content::fields::Fields;
 use crate::japanese;
-use crate::record::{check_static, read_file_links, read_url, FileLink, LoadCtx, Meta};
+use crate::records::meta::{check_static, read_file_links, read_url, FileLink, LoadCtx, Meta};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -106,7 +106,7 @@ pub struct Speaker {
 pub struct Credits {
     pub jma: Option<f64>,
     /// カリキュラムコード with their names from the table in force.
-    pub cc: Vec<crate::curriculum::Code>,
+    pub cc: Vec<crate::records::curriculum::Code>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -202,7 +202,7 @@ fn read_apply(f: &mut Fields, ctx: &LoadCtx, start: Option<NaiveDate>) -> Option
     let form = a.text("form").and_then(|file| {
         let pos = a.key_pos("form");
         check_static(&a, ctx, "apply.form", &file, pos)
-            .then(|| crate::record::static_link(ctx, &file, "申込書".into()))
+            .then(|| crate::records::meta::static_link(ctx, &file, "申込書".into()))
     });
     if let (Some(d), Some(s)) = (deadline, start) {
         if d > s {
@@ -277,7 +277,7 @@ fn read_credits(f: &mut Fields, ctx: &LoadCtx) -> Option<Credits> {
                 Some(&format!(
                     "表にある番号 ({}; 表は {} で差し替えられます)",
                     ctx.curriculum.span(),
-                    crate::curriculum::SITE_FILE
+                    crate::records::curriculum::SITE_FILE
                 )),
             ),
         }
@@ -428,8 +428,8 @@ pub fn read_seminar(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Seminar
 pub fn facets(
     config: &crate::config::SiteConfig,
     seminars: &[Seminar],
-) -> Vec<crate::directory::browse::Facet> {
-    use crate::directory::browse::facet_from;
+) -> Vec<crate::records::directory::browse::Facet> {
+    use crate::records::directory::browse::facet_from;
     let mut years: Vec<i32> = seminars.iter().map(|s| s.fiscal_year).collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();

@@ -8,8 +8,8 @@
 
 use serde_json::{json, Value};
 
-use crate::output::OutFile;
-use crate::record::Extra;
+use crate::pipeline::output::OutFile;
+use crate::records::meta::Extra;
 use crate::site::Site;
 
 /// True for a cell Excel or LibreOffice would run as a formula: one starting with `=`, `+`,
@@ -129,7 +129,7 @@ const PARTNERS_ONLY_HEADER: &str = "連携医療機関向け情報";
 pub fn exports(site: &Site) -> Vec<OutFile> {
     let urls = &site.config.urls;
     let abs = |u: &str| urls.absolute(u.strip_prefix(urls.prefix()).unwrap_or(u));
-    let partners_profile = site.profile == crate::record::Profile::Partners;
+    let partners_profile = site.profile == crate::records::meta::Profile::Partners;
     let with_extra = |mut header: Vec<&'static str>| {
         if partners_profile {
             header.push(PARTNERS_ONLY_HEADER);
@@ -138,7 +138,7 @@ pub fn exports(site: &Site) -> Vec<OutFile> {
     };
 
     // The partners profile's last column; the public profile has neither column nor values.
-    let finish = |mut row: Vec<String>, meta: &crate::record::Meta| {
+    let finish = |mut row: Vec<String>, meta: &crate::records::meta::Meta| {
         if partners_profile {
             row.push(extras(&meta.partners_only));
         }

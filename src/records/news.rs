@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 
-use crate::fields::Fields;
+use crate::content::fields::Fields;
 use crate::japanese;
-use crate::record::{check_in_list, read_file_links, FileLink, LoadCtx, Meta};
+use crate::records::meta::{check_in_list, read_file_links, FileLink, LoadCtx, Meta};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct News {
@@ -81,7 +81,7 @@ pub fn sort(items: &mut [News]) {
 pub fn facets(
     config: &crate::config::SiteConfig,
     items: &[News],
-) -> Vec<crate::directory::browse::Facet> {
+) -> Vec<crate::records::directory::browse::Facet> {
     let groups = config
         .news_categories
         .iter()
@@ -99,7 +99,7 @@ pub fn facets(
             )
         })
         .collect();
-    vec![crate::directory::browse::facet_from(
+    vec![crate::records::directory::browse::facet_from(
         config,
         "category",
         "分類から探す",

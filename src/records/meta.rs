@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::config::SiteConfig;
-use crate::fields::Fields;
-use crate::markdown;
+use crate::content::fields::Fields;
+use crate::content::markdown;
 use crate::yaml::{Pos, Value};
 
 /// Which audience a build is for.
@@ -33,7 +33,7 @@ pub struct LoadCtx<'a> {
     pub statics: &'a BTreeMap<String, PathBuf>,
     pub build_date: NaiveDate,
     /// 日医カリキュラムコード表 that seminars' `credits.cc` are checked against.
-    pub curriculum: &'a crate::curriculum::Curriculum,
+    pub curriculum: &'a crate::records::curriculum::Curriculum,
     /// Ids the theme writes, which bodies never take ([`crate::theme::reserved_ids`]).
     pub theme_ids: &'a std::collections::BTreeSet<String>,
 }
@@ -254,15 +254,15 @@ pub fn check_static(f: &Fields, ctx: &LoadCtx, field: &str, file: &str, pos: Pos
     false
 }
 
-/// Reads an optional http(s) URL, checked by [`crate::url::check_web_url`]: it is written
+/// Reads an optional http(s) URL, checked by [`crate::site::url::check_web_url`]: it is written
 /// into vCards and calendars, where a line break would add lines of its own.
 pub fn read_url(f: &mut Fields, key: &'static str) -> Option<String> {
     let url = f.text(key)?;
-    match crate::url::check_web_url(&url) {
+    match crate::site::url::check_web_url(&url) {
         Ok(()) => Some(url),
         Err(why) => {
             let pos = f.key_pos(key);
-            let shown: String = crate::textchars::strip_breaking(&url)
+            let shown: String = crate::japanese::textchars::strip_breaking(&url)
                 .chars()
                 .take(80)
                 .collect();

@@ -8,7 +8,7 @@
 //! render with the same `render` code, and tests/incremental.rs checks that they agree.
 
 use crate::collection::{self, for_kind, Kind, Record};
-use crate::output::{Memory, OutFile, Sink};
+use crate::pipeline::output::{Memory, OutFile, Sink};
 use crate::render::{self, Job, RenderError};
 use crate::site::Site;
 use crate::theme::Theme;
@@ -31,7 +31,7 @@ fn without_body<K: Kind>(record: &K) -> String {
 /// (summaries). Lists, exports and calendars show no bodies.
 fn body_files(site: &Site) -> Vec<OutFile> {
     let mut files = crate::search::index_files(site);
-    files.push(OutFile::text("news/atom.xml", crate::feed::atom(site)));
+    files.push(OutFile::text("news/atom.xml", crate::formats::feed::atom(site)));
     files
 }
 
@@ -50,7 +50,7 @@ pub fn apply(
         if page.meta.slug == "index" {
             return replace_home(site, theme, page, first);
         }
-        return replace::<crate::page::Page>(site, theme, Record::Pages(page), sink, first);
+        return replace::<crate::records::page::Page>(site, theme, Record::Pages(page), sink, first);
     }
     for_kind!(collection, K => replace::<K>(site, theme, record, sink, first))
 }
@@ -111,7 +111,7 @@ fn replace<K: Kind>(
 fn replace_home(
     site: &mut Site,
     theme: &Theme,
-    page: crate::page::Page,
+    page: crate::records::page::Page,
     first: &dyn Fn(Memory),
 ) -> Result<Option<usize>, RenderError> {
     match &site.home {

@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use crate::contentline::{escape, fold};
-use crate::seminar::Seminar;
+use crate::formats::contentline::{escape, fold};
+use crate::records::seminar::Seminar;
 use crate::site::Site;
 
 const VTIMEZONE: &[&str] = &[

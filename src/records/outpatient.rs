@@ -5,10 +5,10 @@
 
 use chrono::NaiveDate;
 
-use crate::fields::{parse_date_node, Fields};
+use crate::content::fields::{parse_date_node, Fields};
 use crate::japanese;
-use crate::record::check_in_list;
-use crate::record::LoadCtx;
+use crate::records::meta::check_in_list;
+use crate::records::meta::LoadCtx;
 use crate::yaml::Value;
 
 /// Weekday keys a schedule may use, in column order, with their 漢字.

@@ -5,7 +5,7 @@
 //! nth-week rows), each cell carrying a text alternative so a screen reader says 「診療」 or
 //! 「休診」 rather than a symbol.
 
-use crate::fields::Fields;
+use crate::content::fields::Fields;
 use crate::yaml::Node;
 
 /// Day keys in table order. `hol` is 祝日.
@@ -185,7 +185,7 @@ fn read_row(path: &str, node: &Node, parent: &Fields) -> Option<HoursRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fields::FileReport;
+    use crate::content::fields::FileReport;
     use crate::yaml;
 
     #[test]

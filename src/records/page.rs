@@ -1,7 +1,7 @@
 //! Plain pages (紹介受診の流れ, 退院支援, アクセス …) and the home page's text.
 
-use crate::fields::Fields;
-use crate::record::Meta;
+use crate::content::fields::Fields;
+use crate::records::meta::Meta;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Page {

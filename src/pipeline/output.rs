@@ -256,7 +256,7 @@ impl Staging {
     /// Swaps the staged folder in: the old output is moved aside, the new one renamed into its
     /// place, the old one removed. If the rename fails, the old output is put back.
     pub fn commit(mut self) -> io::Result<()> {
-        let mut timer = crate::timing::Timer::new();
+        let mut timer = crate::pipeline::timing::Timer::new();
         if self.out.exists() {
             if self.retired.exists() {
                 fs::remove_dir_all(&self.retired)?;

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::url::Urls;
+use crate::site::url::Urls;
 
 /// A rendered body.
 #[derive(Debug, Clone, Default, PartialEq)]

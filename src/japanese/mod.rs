@@ -3,6 +3,10 @@
 //! Offices show 西暦 first with 和暦 beside it (「2026年(令和8年)12月1日(火)」), so both are
 //! computed here from one era table rather than formatted ad hoc in templates.
 
+pub mod holidays;
+pub mod phone;
+pub mod textchars;
+
 use chrono::{Datelike, NaiveDate, Weekday};
 
 /// 元号: name and first day. 明治 to 令和 is all a liaison site ever needs.

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use crate::fields::{parse_date_node, Fields, FileReport};
+use crate::content::fields::{parse_date_node, Fields, FileReport};
 use crate::japanese;
 use crate::yaml::{Node, Value};
 
@@ -107,7 +107,7 @@ pub fn upcoming(
     limit: usize,
 ) -> Vec<Closure> {
     let mut out: Vec<Closure> = closures.iter().filter(|c| c.to >= today).cloned().collect();
-    for h in crate::holidays::upcoming(today, horizon_days) {
+    for h in crate::japanese::holidays::upcoming(today, horizon_days) {
         if !closures.iter().any(|c| c.from <= h.date && h.date <= c.to) {
             out.push(Closure {
                 from: h.date,
