@@ -179,16 +179,40 @@ fn list_or_default(fields: &mut Fields, key: &'static str, default: &[&str]) -> 
     }
 }
 
-/// Reads `site.yaml`. `base_url_override` is `--base-url`, used for local previews.
-pub fn read(
-    node: &Node,
-    report: &FileReport,
-    base_url_override: Option<&str>,
-) -> Option<SiteConfig> {
+/// Which base_url a build uses. The choice is made here, after `site.yaml` is read once, so
+/// the preview needs no second reading of it to learn the site's sub-path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum BaseUrl {
+    /// `site.yaml`'s own: what gets published.
+    #[default]
+    Site,
+    /// `--base-url`, as given.
+    Given(String),
+    /// `renkei serve`: this origin (`http://127.0.0.1:8000`) with the sub-path of `site.yaml`'s
+    /// base_url, so links behave in the preview as they will when published.
+    Preview(String),
+}
+
+impl BaseUrl {
+    /// The base_url to build with, given the one `site.yaml` holds (if it holds a valid one).
+    fn choose(&self, site: Option<String>) -> Option<String> {
+        match self {
+            BaseUrl::Site => site,
+            BaseUrl::Given(url) => Some(url.clone()),
+            // An invalid base_url is kept, so that its error is reported against site.yaml.
+            BaseUrl::Preview(origin) => match site.as_deref().map(Urls::new) {
+                Some(Ok(urls)) => Some(format!("{origin}{}", urls.prefix())),
+                _ => site,
+            },
+        }
+    }
+}
+
+/// Reads `site.yaml`; `choice` says whether its base_url or another is built with.
+pub fn read(node: &Node, report: &FileReport, choice: &BaseUrl) -> Option<SiteConfig> {
     let mut f = Fields::new(node, "", report)?;
     let title = f.req_text("title");
-    let base_url = f.req_text("base_url");
-    let base_url = base_url_override.map(str::to_string).or(base_url);
+    let base_url = choice.choose(f.req_text("base_url"));
     let urls = base_url.as_deref().and_then(|b| match Urls::new(b) {
         Ok(u) => Some(u),
         Err(e) => {
@@ -303,7 +327,7 @@ mod tests {
     fn reads_a_minimal_site_with_default_lists() {
         let node = yaml::parse(SITE, 1).unwrap();
         let report = FileReport::new("content/site.yaml");
-        let cfg = read(&node, &report, None).unwrap();
+        let cfg = read(&node, &report, &BaseUrl::Site).unwrap();
         assert!(!report.has_errors(), "{:?}", report.into_diagnostics());
         assert_eq!(cfg.urls.prefix(), "/renkei/");
         assert!(cfg.departments.iter().any(|d| d == "耳鼻いんこう科"));
@@ -314,7 +338,26 @@ mod tests {
     fn base_url_override_wins() {
         let node = yaml::parse(SITE, 1).unwrap();
         let report = FileReport::new("content/site.yaml");
-        let cfg = read(&node, &report, Some("http://127.0.0.1:8000/")).unwrap();
+        let cfg = read(
+            &node,
+            &report,
+            &BaseUrl::Given("http://127.0.0.1:8000/".into()),
+        )
+        .unwrap();
         assert_eq!(cfg.urls.prefix(), "/");
+    }
+
+    #[test]
+    fn a_preview_keeps_the_sites_sub_path_on_its_own_origin() {
+        let node = yaml::parse(SITE, 1).unwrap();
+        let report = FileReport::new("content/site.yaml");
+        let preview = BaseUrl::Preview("http://[::1]:8000".into());
+        let cfg = read(&node, &report, &preview).unwrap();
+        assert_eq!(cfg.base_url, "http://[::1]:8000/renkei/");
+        // A base_url that is not a URL is still reported against site.yaml, not hidden.
+        let bad = SITE.replace("https://www.example.jp/renkei/", "www.example.jp");
+        let report = FileReport::new("content/site.yaml");
+        assert!(read(&yaml::parse(&bad, 1).unwrap(), &report, &preview).is_none());
+        assert!(report.has_errors());
     }
 }

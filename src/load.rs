@@ -10,19 +10,19 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::records::closures::{self, Closure};
 use crate::collection::{for_kind, Collection, Kind, Record};
-use crate::config::{self, SiteConfig};
-use crate::content::{self, document, SourceFile};
-use crate::records::curriculum::Curriculum;
-use crate::diagnostics::Diagnostics;
-use crate::records::directory::{CareOffice, Doctor, Partner};
+use crate::config::{self, BaseUrl, SiteConfig};
 use crate::content::fields::{Fields, FileReport};
+use crate::content::{self, document, SourceFile};
+use crate::diagnostics::{Diagnostics, Fatal};
+use crate::records::closures::{self, Closure};
+use crate::records::curriculum::Curriculum;
+use crate::records::directory::{CareOffice, Doctor, Partner};
+use crate::records::meta::{read_meta, LoadCtx, Profile};
 use crate::records::news::News;
 use crate::records::outpatient::{self, Outpatient};
 use crate::records::page::Page;
 use crate::records::pathway::Pathway;
-use crate::records::meta::{read_meta, LoadCtx, Profile};
 use crate::records::seminar::Seminar;
 
 /// What the user asked for.
@@ -31,7 +31,7 @@ pub struct LoadOptions {
     pub root: PathBuf,
     pub profile: Profile,
     pub build_date: NaiveDate,
-    pub base_url: Option<String>,
+    pub base_url: BaseUrl,
     pub drafts: bool,
 }
 
@@ -68,25 +68,21 @@ type ReadResult<'a> = (
     Vec<crate::diagnostics::Diagnostic>,
 );
 
-/// A failure that stops the run before content can be judged (exit code 2).
-#[derive(Debug)]
-pub struct Fatal(pub String);
-
 /// Loads the site. Content problems go to `diags`; `Ok(None)` means site.yaml itself was unusable.
 pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, Fatal> {
     let site_yaml = opts.root.join("content").join("site.yaml");
     if !site_yaml.is_file() {
-        return Err(Fatal(format!(
+        return Err(Fatal::Message(format!(
             "{} がありません。--root にサイトのフォルダ(content/ を含むフォルダ)を指定してください",
             site_yaml.display()
         )));
     }
-    let (inventory, scan_diags) = content::scan(&opts.root).map_err(Fatal)?;
+    let (inventory, scan_diags) = content::scan(&opts.root)?;
     diags.extend(scan_diags);
 
     let report = FileReport::new("content/site.yaml");
     let config = document::read_yaml(&site_yaml, &report)
-        .and_then(|node| config::read(&node, &report, opts.base_url.as_deref()));
+        .and_then(|node| config::read(&node, &report, &opts.base_url));
     diags.extend(report.into_diagnostics());
     let Some(config) = config else {
         return Ok(None);
@@ -176,8 +172,8 @@ fn read_curriculum(inventory: &content::Inventory, diags: &Diagnostics) -> Curri
         return Curriculum::builtin();
     };
     let report = FileReport::new(crate::records::curriculum::SITE_FILE);
-    let table =
-        document::read_yaml(path, &report).and_then(|node| crate::records::curriculum::read(&node, &report));
+    let table = document::read_yaml(path, &report)
+        .and_then(|node| crate::records::curriculum::read(&node, &report));
     diags.extend(report.into_diagnostics());
     table.unwrap_or_else(Curriculum::builtin)
 }

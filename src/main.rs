@@ -3,17 +3,16 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::{FixedOffset, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
 
-use renkei::diagnostics::{self, Diagnostics, Sources};
-use renkei::links::External;
+use renkei::config::BaseUrl;
+use renkei::diagnostics::Diagnostics;
 use renkei::load::LoadOptions;
-use renkei::pipeline::{self, Checked, Failure, Summary};
+use renkei::pipeline::{self, report};
 use renkei::records::meta::Profile;
 
 /// renkei — 地域医療連携室のサイトを content/ から作ります。
@@ -185,135 +184,10 @@ impl SiteArgs {
             root: self.root.clone(),
             profile: self.profile,
             build_date: self.date.unwrap_or_else(today_in_tokyo),
-            base_url: self.base_url.clone(),
+            base_url: self.base_url.clone().map_or(BaseUrl::Site, BaseUrl::Given),
             drafts: self.drafts,
         }
     }
-}
-
-/// `http://127.0.0.1:8000/renkei/` for a site whose base_url is `https://…/renkei/`: the preview
-/// keeps the production path so links behave as they will when published.
-fn serve_base_url(load: &LoadOptions, bind: std::net::IpAddr, port: u16) -> String {
-    let text = std::fs::read_to_string(load.root.join("content/site.yaml")).unwrap_or_default();
-    let path = renkei::yaml::parse(&text, 1)
-        .ok()
-        .and_then(|node| match node.value {
-            renkei::yaml::Value::Map(entries) => entries
-                .into_iter()
-                .find(|e| e.key == "base_url")
-                .and_then(|e| e.value.scalar_text()),
-            _ => None,
-        })
-        .and_then(|b| renkei::site::url::Urls::new(&b).ok())
-        .map(|u| u.prefix().to_string())
-        .unwrap_or_else(|| "/".into());
-    format!("{}{path}", renkei::serve::preview_origin(bind, port))
-}
-
-/// Prints every diagnostic to stderr with its source line and caret.
-fn report(diags: &Diagnostics, root: &Path) -> (usize, usize) {
-    let sorted = diags.sorted();
-    let mut sources = Sources::new(root);
-    let mut err = std::io::stderr().lock();
-    for d in &sorted {
-        let _ = writeln!(err, "{}", sources.render(d));
-    }
-    diagnostics::count(&sorted)
-}
-
-fn finish(
-    result: Result<Summary, Failure>,
-    diags: &Diagnostics,
-    root: &Path,
-    verb: &str,
-) -> ExitCode {
-    let (errors, warnings) = report(diags, root);
-    match result {
-        Ok(summary) => {
-            println!("{}。警告 {warnings} 件。", summary.line(verb));
-            ExitCode::SUCCESS
-        }
-        Err(Failure::Content) => {
-            eprintln!("エラー {errors} 件、警告 {warnings} 件。エラーを直してから、もう一度実行してください。");
-            ExitCode::from(1)
-        }
-        Err(Failure::Fatal(message)) => {
-            eprintln!("renkei: {message}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-/// `check --external`: every link to another site, with where it appears. Never fetched.
-fn print_external(links: &[External]) {
-    println!("外部リンク {} 件(アクセスはしていません):", links.len());
-    for link in links {
-        let more = match link.pages.len() {
-            0 | 1 => String::new(),
-            n => format!(" ほか {} ページ", n - 1),
-        };
-        let first = link.pages.first().map(String::as_str).unwrap_or("");
-        println!("  {} ({first}{more})", link.url);
-    }
-}
-
-/// `check --format json`: one JSON document on stdout (documented in docs/check.md), so an
-/// editor or CI job can place each message without parsing Japanese text.
-fn check_json(
-    result: Result<Checked, Failure>,
-    diags: &Diagnostics,
-    root: &Path,
-    external: bool,
-) -> ExitCode {
-    let sorted = diags.sorted();
-    let (errors, warnings) = diagnostics::count(&sorted);
-    let mut sources = Sources::new(root);
-    let items: Vec<serde_json::Value> = sorted
-        .iter()
-        .map(|d| {
-            let mut v = serde_json::to_value(d).unwrap_or_default();
-            if let serde_json::Value::Object(map) = &mut v {
-                let line = sources.line(&d.path, d.line).map(str::to_string);
-                map.insert("source_line".into(), line.into());
-            }
-            v
-        })
-        .collect();
-    let (ok, summary, links, fatal, code) = match result {
-        Ok(c) => (
-            true,
-            Some(c.summary),
-            Some(c.external),
-            None,
-            ExitCode::SUCCESS,
-        ),
-        Err(Failure::Content) => (false, None, None, None, ExitCode::from(1)),
-        Err(Failure::Fatal(m)) => (false, None, None, Some(m), ExitCode::from(2)),
-    };
-    let mut doc = serde_json::json!({
-        "version": 1,
-        "ok": ok,
-        "errors": errors,
-        "warnings": warnings,
-        "diagnostics": items,
-    });
-    if let Some(s) = summary {
-        doc["summary"] = serde_json::json!({
-            "pages": s.pages,
-            "files": s.files,
-            "bytes": s.bytes,
-            "records": s.counts.iter().map(|(label, n)| serde_json::json!({"label": label, "count": n})).collect::<Vec<_>>(),
-            "drafts_skipped": s.drafts_skipped,
-        });
-    }
-    if let Some(m) = fatal {
-        doc["fatal"] = m.into();
-    }
-    if external {
-        doc["external_links"] = serde_json::to_value(links.unwrap_or_default()).unwrap_or_default();
-    }
-    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
-    code
 }
 
 fn import(source: ImportSource) -> ExitCode {
@@ -376,7 +250,7 @@ fn main() -> ExitCode {
             if result.is_ok() {
                 eprintln!("{} に書き出しました。", out.display());
             }
-            finish(result, &diags, &opts.root, "生成")
+            ExitCode::from(report::finish(result, &diags, &opts.root, "生成"))
         }
         Command::Serve {
             site,
@@ -387,8 +261,8 @@ fn main() -> ExitCode {
         } => {
             let mut load = site.options();
             // Links must work on this machine: same path as base_url, this host and port.
-            if load.base_url.is_none() {
-                load.base_url = Some(serve_base_url(&load, bind, port));
+            if load.base_url == BaseUrl::Site {
+                load.base_url = BaseUrl::Preview(renkei::serve::preview_origin(bind, port));
             }
             match renkei::serve::serve(renkei::serve::ServeOptions {
                 load,
@@ -412,16 +286,20 @@ fn main() -> ExitCode {
             let opts = site.options();
             let result = pipeline::check(&opts, &diags);
             match format {
-                Format::Json => check_json(result, &diags, &opts.root, external),
+                Format::Json => {
+                    let (doc, code) = report::check_json(result, &diags, &opts.root, external);
+                    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+                    ExitCode::from(code)
+                }
                 Format::Text => {
                     let (result, links) = match result {
                         Ok(c) => (Ok(c.summary), c.external),
                         Err(f) => (Err(f), Vec::new()),
                     };
                     if external {
-                        print_external(&links);
+                        report::print_external(&links);
                     }
-                    finish(result, &diags, &opts.root, "確認")
+                    ExitCode::from(report::finish(result, &diags, &opts.root, "確認"))
                 }
             }
         }

@@ -16,9 +16,10 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
 
+use renkei::diagnostics::Failure;
 use renkei::diagnostics::{Diagnostics, Severity};
 use renkei::load::LoadOptions;
-use renkei::pipeline::{self, Failure};
+use renkei::pipeline;
 use renkei::records::meta::Profile;
 
 use common::*;
@@ -45,7 +46,7 @@ fn check_with(root: &Path, target: &str, bytes: &[u8]) -> Result<(), TestCaseErr
         root: root.to_path_buf(),
         profile: Profile::Partners,
         build_date: NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"),
-        base_url: None,
+        base_url: Default::default(),
         drafts: false,
     };
     let diags = Diagnostics::new();
@@ -314,7 +315,7 @@ fn urls_and_control_characters_never_reach_feeds_cards_or_calendars() {
                 root: site.path().to_path_buf(),
                 profile: Profile::Public,
                 build_date: NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"),
-                base_url: None,
+                base_url: Default::default(),
                 drafts: false,
             };
             let diags = Diagnostics::new();

@@ -269,7 +269,10 @@ fn run_and_judge(
     let verdict = match result {
         Err(message) => {
             endings.count(0);
-            prop_assert!(!message.is_empty(), "an error without a message");
+            prop_assert!(
+                !message.to_string().is_empty(),
+                "an error without a message"
+            );
             Ok(())
         }
         Ok(outcome) if outcome.code == 1 => {
@@ -293,7 +296,7 @@ fn run_and_judge(
                 root: root.to_path_buf(),
                 profile: Profile::Partners,
                 build_date: today,
-                base_url: None,
+                base_url: Default::default(),
                 drafts: true,
             };
             let diags = Diagnostics::new();
@@ -747,7 +750,7 @@ fn hand_edited_records_keep_everything_the_sheet_does_not_name() {
                     area: None,
                     today: NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"),
                 };
-                let outcome = import::run(&opts).map_err(TestCaseError::fail)?;
+                let outcome = import::run(&opts).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 prop_assert_eq!(outcome.code, 0, "{}\n{}", outcome.report, outcome.errors);
                 let after =
                     fs::read_to_string(&path).map_err(|e| TestCaseError::fail(e.to_string()))?;

@@ -304,7 +304,7 @@ fn a_map_naming_an_unknown_service_and_service_columns_for_doctors_are_reported(
     let o = import(root, &["partners", &csv, "--map", map.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("map.yaml:2: service:往信: 「往信」は site.yaml の services にも care_services にもありません。もしかして「往診」?"),
+        stderr(&o).contains("map.yaml:2:3: columns.夜間の連絡: 「往信」は site.yaml の services にも care_services にもありません。もしかして「往診」?"),
         "{}",
         stderr(&o)
     );

@@ -19,8 +19,8 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
 use renkei::diagnostics::Diagnostics;
 use renkei::load::{self, LoadOptions};
-use renkei::pipeline::output::Memory;
 use renkei::pipeline;
+use renkei::pipeline::output::Memory;
 use renkei::records::meta::{LoadCtx, Profile};
 
 use common::*;
@@ -167,7 +167,7 @@ fn options(root: &Path) -> LoadOptions {
         root: root.to_path_buf(),
         profile: Profile::Partners,
         build_date: NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"),
-        base_url: None,
+        base_url: Default::default(),
         drafts: false,
     }
 }
@@ -218,7 +218,14 @@ fn incremental(
         }
     };
     let sink = Memory::default();
-    match renkei::render::incremental::apply(&mut site, theme, record, &sink, &first) {
+    match renkei::render::incremental::apply(
+        &mut site,
+        theme,
+        record,
+        &sink,
+        &first,
+        &renkei::diagnostics::Diagnostics::new(),
+    ) {
         Ok(Some(_)) => {}
         Ok(None) => return Ok(None),
         Err(e) => return Err(fail(format!("{e:?}"))),

@@ -3,12 +3,12 @@
 use tera::Context;
 
 use super::{all_list_pages, Collection, Kind, PageParts, Record};
-use crate::records::directory::browse::Facet;
-use crate::records::directory::gojuon::sort_key;
-use crate::records::directory::{self, CareOffice};
 use crate::content::fields::Fields;
 use crate::load::Content;
 use crate::pipeline::output::OutFile;
+use crate::records::directory::browse::Facet;
+use crate::records::directory::gojuon::sort_key;
+use crate::records::directory::{self, CareOffice};
 use crate::records::meta::{LoadCtx, Meta};
 use crate::render::context::{care_item, Link};
 use crate::render::{ctx_with, facet_links, page_ctx, Job};

@@ -3,12 +3,12 @@
 use tera::Context;
 
 use super::{Collection, Kind, PageParts, Record};
-use crate::records::directory::browse::Facet;
-use crate::records::directory::gojuon::sort_key;
-use crate::records::directory::{self, Doctor};
 use crate::content::fields::Fields;
 use crate::load::Content;
 use crate::pipeline::output::OutFile;
+use crate::records::directory::browse::Facet;
+use crate::records::directory::gojuon::sort_key;
+use crate::records::directory::{self, Doctor};
 use crate::records::meta::{LoadCtx, Meta};
 use crate::render::context::{doctor_item, partner_item};
 use crate::render::{ctx_with, page_ctx, Job};

@@ -19,10 +19,10 @@ pub mod seminars;
 use serde::Serialize;
 use tera::Context;
 
-use crate::records::directory::browse::Facet;
 use crate::content::fields::Fields;
 use crate::load::Content;
 use crate::pipeline::output::OutFile;
+use crate::records::directory::browse::Facet;
 use crate::records::meta::{LoadCtx, Meta};
 use crate::render::{Job, PER_PAGE};
 use crate::search::documents::Doc;

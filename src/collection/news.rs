@@ -4,12 +4,12 @@ use chrono::NaiveDate;
 use tera::Context;
 
 use super::{Collection, Kind, PageParts, Record};
-use crate::records::directory::browse::Facet;
 use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::records::news::{self, News};
 use crate::pipeline::output::OutFile;
+use crate::records::directory::browse::Facet;
 use crate::records::meta::{LoadCtx, Meta};
+use crate::records::news::{self, News};
 use crate::render::{ctx_with, page_ctx, Job};
 use crate::search::documents::{site_path, titled, Doc, Field};
 use crate::site::Site;

@@ -4,12 +4,12 @@
 use tera::Context;
 
 use super::{Collection, Kind, PageParts, Record};
-use crate::records::directory::browse::Facet;
 use crate::content::fields::Fields;
 use crate::load::Content;
 use crate::pipeline::output::OutFile;
-use crate::records::page::{self, Page};
+use crate::records::directory::browse::Facet;
 use crate::records::meta::{LoadCtx, Meta};
+use crate::records::page::{self, Page};
 use crate::render::{ctx_with, page_ctx, Job};
 use crate::search::documents::{site_path, titled, Doc};
 use crate::site::Site;

@@ -3,12 +3,12 @@
 use tera::Context;
 
 use super::{all_list_pages, Collection, Kind, PageParts, Record};
-use crate::records::directory::browse::Facet;
-use crate::records::directory::gojuon::sort_key;
-use crate::records::directory::{self, Partner, PartnerKind};
 use crate::content::fields::Fields;
 use crate::load::Content;
 use crate::pipeline::output::OutFile;
+use crate::records::directory::browse::Facet;
+use crate::records::directory::gojuon::sort_key;
+use crate::records::directory::{self, Partner, PartnerKind};
 use crate::records::meta::{LoadCtx, Meta};
 use crate::render::context::{doctor_item, partner_item, Link};
 use crate::render::{ctx_with, facet_links, page_ctx, Job};
@@ -136,7 +136,10 @@ impl Kind for Partner {
         let mut ctx = ctx_with(&page, "partner", p);
         ctx.insert(
             "jsonld",
-            &crate::formats::jsonld::to_script(&crate::formats::jsonld::partner(p, &page.canonical)),
+            &crate::formats::jsonld::to_script(&crate::formats::jsonld::partner(
+                p,
+                &page.canonical,
+            )),
         );
         ctx.insert("doctors", &doctors);
         ctx.insert(

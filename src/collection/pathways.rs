@@ -3,12 +3,12 @@
 use tera::Context;
 
 use super::{all_list_pages, Collection, Kind, PageParts, Record};
-use crate::records::directory::browse::Facet;
 use crate::content::fields::Fields;
 use crate::load::Content;
 use crate::pipeline::output::OutFile;
-use crate::records::pathway::{self, Pathway};
+use crate::records::directory::browse::Facet;
 use crate::records::meta::{LoadCtx, Meta};
+use crate::records::pathway::{self, Pathway};
 use crate::render::context::member_item;
 use crate::render::{ctx_with, page_ctx, Job};
 use crate::search::documents::Doc;

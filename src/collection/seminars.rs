@@ -4,14 +4,14 @@ use chrono::{DateTime, FixedOffset};
 use tera::Context;
 
 use super::{Collection, Kind, PageParts, Record};
-use crate::records::directory::browse::Facet;
 use crate::content::fields::Fields;
 use crate::load::Content;
 use crate::pipeline::output::OutFile;
+use crate::records::directory::browse::Facet;
 use crate::records::meta::{LoadCtx, Meta};
+use crate::records::seminar::{self, Seminar, SeminarKind, Status};
 use crate::render::{ctx_with, page_ctx, Job};
 use crate::search::documents::{site_path, titled, Doc, Field};
-use crate::records::seminar::{self, Seminar, SeminarKind, Status};
 use crate::site::Site;
 
 /// Where a seminar appears: its dates (order, 年度, upcoming or past), kind, audience and

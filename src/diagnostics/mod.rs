@@ -95,6 +95,80 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Why a command stopped short of its end without a content problem: no site folder, a file
+/// that cannot be read or written, a `--map` file in error, a port in use. Content problems are
+/// [`Diagnostic`]s instead, collected all at once; a fatal one ends the run (exit code 2).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fatal {
+    /// A problem with no place in a file.
+    Message(String),
+    /// A problem at a place in a file the user named, printed like any diagnostic.
+    At(Box<Diagnostic>),
+}
+
+impl Fatal {
+    /// The output could not take a file (disk full, permissions). Staging keeps the old site.
+    pub fn output(e: &std::io::Error) -> Fatal {
+        Fatal::Message(format!(
+            "出力を書き込めません: {e}(以前の出力はそのまま残っています)"
+        ))
+    }
+}
+
+impl fmt::Display for Fatal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fatal::Message(m) => f.write_str(m),
+            Fatal::At(d) => d.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Fatal {}
+
+impl From<String> for Fatal {
+    fn from(message: String) -> Self {
+        Fatal::Message(message)
+    }
+}
+
+impl From<&str> for Fatal {
+    fn from(message: &str) -> Self {
+        Fatal::Message(message.to_string())
+    }
+}
+
+impl From<Diagnostic> for Fatal {
+    fn from(d: Diagnostic) -> Self {
+        Fatal::At(Box::new(d))
+    }
+}
+
+/// Why a run of the pipeline did not finish.
+#[derive(Debug)]
+pub enum Failure {
+    /// Content or template problems (exit code 1). The diagnostics are in the collector.
+    Content,
+    /// Usage or I/O problems (exit code 2).
+    Fatal(Fatal),
+}
+
+impl Failure {
+    /// The process exit code: 1 for content the staff can fix, 2 for everything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Content => 1,
+            Failure::Fatal(_) => 2,
+        }
+    }
+}
+
+impl From<Fatal> for Failure {
+    fn from(f: Fatal) -> Self {
+        Failure::Fatal(f)
+    }
+}
+
 /// A thread-safe bag of diagnostics that parallel loaders and renderers add to.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
@@ -151,7 +225,7 @@ pub fn did_you_mean<'a>(
     let word_len = word.chars().count();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+        .map(|c| (strsim::levenshtein(word, c), c))
         .filter(|(d, c)| {
             let limit = (word_len.max(c.chars().count()) / 3).max(1);
             *d <= limit
@@ -166,23 +240,6 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     did_you_mean(word, candidates)
         .map(|s| format!("。もしかして「{s}」?"))
         .unwrap_or_default()
-}
-
-/// Levenshtein distance over characters (works for kana and kanji as well as ASCII).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::records::directory::{CareOffice, Doctor, Partner, PartnerKind, Place};
 use crate::formats::vcard::split_address;
+use crate::records::directory::{CareOffice, Doctor, Partner, PartnerKind, Place};
 
 const DAY_URIS: [(&str, &str); 7] = [
     ("mon", "https://schema.org/Monday"),

@@ -19,7 +19,10 @@ pub fn sitemap(site: &Site, files: &[String]) -> OutFile {
         for p in paths {
             out.push_str("  <url><loc>");
             // Japanese folder names (browse pages) are percent-encoded, as sitemaps require.
-            let encoded: Vec<String> = p.split('/').map(crate::site::url::encode_component).collect();
+            let encoded: Vec<String> = p
+                .split('/')
+                .map(crate::site::url::encode_component)
+                .collect();
             out.push_str(&crate::formats::feed::xml(
                 &site.config.urls.absolute(&encoded.join("/")),
             ));

@@ -31,9 +31,10 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::collection::Collection;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics, Fatal};
 use crate::load::{self, LoadOptions};
 use crate::records::meta::Profile;
+use crate::yaml::Pos;
 
 pub use columns::Field;
 pub use plan::Plan;
@@ -191,31 +192,24 @@ impl SiteLists {
     }
 }
 
-/// Names compared without spaces or width differences (「さくら内科 クリニック」 = 「さくら内科クリニック」).
-pub fn name_key(name: &str) -> String {
-    normalize::text(name)
-        .chars()
-        .filter(|c| *c != ' ')
-        .collect()
-}
+/// Names compared as `renkei check` compares them.
+pub use crate::japanese::names::name_key;
 
 /// Runs an import: reads, plans, checks, and (unless a dry run or invalid) writes.
-pub fn run(opts: &ImportOptions) -> Result<Outcome, String> {
+pub fn run(opts: &ImportOptions) -> Result<Outcome, Fatal> {
     let load_opts = LoadOptions {
         root: opts.root.clone(),
         profile: Profile::Partners,
         build_date: opts.today,
-        base_url: None,
+        base_url: Default::default(),
         drafts: true,
     };
     // The site as it is: its lists, its partners (for 登録医) and the context files are
     // checked in. Problems in existing files are the business of `check`, not of import.
     let existing_diags = Diagnostics::new();
-    let content = load::load(&load_opts, &existing_diags)
-        .map_err(|f| f.0)?
-        .ok_or(
-            "content/site.yaml に誤りがあるため取り込めません。renkei check で確かめてください",
-        )?;
+    let content = load::load(&load_opts, &existing_diags)?.ok_or(
+        "content/site.yaml に誤りがあるため取り込めません。renkei check で確かめてください",
+    )?;
     let config = &content.config;
     let mut lists = SiteLists {
         areas: config.areas.clone(),
@@ -270,7 +264,7 @@ pub fn run(opts: &ImportOptions) -> Result<Outcome, String> {
         theme_ids: &content.theme_ids,
     };
     let plan = Plan::make(kind, read, opts, &ctx)?;
-    plan.finish(opts)
+    Ok(plan.finish(opts)?)
 }
 
 /// Reads a `--map` file:
@@ -285,70 +279,54 @@ pub fn run(opts: &ImportOptions) -> Result<Outcome, String> {
 fn columns_map(
     path: &std::path::Path,
     lists: &mut SiteLists,
-) -> Result<BTreeMap<String, Field>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{} を読めません: {e}", path.display()))?;
-    let node = crate::yaml::parse(&text, 1).map_err(|e| {
-        format!(
-            "{}:{}:{}: {}",
-            path.display(),
-            e.pos.line,
-            e.pos.col,
-            e.message
-        )
-    })?;
+) -> Result<BTreeMap<String, Field>, Fatal> {
+    let file = path.display().to_string();
+    let at = |pos: Pos, field: &str, message: String| {
+        Fatal::from(Diagnostic::error(&file, pos, Some(field), message))
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{file} を読めません: {e}"))?;
+    let node = crate::yaml::parse(&text, 1)
+        .map_err(|e| Fatal::from(Diagnostic::error(&file, e.pos, None, e.message)))?;
     let crate::yaml::Value::Map(entries) = node.value else {
-        return Err(format!(
-            "{}: columns: と areas: の組で書いてください",
-            path.display()
+        return Err(at(
+            node.pos,
+            "columns",
+            "columns: と areas: の組で書いてください".into(),
         ));
     };
     let mut map = BTreeMap::new();
     for entry in entries {
         let crate::yaml::Value::Map(items) = &entry.value.value else {
-            return Err(format!(
-                "{}:{}: {} は「列名: 項目」の組で書いてください",
-                path.display(),
-                entry.key_pos.line,
-                entry.key
-            ));
+            let message = format!("{} は「列名: 項目」の組で書いてください", entry.key);
+            return Err(at(entry.key_pos, &entry.key, message));
         };
         for item in items {
             let value = item.value.scalar_text().unwrap_or_default();
+            let field = format!("{}.{}", entry.key, item.key);
             match entry.key.as_str() {
                 "columns" => {
-                    let field = Field::parse(&value).ok_or_else(|| {
-                        format!(
-                            "{}:{}: 項目「{value}」はありません(name, yomi, tel, fax, postal, address, area, departments, services, ignore など)",
-                            path.display(),
-                            item.key_pos.line
-                        )
+                    let parsed = Field::parse(&value).ok_or_else(|| {
+                        at(item.key_pos, &field, format!("項目「{value}」はありません(name, yomi, tel, fax, postal, address, area, departments, services, ignore など)"))
                     })?;
-                    if let Field::ServiceFlag(service) = &field {
+                    if let Field::ServiceFlag(service) = &parsed {
                         let known = lists.services.iter().chain(&lists.care_services);
                         if !known.clone().any(|s| s == service) {
-                            return Err(format!(
-                                "{}:{}: service:{service}: 「{service}」は site.yaml の services にも care_services にもありません{}",
-                                path.display(),
-                                item.key_pos.line,
-                                crate::diagnostics::suggest(service, known.map(String::as_str))
-                            ));
+                            let hint =
+                                crate::diagnostics::suggest(service, known.map(String::as_str));
+                            return Err(at(item.key_pos, &field, format!("「{service}」は site.yaml の services にも care_services にもありません{hint}")));
                         }
                     }
-                    map.insert(item.key.clone(), field);
+                    map.insert(item.key.clone(), parsed);
                 }
                 "areas" => {
                     let area = lists
                         .area(&value)
-                        .map_err(|e| format!("{}:{}: {e}", path.display(), item.key_pos.line))?;
+                        .map_err(|e| at(item.key_pos, &field, e))?;
                     lists.area_words.push((item.key.clone(), area));
                 }
                 other => {
-                    return Err(format!(
-                        "{}:{}: 「{other}」は使えません(columns か areas)",
-                        path.display(),
-                        entry.key_pos.line
-                    ))
+                    let message = format!("「{other}」は使えません(columns か areas)");
+                    return Err(at(entry.key_pos, other, message));
                 }
             }
         }

@@ -4,46 +4,15 @@
 //! Every repair that changes meaning-bearing text is returned as a note for the report.
 
 use chrono::{Duration, NaiveDate};
-use unicode_normalization::UnicodeNormalization;
 
 use crate::japanese::phone;
 
 /// A cleaned value, or why the cell cannot be used (Japanese, for the report).
 pub type Cleaned<T> = Result<T, String>;
 
-/// Half-width katakana (and its sound marks) to full width; full-width ASCII letters and
-/// digits to ASCII; 全角 spaces to one space; runs of spaces collapsed. For names and readings.
-pub fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut half_kana = String::new();
-    let flush = |half: &mut String, out: &mut String| {
-        if !half.is_empty() {
-            out.extend(half.nfkc());
-            half.clear();
-        }
-    };
-    for c in s.chars() {
-        match c {
-            '\u{FF61}'..='\u{FF9F}' => half_kana.push(c),
-            _ => {
-                flush(&mut half_kana, &mut out);
-                match c {
-                    '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
-                        out.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c))
-                    }
-                    '\u{3000}' | '\t' | '\n' | '\r' => out.push(' '),
-                    '～' => out.push('〜'),
-                    _ => out.push(c),
-                }
-            }
-        }
-    }
-    flush(&mut half_kana, &mut out);
-    out.split(' ')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+/// Names and readings: widths folded, spaces collapsed. The same cleaning `renkei check` uses
+/// to tell that two records name one place.
+pub use crate::japanese::names::tidy as text;
 
 /// Free text (notes, addresses): like [`text`], and a hyphen-like character after a digit
 /// becomes `-` (「5丁目1－2」「1ー2」 → 「1-2」), the way 番地 are written everywhere else.

@@ -4,6 +4,7 @@
 //! computed here from one era table rather than formatted ad hoc in templates.
 
 pub mod holidays;
+pub mod names;
 pub mod phone;
 pub mod textchars;
 

@@ -4,6 +4,7 @@
 //! never disagree about what is valid.
 
 pub mod output;
+pub mod report;
 pub mod timing;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -12,15 +13,15 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Failure, Fatal};
 use crate::links::{self, LinkSink};
-use crate::load::{self, Fatal, LoadOptions};
-use output::{OutFile, Sink, Source, Staging, Tally};
-use crate::render::{self, RenderError};
+use crate::load::{self, LoadOptions};
+use crate::render;
 use crate::site::{self, Site};
 use crate::theme::Theme;
-use timing::Timer;
 use crate::yaml::Pos;
+use output::{OutFile, Sink, Source, Staging, Tally};
+use timing::Timer;
 
 /// What a successful run produced.
 #[derive(Debug)]
@@ -56,21 +57,6 @@ impl Summary {
     }
 }
 
-/// Why a run did not finish.
-#[derive(Debug)]
-pub enum Failure {
-    /// Content or template problems (exit code 1). Diagnostics are in the collector.
-    Content,
-    /// Usage or I/O problems (exit code 2).
-    Fatal(String),
-}
-
-impl From<Fatal> for Failure {
-    fn from(f: Fatal) -> Self {
-        Failure::Fatal(f.0)
-    }
-}
-
 /// Loads, links and renders the site into `sink`. Every problem goes to `diags`. The theme is
 /// returned with the site so `serve` can re-render single pages later.
 pub fn run(
@@ -94,14 +80,7 @@ pub fn run(
         return Err(Failure::Content);
     }
     timer.step("theme");
-    let generated = match render::render_site(&site, &mut theme, sink) {
-        Ok(g) => g,
-        Err(RenderError::Templates(errors)) => {
-            diags.extend(errors);
-            return Err(Failure::Content);
-        }
-        Err(RenderError::Io(e)) => return Err(write_failure(e)),
-    };
+    let generated = render::render_site(&site, &mut theme, sink, diags)?;
     timer.step("render");
     add_static(&site, &theme, &generated, diags, sink)?;
     if diags.has_errors() {
@@ -112,9 +91,7 @@ pub fn run(
 }
 
 fn write_failure(e: std::io::Error) -> Failure {
-    Failure::Fatal(format!(
-        "出力を書き込めません: {e}(以前の出力はそのまま残っています)"
-    ))
+    Failure::Fatal(Fatal::output(&e))
 }
 
 /// Copies theme assets and `content/static/`, refusing any that would overwrite a page.
@@ -169,7 +146,7 @@ fn add_static(
 /// `renkei build`: run the pipeline into a staging folder and swap it in.
 pub fn build(opts: &LoadOptions, out: &Path, diags: &Diagnostics) -> Result<Summary, Failure> {
     let started = Instant::now();
-    let out = output::resolve_target(out, &opts.root).map_err(Failure::Fatal)?;
+    let out = output::resolve_target(out, &opts.root).map_err(|m| Failure::Fatal(m.into()))?;
     let staging = Staging::begin(&out).map_err(write_failure)?;
     // On any error the staging folder is dropped, which deletes it.
     let (site, _) = run(opts, diags, &staging)?;

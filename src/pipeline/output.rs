@@ -324,14 +324,6 @@ impl Drop for Staging {
     }
 }
 
-/// Writes `files` into `out`, replacing its previous contents in one swap.
-#[cfg(test)]
-fn write_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {
-    let staging = Staging::begin(out)?;
-    files.par_iter().try_for_each(|f| staging.put(f.clone()))?;
-    staging.commit()
-}
-
 /// Removes a previous output folder, its big subfolders in parallel. Links inside it are
 /// removed as links: what they point to is not part of the output and is never touched.
 fn remove_tree(dir: &Path) -> io::Result<()> {
@@ -358,6 +350,14 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `files` into `out`, replacing its previous contents in one swap: what the
+    /// pipeline does, without the pipeline.
+    fn write_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {
+        let staging = Staging::begin(out)?;
+        files.par_iter().try_for_each(|f| staging.put(f.clone()))?;
+        staging.commit()
+    }
 
     #[test]
     fn swap_replaces_and_failure_keeps_the_old_site() {

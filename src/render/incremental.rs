@@ -8,8 +8,9 @@
 //! render with the same `render` code, and tests/incremental.rs checks that they agree.
 
 use crate::collection::{self, for_kind, Kind, Record};
+use crate::diagnostics::{Diagnostics, Failure, Fatal};
 use crate::pipeline::output::{Memory, OutFile, Sink};
-use crate::render::{self, Job, RenderError};
+use crate::render::{self, Job};
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -31,7 +32,10 @@ fn without_body<K: Kind>(record: &K) -> String {
 /// (summaries). Lists, exports and calendars show no bodies.
 fn body_files(site: &Site) -> Vec<OutFile> {
     let mut files = crate::search::index_files(site);
-    files.push(OutFile::text("news/atom.xml", crate::formats::feed::atom(site)));
+    files.push(OutFile::text(
+        "news/atom.xml",
+        crate::formats::feed::atom(site),
+    ));
     files
 }
 
@@ -44,15 +48,23 @@ pub fn apply(
     record: Record,
     sink: &dyn Sink,
     first: &dyn Fn(Memory),
-) -> Result<Option<usize>, RenderError> {
+    diags: &Diagnostics,
+) -> Result<Option<usize>, Failure> {
     let collection = record.collection();
     if let Record::Pages(page) = record {
         if page.meta.slug == "index" {
-            return replace_home(site, theme, page, first);
+            return replace_home(site, theme, page, first, diags);
         }
-        return replace::<crate::records::page::Page>(site, theme, Record::Pages(page), sink, first);
+        return replace::<crate::records::page::Page>(
+            site,
+            theme,
+            Record::Pages(page),
+            sink,
+            first,
+            diags,
+        );
     }
-    for_kind!(collection, K => replace::<K>(site, theme, record, sink, first))
+    for_kind!(collection, K => replace::<K>(site, theme, record, sink, first, diags))
 }
 
 fn replace<K: Kind>(
@@ -61,7 +73,8 @@ fn replace<K: Kind>(
     record: Record,
     sink: &dyn Sink,
     first: &dyn Fn(Memory),
-) -> Result<Option<usize>, RenderError> {
+    diags: &Diagnostics,
+) -> Result<Option<usize>, Failure> {
     let Some(new) = K::from_record(record) else {
         return Ok(None);
     };
@@ -87,17 +100,17 @@ fn replace<K: Kind>(
     // The edited record's own page goes out first: it is the one the editor is looking at, and
     // lists and exports of a large site take longer.
     let own_page = Memory::default();
-    render::render_jobs(site, theme, &[own], &own_page)?;
+    render::render_jobs(site, theme, &[own], &own_page, diags)?;
     first(own_page);
     let rest: Vec<Job> = jobs.iter().copied().filter(|j| *j != own).collect();
-    render::render_jobs(site, theme, &rest, sink)?;
+    render::render_jobs(site, theme, &rest, sink, diags)?;
     let files = if body_only {
         body_files(site)
     } else {
         render::collection_files(site)
     };
     for f in files {
-        sink.put(f).map_err(RenderError::Io)?;
+        sink.put(f).map_err(|e| Fatal::output(&e))?;
     }
     Ok(Some(
         jobs.iter()
@@ -113,13 +126,14 @@ fn replace_home(
     theme: &Theme,
     page: crate::records::page::Page,
     first: &dyn Fn(Memory),
-) -> Result<Option<usize>, RenderError> {
+    diags: &Diagnostics,
+) -> Result<Option<usize>, Failure> {
     match &site.home {
         Some(old) if old.title == page.title => site.home = Some(page),
         _ => return Ok(None),
     }
     let home = Memory::default();
-    render::render_jobs(site, theme, &[Job::Home], &home)?;
+    render::render_jobs(site, theme, &[Job::Home], &home, diags)?;
     first(home);
     Ok(Some(1))
 }

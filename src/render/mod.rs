@@ -5,8 +5,8 @@
 //! Templates are parsed once (in [`Theme::load`]); each job only builds a small context.
 
 pub mod context;
-mod lists;
 pub mod incremental;
+mod lists;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -15,7 +15,7 @@ use tera::Context;
 use std::collections::BTreeSet;
 
 use crate::collection::{self, for_kind, Collection, Kind};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics, Failure, Fatal};
 
 use crate::pipeline::output::{OutFile, Sink};
 use crate::site::Site;
@@ -75,35 +75,26 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
-/// Why rendering stopped.
-#[derive(Debug)]
-pub enum RenderError {
-    /// Template problems, with template file and line.
-    Templates(Vec<Diagnostic>),
-    /// The sink could not take a file (disk full, permissions).
-    Io(std::io::Error),
-}
-
 /// Renders every page and the generated files (vCards, exports, sitemap, robots.txt) into
 /// `sink` as each is ready. Returns the output paths written.
+/// Template problems go to `diags` (all of them, each once) and end in [`Failure::Content`].
 pub fn render_site(
     site: &Site,
     theme: &mut Theme,
     sink: &dyn Sink,
-) -> Result<BTreeSet<String>, RenderError> {
+    diags: &Diagnostics,
+) -> Result<BTreeSet<String>, Failure> {
     theme.set_global("site", &site_ctx(site));
     let theme: &Theme = theme;
     let jobs = jobs(site);
-    let results: Vec<Result<Option<(Job, String)>, RenderError>> = jobs
+    let results: Vec<Result<Option<(Job, String)>, Stop>> = jobs
         .par_iter()
         .map(|job| {
-            let Some(file) =
-                render_job(site, theme, *job).map_err(|d| RenderError::Templates(vec![d]))?
-            else {
+            let Some(file) = render_job(site, theme, *job).map_err(Stop::Template)? else {
                 return Ok(None);
             };
             let path = file.path.clone();
-            sink.put(file).map_err(RenderError::Io)?;
+            sink.put(file).map_err(Stop::Output)?;
             Ok(Some((*job, path)))
         })
         .collect();
@@ -119,18 +110,17 @@ pub fn render_site(
                 written.insert(path);
             }
             Ok(None) => {}
-            Err(RenderError::Templates(ds)) => {
-                for d in ds {
-                    if !errors.contains(&d) {
-                        errors.push(d);
-                    }
+            Err(Stop::Template(d)) => {
+                if !errors.contains(&d) {
+                    errors.push(d);
                 }
             }
-            Err(io) => return Err(io),
+            Err(Stop::Output(e)) => return Err(Fatal::output(&e).into()),
         }
     }
     if !errors.is_empty() {
-        return Err(RenderError::Templates(errors));
+        diags.extend(errors);
+        return Err(Failure::Content);
     }
     let mut generated = collection_files(site);
     generated.push(crate::formats::sitemap::sitemap(site, &indexed));
@@ -141,8 +131,14 @@ pub fn render_site(
     generated
         .into_par_iter()
         .try_for_each(|f| sink.put(f))
-        .map_err(RenderError::Io)?;
+        .map_err(|e| Fatal::output(&e))?;
     Ok(written)
+}
+
+/// Why one job stopped: the template's problem, or the output's.
+enum Stop {
+    Template(Diagnostic),
+    Output(std::io::Error),
 }
 
 /// Files derived from many records at once: exports, the seminar calendar and the news feed.
@@ -152,7 +148,10 @@ pub fn collection_files(site: &Site) -> Vec<OutFile> {
         "seminars/seminars.ics",
         crate::formats::ical::feed(site),
     ));
-    files.push(OutFile::text("news/atom.xml", crate::formats::feed::atom(site)));
+    files.push(OutFile::text(
+        "news/atom.xml",
+        crate::formats::feed::atom(site),
+    ));
     files.extend(crate::search::index_files(site));
     files
 }
@@ -164,13 +163,17 @@ pub fn render_jobs(
     theme: &Theme,
     jobs: &[Job],
     sink: &dyn Sink,
-) -> Result<(), RenderError> {
-    jobs.par_iter().try_for_each(|job| {
-        match render_job(site, theme, *job).map_err(|d| RenderError::Templates(vec![d]))? {
-            Some(file) => sink.put(file).map_err(RenderError::Io),
-            None => Ok(()),
-        }
-    })
+    diags: &Diagnostics,
+) -> Result<(), Failure> {
+    jobs.par_iter()
+        .try_for_each(|job| match render_job(site, theme, *job) {
+            Ok(Some(file)) => sink.put(file).map_err(|e| Fatal::output(&e).into()),
+            Ok(None) => Ok(()),
+            Err(d) => {
+                diags.push(d);
+                Err(Failure::Content)
+            }
+        })
 }
 
 /// The output path of a page at site path `p` (`partners/a/` → `partners/a/index.html`).

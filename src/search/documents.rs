@@ -161,7 +161,12 @@ pub fn titled(path: String, title: &str, kind: &str, sub: &str, body: &str) -> D
 }
 
 /// What partners and care offices share.
-pub fn place_doc(place: &crate::records::directory::Place, path: String, kind: &str, body: &str) -> Doc {
+pub fn place_doc(
+    place: &crate::records::directory::Place,
+    path: String,
+    kind: &str,
+    body: &str,
+) -> Doc {
     let tel = place
         .tel
         .as_ref()

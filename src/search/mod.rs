@@ -4,7 +4,8 @@
 //! only), [`index`] cuts their normalised text into weighted n-grams and shards, and the theme's
 //! `assets/search.mjs` fetches the shards a query needs. [`normalize`] is the contract between
 //! the two halves: the browser copy (`assets/normalize.mjs`) must agree character for character,
-//! which `tests/search/cases.tsv` checks from both sides.
+//! which `tests/search/cases.tsv` checks from both sides. Its 異体字 table is not copied by hand:
+//! every build writes `assets/itaiji.mjs` from the same `itaiji.tsv` the Rust half reads.
 
 pub mod documents;
 pub mod index;
@@ -37,7 +38,7 @@ pub fn form_options(site: &Site) -> FormOptions {
     }
 }
 
-/// The index files of `site`, under `search/`.
+/// The index files of `site`, under `search/`, and the client's 異体字 table.
 pub fn index_files(site: &Site) -> Vec<OutFile> {
     let started = std::time::Instant::now();
     let docs = documents::documents(site);
@@ -53,5 +54,10 @@ pub fn index_files(site: &Site) -> Vec<OutFile> {
             built.files.len()
         );
     }
-    built.files
+    let mut files = built.files;
+    files.push(OutFile::text(
+        "assets/itaiji.mjs",
+        normalize::itaiji_module(),
+    ));
+    files
 }

@@ -17,16 +17,17 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
-use notify_debouncer_full::notify::{EventKind, PollWatcher, RecursiveMode};
+use notify::{EventKind, PollWatcher, RecursiveMode};
 use notify_debouncer_full::{
     new_debouncer, new_debouncer_opt, DebounceEventResult, RecommendedCache,
 };
 use tiny_http::Server;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::config::BaseUrl;
+use crate::diagnostics::{Diagnostic, Diagnostics, Failure, Fatal};
 use crate::load::LoadOptions;
+use crate::pipeline;
 use crate::pipeline::output::Memory;
-use crate::pipeline::{self, Failure};
 
 mod guard;
 mod http;
@@ -82,7 +83,8 @@ fn build(opts: &LoadOptions) -> Result<(Files, String, Built), Vec<Diagnostic>> 
             Ok((share(sink.into_files()), prefix, (site, theme)))
         }
         Err(Failure::Content) => Err(diags.sorted()),
-        Err(Failure::Fatal(m)) => Err(vec![Diagnostic::error(
+        Err(Failure::Fatal(Fatal::At(d))) => Err(vec![*d]),
+        Err(Failure::Fatal(Fatal::Message(m))) => Err(vec![Diagnostic::error(
             "renkei",
             Default::default(),
             None,
@@ -195,6 +197,8 @@ fn update(
         if draft && !opts.drafts {
             return false;
         }
+        // A template error here is found again, and reported, by the full build that follows.
+        let ignored = Diagnostics::new();
         // Serve the edited page at once; open pages reload when everything is in place.
         let first = |own: Memory| {
             let own = share(own.into_files());
@@ -203,7 +207,7 @@ fn update(
             files.extend(own);
             state.files = Arc::new(files);
         };
-        match crate::render::incremental::apply(site, theme, record, &sink, &first) {
+        match crate::render::incremental::apply(site, theme, record, &sink, &first, &ignored) {
             Ok(Some(n)) => rendered += n,
             _ => return false,
         }
@@ -236,9 +240,9 @@ fn is_noise(path: &std::path::Path) -> bool {
 }
 
 /// Binds the public address, with the staff's wording for a taken port.
-fn bind(addr: SocketAddr) -> Result<TcpListener, String> {
+fn bind(addr: SocketAddr) -> Result<TcpListener, Fatal> {
     TcpListener::bind(addr).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AddrInUse {
+        Fatal::Message(if e.kind() == std::io::ErrorKind::AddrInUse {
             format!(
                 "ポート {} は使用中です。--port {} のように別の番号を指定してください",
                 addr.port(),
@@ -246,13 +250,13 @@ fn bind(addr: SocketAddr) -> Result<TcpListener, String> {
             )
         } else {
             format!("{addr} で待ち受けできません: {e}")
-        }
+        })
     })
 }
 
 /// Runs the server until the process is interrupted (or its listener fails for good: then it
 /// exits with code 1).
-pub fn serve(opts: ServeOptions) -> Result<(), String> {
+pub fn serve(opts: ServeOptions) -> Result<(), Fatal> {
     let addr = SocketAddr::new(opts.bind, opts.port);
     // A taken port is reported before the build. The port is bound for real once everything is
     // ready, so that a connection that succeeds means a server that answers and a watcher that
@@ -267,13 +271,13 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
             for d in &errors {
                 eprintln!("{d}");
             }
-            let prefix = opts
-                .load
-                .base_url
-                .as_deref()
-                .and_then(|b| crate::site::url::Urls::new(b).ok())
-                .map(|u| u.prefix().to_string())
-                .unwrap_or_else(|| "/".into());
+            // Without a site.yaml that reads, the sub-path is unknown; "/" redirects to it
+            // once a build succeeds.
+            let prefix = match &opts.load.base_url {
+                BaseUrl::Given(b) => crate::site::url::Urls::new(b.as_str()).ok(),
+                BaseUrl::Site | BaseUrl::Preview(_) => None,
+            }
+            .map_or_else(|| "/".into(), |u| u.prefix().to_string());
             (HashMap::new(), errors, prefix, None)
         }
     };
@@ -322,8 +326,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     // saves (write, rename) arrive well inside it and still make one update.
     let debounce = Duration::from_millis(40);
     let _watcher: Box<dyn std::any::Any> = if opts.poll {
-        let config = notify_debouncer_full::notify::Config::default()
-            .with_poll_interval(Duration::from_millis(500));
+        let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
         let mut d = new_debouncer_opt::<_, PollWatcher, RecommendedCache>(
             debounce,
             None,
@@ -397,20 +400,9 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     )
 }
 
-/// Opens `url` in the default browser with the platform's own opener (`xdg-open` exists only
-/// on Linux and the BSDs). A failure is not an error: the URL is printed anyway.
+/// Opens `url` in the default browser. A failure is not an error: the URL is printed anyway.
 fn open_in_browser(url: &str) {
-    let mut command = if cfg!(target_os = "windows") {
-        // `start`'s first quoted argument is a window title, hence the empty one.
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    } else if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    if command.arg(url).spawn().is_err() {
+    if opener::open_browser(url).is_err() {
         eprintln!("ブラウザを開けませんでした。上の URL を開いてください。");
     }
 }

@@ -6,24 +6,26 @@
 
 pub mod url;
 
+use crate::japanese::names::name_key;
+
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::records::closures::Closure;
 use crate::collection::{Collection, Kind};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::Content;
+use crate::records::closures::Closure;
 use crate::records::directory::browse::{self, Facet};
 use crate::records::directory::{CareOffice, Doctor, Partner};
-use crate::load::Content;
+use crate::records::meta::Profile;
 use crate::records::news::{self, News};
 use crate::records::outpatient::Outpatient;
 use crate::records::page::Page;
 use crate::records::pathway::Pathway;
-use crate::records::meta::Profile;
 use crate::records::seminar::Seminar;
 
 /// A pathway participant: a partner or a care office.
@@ -296,8 +298,7 @@ fn warn_duplicates(partners: &[Partner], care: &[CareOffice], diags: &Diagnostic
     let mut by_tel: HashMap<&str, &str> = HashMap::new();
     let mut found = Vec::new();
     for (meta, place) in places {
-        let name: String = place.name.chars().filter(|c| !c.is_whitespace()).collect();
-        if let Some(first) = by_name.insert(name, &meta.source) {
+        if let Some(first) = by_name.insert(name_key(&place.name), &meta.source) {
             found.push(Diagnostic::warning(
                 &meta.source,
                 place.name_pos,

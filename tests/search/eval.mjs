@@ -7,9 +7,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { Index } from '../../themes/default/static/assets/search.mjs';
+import { pathToFileURL } from 'node:url';
 
 const [out, judgments, flag] = process.argv.slice(2);
+// The client as the site ships it (its normalize.mjs imports the table the build generated).
+const { Index } = await import(pathToFileURL(path.resolve(out, 'assets', 'search.mjs')));
 const searchDir = path.join(out, 'search');
 
 function loader(counter) {

@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { normalize, queryRuns } from '../../themes/default/static/assets/normalize.mjs';
+import { assets } from './assets.mjs';
+
+const { normalize, queryRuns } = await import(new URL('normalize.mjs', assets));
 
 const here = new URL('.', import.meta.url);
 const cases = fs.readFileSync(new URL('cases.tsv', here), 'utf8')
@@ -13,11 +15,10 @@ test('shared normalisation cases', () => {
   for (const [input, expected] of cases) assert.equal(normalize(input), expected, JSON.stringify(input));
 });
 
-test('the browser table is the Rust table', () => {
+test('every 異体字 of the table folds in the browser', () => {
   const tsv = fs.readFileSync(new URL('../../src/search/itaiji.tsv', here), 'utf8').trim().split('\n');
-  const js = fs.readFileSync(new URL('../../themes/default/static/assets/normalize.mjs', here), 'utf8');
-  const table = js.match(/const ITAIJI = "([^"]*)";/)[1];
-  assert.equal(table, tsv.map((l) => l.replace('\t', '')).join(''));
+  assert.ok(tsv.length > 250);
+  for (const [variant, common] of tsv.map((l) => l.split('\t'))) assert.equal(normalize(variant), common, variant);
 });
 
 test('shared query runs', () => {
