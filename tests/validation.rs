@@ -270,6 +270,14 @@ fn the_same_name_or_phone_on_two_records_is_a_warning() {
             "tel: \"０９９−２１１−１２３４\"",
         ),
     );
+    apply(
+        site.path(),
+        &Edit::Replace(
+            "content/care/minato-houkan.md",
+            "name: みなと訪問看護ステーション",
+            "name: さくら内科　ｸﾘﾆｯｸ",
+        ),
+    );
     let o = renkei(&[
         "check",
         "--root",
@@ -282,6 +290,12 @@ fn the_same_name_or_phone_on_two_records_is_a_warning() {
         stderr(&o).lines().any(|l| l.starts_with("content/partners/sakura-naika.md:9:1: 警告: tel: 同じ電話番号 099-211-1234 が content/care/minato-houkan.md")
             || l.starts_with("content/care/minato-houkan.md:9:1: 警告: tel: 同じ電話番号 099-211-1234 が content/partners/sakura-naika.md")),
         "全角 digits are normalised before comparing: {}",
+        stderr(&o)
+    );
+    // The name is compared as import compares it: widths and spaces do not make another name.
+    assert!(
+        stderr(&o).contains("content/care/minato-houkan.md:2:1: 警告: name: 名称「さくら内科　ｸﾘﾆｯｸ」は content/partners/sakura-naika.md の「さくら内科クリニック」と同じです(全角・半角や空白の違いだけ)"),
+        "{}",
         stderr(&o)
     );
 }

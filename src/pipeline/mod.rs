@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::collection::Collection;
 use crate::diagnostics::{Diagnostic, Diagnostics, Failure, Fatal};
 use crate::links::{self, LinkSink};
 use crate::load::{self, LoadOptions};
@@ -178,6 +179,7 @@ pub fn check(opts: &LoadOptions, diags: &Diagnostics) -> Result<Checked, Failure
     // carries it before any other file that happens to spell the same link.
     let page_sources: HashMap<String, String> = site
         .metas()
+        .into_iter()
         .filter_map(|m| {
             let dir = m.url.strip_prefix(prefix)?;
             Some((format!("{dir}index.html"), m.source.clone()))
@@ -208,18 +210,14 @@ fn summary(site: &Site, tally: &Tally, started: Instant) -> Summary {
         pages: tally.pages(),
         files: tally.files(),
         bytes: tally.bytes(),
-        counts: vec![
-            ("連携医療機関", site.partners.len()),
-            ("介護・福祉事業所", site.care.len()),
-            ("登録医", site.doctors.len()),
-            ("研修会", site.seminars.len()),
-            ("お知らせ", site.news.len()),
-            ("連携パス", site.pathways.len()),
-            (
-                "ページ",
-                site.pages.len() + usize::from(site.home.is_some()),
-            ),
-        ],
+        counts: Collection::ALL
+            .into_iter()
+            .map(|c| {
+                // The home page's text (pages/index.md) is a page too, kept apart from the rest.
+                let home = usize::from(c == Collection::Pages && site.home.is_some());
+                (c.label(), c.len(site) + home)
+            })
+            .collect(),
         drafts_skipped: site.drafts_skipped,
         seconds: started.elapsed().as_secs_f64(),
     }

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::collection::{Collection, Kind};
+use crate::collection::{for_kind, Collection, Kind};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Content;
@@ -79,17 +79,15 @@ pub struct Site {
 impl Site {
     /// Every record's common fields, in no particular order: for questions asked of all
     /// records alike (which file wrote the page at this URL).
-    pub fn metas(&self) -> impl Iterator<Item = &crate::records::meta::Meta> {
-        self.partners
-            .iter()
-            .map(|r| &r.meta)
-            .chain(self.care.iter().map(|r| &r.meta))
-            .chain(self.doctors.iter().map(|r| &r.meta))
-            .chain(self.seminars.iter().map(|r| &r.meta))
-            .chain(self.news.iter().map(|r| &r.meta))
-            .chain(self.pathways.iter().map(|r| &r.meta))
-            .chain(self.pages.iter().map(|r| &r.meta))
-            .chain(self.home.iter().map(|r| &r.meta))
+    pub fn metas(&self) -> Vec<&crate::records::meta::Meta> {
+        let mut metas: Vec<_> = Collection::ALL
+            .into_iter()
+            .flat_map(
+                |c| for_kind!(c, K => K::all(self).iter().map(Kind::meta).collect::<Vec<_>>()),
+            )
+            .collect();
+        metas.extend(self.home.iter().map(|r| &r.meta));
+        metas
     }
 }
 
@@ -294,16 +292,27 @@ fn warn_duplicates(partners: &[Partner], care: &[CareOffice], diags: &Diagnostic
         .iter()
         .map(|p| (&p.meta, &p.place))
         .chain(care.iter().map(|c| (&c.meta, &c.place)));
-    let mut by_name: HashMap<String, &str> = HashMap::new();
+    let mut by_name: HashMap<String, (&str, &str)> = HashMap::new();
     let mut by_tel: HashMap<&str, &str> = HashMap::new();
     let mut found = Vec::new();
     for (meta, place) in places {
-        if let Some(first) = by_name.insert(name_key(&place.name), &meta.source) {
+        let key = name_key(&place.name);
+        if let Some((first, written)) = by_name.insert(key, (&meta.source, &place.name)) {
+            // Legacy lists write one clinic as 「ｻｸﾗ内科」 and 「サクラ内科」; say so, since the
+            // two do not look alike at a glance.
+            let message = if written == place.name {
+                format!("同じ名称「{}」が {first} にもあります", place.name)
+            } else {
+                format!(
+                    "名称「{}」は {first} の「{written}」と同じです(全角・半角や空白の違いだけ)",
+                    place.name
+                )
+            };
             found.push(Diagnostic::warning(
                 &meta.source,
                 place.name_pos,
                 Some("name"),
-                format!("同じ名称「{}」が {first} にもあります", place.name),
+                message,
             ));
         }
         if let Some(tel) = &place.tel {
