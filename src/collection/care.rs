@@ -2,7 +2,7 @@
 
 use tera::Context;
 
-use super::{all_list_pages, Collection, Kind, PageParts, Record};
+use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
 use crate::pipeline::output::OutFile;
@@ -10,7 +10,7 @@ use crate::records::directory::browse::Facet;
 use crate::records::directory::gojuon::sort_key;
 use crate::records::directory::{self, CareOffice};
 use crate::records::meta::{LoadCtx, Meta};
-use crate::render::context::{care_item, Link};
+use crate::render::context::care_item;
 use crate::render::{ctx_with, facet_links, page_ctx, Job};
 use crate::search::documents::{place_doc, site_path, Doc, Field};
 use crate::site::Site;
@@ -57,27 +57,10 @@ impl Kind for CareOffice {
         }
     }
 
-    fn into_record(self) -> Record {
-        Record::Care(self)
-    }
-
-    fn from_record(record: Record) -> Option<Self> {
-        match record {
-            Record::Care(r) => Some(r),
-            _ => None,
-        }
-    }
+    kept_in!(Care, care);
 
     fn store(self, content: &mut Content) {
         content.care.push(self);
-    }
-
-    fn all(site: &Site) -> &[Self] {
-        &site.care
-    }
-
-    fn all_mut(site: &mut Site) -> &mut Vec<Self> {
-        &mut site.care
     }
 
     fn sort(records: &mut [Self]) {
@@ -108,13 +91,7 @@ impl Kind for CareOffice {
             &[(Self::LABEL, "care/")],
             Self::DIR,
         );
-        let pathways: Vec<Link> = site.pathways_of_care[i]
-            .iter()
-            .map(|&w| Link {
-                title: site.pathways[w].title.clone(),
-                url: site.pathways[w].meta.url.clone(),
-            })
-            .collect();
+        let pathways = super::pathways::links(site, &site.pathways_of_care[i]);
         let mut ctx = ctx_with(&page, "office", c);
         ctx.insert(
             "jsonld",
@@ -138,12 +115,7 @@ impl Kind for CareOffice {
 
     /// Pathways show their members.
     fn shown_by(site: &Site, i: usize, jobs: &mut Vec<Job>) {
-        for &w in &site.pathways_of_care[i] {
-            jobs.push(Job::Detail(Collection::Pathways, w));
-        }
-        if !site.pathways_of_care[i].is_empty() {
-            all_list_pages(site, Collection::Pathways, jobs);
-        }
+        super::pathways::show_member(site, &site.pathways_of_care[i], jobs);
     }
 
     fn search_documents(site: &Site, docs: &mut Vec<Doc>) {

@@ -54,27 +54,10 @@ impl Kind for Doctor {
         }
     }
 
-    fn into_record(self) -> Record {
-        Record::Doctors(self)
-    }
-
-    fn from_record(record: Record) -> Option<Self> {
-        match record {
-            Record::Doctors(r) => Some(r),
-            _ => None,
-        }
-    }
+    kept_in!(Doctors, doctors);
 
     fn store(self, content: &mut Content) {
         content.doctors.push(self);
-    }
-
-    fn all(site: &Site) -> &[Self] {
-        &site.doctors
-    }
-
-    fn all_mut(site: &mut Site) -> &mut Vec<Self> {
-        &mut site.doctors
     }
 
     fn sort(records: &mut [Self]) {

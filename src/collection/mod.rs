@@ -5,8 +5,34 @@
 //! the URL of its records, how it is sorted, the pages it renders, its search documents and
 //! which pages of other collections show its records. The pipeline reaches a collection only
 //! through [`Kind`], by way of [`for_kind!`] — the one `match` over collections — so adding a
-//! collection is a line in [`Collection`], [`Record`] and [`for_kind!`], a module here, its
-//! templates and its docs, and the compiler names every place still missing.
+//! collection is a line in [`Collection`], [`Collection::ALL`], [`Record`] and [`for_kind!`], a
+//! field in `Content` and `Site`, a module here, its templates and its docs; the compiler names
+//! every place still missing except `ALL` and the sort in `site::link`.
+
+/// The [`Kind`] methods that only say where a collection's records are kept: its [`Record`]
+/// variant and its `Site` field.
+macro_rules! kept_in {
+    ($variant:ident, $field:ident) => {
+        fn into_record(self) -> Record {
+            Record::$variant(self)
+        }
+
+        fn from_record(record: Record) -> Option<Self> {
+            match record {
+                Record::$variant(r) => Some(r),
+                _ => None,
+            }
+        }
+
+        fn all(site: &Site) -> &[Self] {
+            &site.$field
+        }
+
+        fn all_mut(site: &mut Site) -> &mut Vec<Self> {
+            &mut site.$field
+        }
+    };
+}
 
 pub mod care;
 pub mod doctors;

@@ -52,27 +52,10 @@ impl Kind for News {
         }
     }
 
-    fn into_record(self) -> Record {
-        Record::News(self)
-    }
-
-    fn from_record(record: Record) -> Option<Self> {
-        match record {
-            Record::News(r) => Some(r),
-            _ => None,
-        }
-    }
+    kept_in!(News, news);
 
     fn store(self, content: &mut Content) {
         content.news.push(self);
-    }
-
-    fn all(site: &Site) -> &[Self] {
-        &site.news
-    }
-
-    fn all_mut(site: &mut Site) -> &mut Vec<Self> {
-        &mut site.news
     }
 
     fn sort(records: &mut [Self]) {

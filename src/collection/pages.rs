@@ -70,16 +70,7 @@ impl Kind for Page {
         }
     }
 
-    fn into_record(self) -> Record {
-        Record::Pages(self)
-    }
-
-    fn from_record(record: Record) -> Option<Self> {
-        match record {
-            Record::Pages(r) => Some(r),
-            _ => None,
-        }
-    }
+    kept_in!(Pages, pages);
 
     /// `index.md` is the home page's text, not a page of its own.
     fn store(self, content: &mut Content) {
@@ -88,14 +79,6 @@ impl Kind for Page {
         } else {
             content.pages.push(self);
         }
-    }
-
-    fn all(site: &Site) -> &[Self] {
-        &site.pages
-    }
-
-    fn all_mut(site: &mut Site) -> &mut Vec<Self> {
-        &mut site.pages
     }
 
     /// Menu order, then slug.

@@ -2,7 +2,7 @@
 
 use tera::Context;
 
-use super::{all_list_pages, Collection, Kind, PageParts, Record};
+use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
 use crate::pipeline::output::OutFile;
@@ -10,7 +10,7 @@ use crate::records::directory::browse::Facet;
 use crate::records::directory::gojuon::sort_key;
 use crate::records::directory::{self, Partner, PartnerKind};
 use crate::records::meta::{LoadCtx, Meta};
-use crate::render::context::{doctor_item, partner_item, Link};
+use crate::render::context::{doctor_item, partner_item};
 use crate::render::{ctx_with, facet_links, page_ctx, Job};
 use crate::search::documents::{place_doc, site_path, Doc, Field};
 use crate::site::Site;
@@ -71,27 +71,10 @@ impl Kind for Partner {
         }
     }
 
-    fn into_record(self) -> Record {
-        Record::Partners(self)
-    }
-
-    fn from_record(record: Record) -> Option<Self> {
-        match record {
-            Record::Partners(r) => Some(r),
-            _ => None,
-        }
-    }
+    kept_in!(Partners, partners);
 
     fn store(self, content: &mut Content) {
         content.partners.push(self);
-    }
-
-    fn all(site: &Site) -> &[Self] {
-        &site.partners
-    }
-
-    fn all_mut(site: &mut Site) -> &mut Vec<Self> {
-        &mut site.partners
     }
 
     fn sort(records: &mut [Self]) {
@@ -126,13 +109,7 @@ impl Kind for Partner {
             .iter()
             .map(|&d| doctor_item(site, d))
             .collect();
-        let pathways: Vec<Link> = site.pathways_of_partner[i]
-            .iter()
-            .map(|&w| Link {
-                title: site.pathways[w].title.clone(),
-                url: site.pathways[w].meta.url.clone(),
-            })
-            .collect();
+        let pathways = super::pathways::links(site, &site.pathways_of_partner[i]);
         let mut ctx = ctx_with(&page, "partner", p);
         ctx.insert(
             "jsonld",
@@ -168,12 +145,7 @@ impl Kind for Partner {
         for &d in &site.doctors_of_partner[i] {
             jobs.extend(super::showing::<crate::records::directory::Doctor>(site, d));
         }
-        for &w in &site.pathways_of_partner[i] {
-            jobs.push(Job::Detail(Collection::Pathways, w));
-        }
-        if !site.pathways_of_partner[i].is_empty() {
-            all_list_pages(site, Collection::Pathways, jobs);
-        }
+        super::pathways::show_member(site, &site.pathways_of_partner[i], jobs);
     }
 
     fn search_documents(site: &Site, docs: &mut Vec<Doc>) {

@@ -9,7 +9,7 @@ use crate::pipeline::output::OutFile;
 use crate::records::directory::browse::Facet;
 use crate::records::meta::{LoadCtx, Meta};
 use crate::records::pathway::{self, Pathway};
-use crate::render::context::member_item;
+use crate::render::context::{member_item, Link};
 use crate::render::{ctx_with, page_ctx, Job};
 use crate::search::documents::Doc;
 use crate::site::{Member, Site};
@@ -52,27 +52,10 @@ impl Kind for Pathway {
         }
     }
 
-    fn into_record(self) -> Record {
-        Record::Pathways(self)
-    }
-
-    fn from_record(record: Record) -> Option<Self> {
-        match record {
-            Record::Pathways(r) => Some(r),
-            _ => None,
-        }
-    }
+    kept_in!(Pathways, pathways);
 
     fn store(self, content: &mut Content) {
         content.pathways.push(self);
-    }
-
-    fn all(site: &Site) -> &[Self] {
-        &site.pathways
-    }
-
-    fn all_mut(site: &mut Site) -> &mut Vec<Self> {
-        &mut site.pathways
     }
 
     fn sort(records: &mut [Self]) {
@@ -140,6 +123,29 @@ impl Kind for Pathway {
 }
 
 /// 参加医療機関の一覧: every institution taking part in any pathway × each pathway (○).
+/// Links to the pathways a clinic or care office takes part in, for its page.
+pub(super) fn links(site: &Site, pathways: &[usize]) -> Vec<Link> {
+    pathways
+        .iter()
+        .map(|&w| Link {
+            title: site.pathways[w].title.clone(),
+            url: site.pathways[w].meta.url.clone(),
+        })
+        .collect()
+}
+
+/// The pages that show a pathway's participant: each pathway's page, and the list's matrix.
+pub(super) fn show_member(site: &Site, pathways: &[usize], jobs: &mut Vec<Job>) {
+    jobs.extend(
+        pathways
+            .iter()
+            .map(|&w| Job::Detail(Collection::Pathways, w)),
+    );
+    if !pathways.is_empty() {
+        all_list_pages(site, Collection::Pathways, jobs);
+    }
+}
+
 fn matrix(site: &Site) -> serde_json::Value {
     let mut members: Vec<Member> = site.members_of_pathway.iter().flatten().copied().collect();
     members.sort_by_cached_key(|m| {

@@ -67,27 +67,10 @@ impl Kind for Seminar {
         }
     }
 
-    fn into_record(self) -> Record {
-        Record::Seminars(self)
-    }
-
-    fn from_record(record: Record) -> Option<Self> {
-        match record {
-            Record::Seminars(r) => Some(r),
-            _ => None,
-        }
-    }
+    kept_in!(Seminars, seminars);
 
     fn store(self, content: &mut Content) {
         content.seminars.push(self);
-    }
-
-    fn all(site: &Site) -> &[Self] {
-        &site.seminars
-    }
-
-    fn all_mut(site: &mut Site) -> &mut Vec<Self> {
-        &mut site.seminars
     }
 
     /// Oldest first; the list pages turn this into upcoming-then-past.
