@@ -6,9 +6,11 @@
 //! list by writing it.
 
 use crate::content::fields::{Fields, FileReport};
+use crate::content::numbers::Book;
 use crate::japanese::phone::Phone;
+use crate::records::desk::{self, Desk};
 use crate::site::url::Urls;
-use crate::yaml::Node;
+use crate::yaml::{Node, Value};
 
 /// 標榜診療科 (医療法施行令 第3条の2 names, incl. common 内科・外科 combinations and 歯科).
 pub const DEFAULT_DEPARTMENTS: &[&str] = &[
@@ -157,7 +159,12 @@ pub struct SiteConfig {
     pub base_url: String,
     pub urls: Urls,
     pub hospital: Hospital,
+    /// The liaison office's own window: `liaison:` in site.yaml, or the desk it names.
     pub liaison: Liaison,
+    /// 窓口: every desk, in the order site.yaml lists them.
+    pub desks: Vec<Desk>,
+    /// The numbers bodies refer to by name (`{{ desk.renkei.fax }}`).
+    pub numbers: Book,
     pub areas: Vec<String>,
     pub departments: Vec<String>,
     pub services: Vec<String>,
@@ -257,27 +264,8 @@ pub fn read(node: &Node, report: &FileReport, choice: &BaseUrl) -> Option<SiteCo
         );
     }
 
-    let liaison = f.nested("liaison").and_then(|mut l| {
-        let tel = l.phone("tel", true);
-        let fax = l.phone("fax", true);
-        let hours = l.req_text("hours");
-        let email = l.text("email");
-        l.finish();
-        Some(Liaison {
-            tel: tel?,
-            fax: fax?,
-            hours: hours?,
-            email,
-        })
-    });
-    if f.node("liaison").is_none() {
-        report.error(
-            f.pos(),
-            "liaison",
-            "必須の項目がありません",
-            Some("{tel, fax, hours}"),
-        );
-    }
+    let desks = read_desks(&mut f);
+    let liaison = read_liaison(&mut f, &desks);
 
     let areas: Vec<String> = f.text_list("areas").into_iter().map(|(s, _)| s).collect();
     if areas.is_empty() {
@@ -304,8 +292,10 @@ pub fn read(node: &Node, report: &FileReport, choice: &BaseUrl) -> Option<SiteCo
         title: title?,
         base_url: base_url?,
         urls: urls?,
+        numbers: Book::new(hospital.as_ref()?, liaison.as_ref()?, &desks),
         hospital: hospital?,
         liaison: liaison?,
+        desks,
         areas,
         departments,
         services,
@@ -313,6 +303,87 @@ pub fn read(node: &Node, report: &FileReport, choice: &BaseUrl) -> Option<SiteCo
         news_categories,
         theme,
         attributions,
+    })
+}
+
+/// `desks:`, each desk's `id` once.
+fn read_desks(f: &mut Fields) -> Vec<Desk> {
+    let mut desks: Vec<Desk> = Vec::new();
+    for (path, node) in f.list("desks") {
+        let Some(mut d) = Fields::new(node, &path, f.report()) else {
+            continue;
+        };
+        let Some(desk) = desk::read(&mut d) else {
+            d.finish();
+            continue;
+        };
+        if desks.iter().any(|other| other.id == desk.id) {
+            d.report().error(
+                d.key_pos("id"),
+                &d.path("id"),
+                format!("id「{}」の窓口がすでにあります", desk.id),
+                Some("窓口ごとに別の id"),
+            );
+        }
+        d.finish();
+        desks.push(desk);
+    }
+    desks
+}
+
+/// `liaison:` is the liaison window's own numbers, or the `id` of the desk that is that window
+/// (so its numbers are written once, in `desks:`).
+fn read_liaison(f: &mut Fields, desks: &[Desk]) -> Option<Liaison> {
+    let Some(node) = f.node("liaison") else {
+        f.report().error(
+            f.pos(),
+            "liaison",
+            "必須の項目がありません",
+            Some("{tel, fax, hours} か、desks の id"),
+        );
+        return None;
+    };
+    if let Value::Str(id) = &node.value {
+        let Some(desk) = desks.iter().find(|d| &d.id == id) else {
+            let hint = crate::diagnostics::suggest(id, desks.iter().map(|d| d.id.as_str()));
+            f.report().error(
+                node.pos,
+                "liaison",
+                format!("id「{id}」の窓口が desks にありません{hint}"),
+                Some("desks に書いた窓口の id"),
+            );
+            return None;
+        };
+        let (Some(tel), Some(fax)) = (&desk.tel, &desk.fax) else {
+            f.report().error(
+                node.pos,
+                "liaison",
+                format!(
+                    "連携窓口の「{}」には tel と fax の両方が必要です",
+                    desk.name
+                ),
+                Some("tel と fax のある窓口"),
+            );
+            return None;
+        };
+        return Some(Liaison {
+            tel: tel.clone(),
+            fax: fax.clone(),
+            hours: desk.hours.clone(),
+            email: desk.email.clone(),
+        });
+    }
+    let mut l = f.nested("liaison")?;
+    let tel = l.phone("tel", true);
+    let fax = l.phone("fax", true);
+    let hours = l.req_text("hours");
+    let email = l.text("email");
+    l.finish();
+    Some(Liaison {
+        tel: tel?,
+        fax: fax?,
+        hours: hours?,
+        email,
     })
 }
 

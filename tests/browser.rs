@@ -53,6 +53,7 @@ fn demo_site_has_no_axe_violations() {
         "/doctors/".into(),
         "/pathways/".into(),
         "/outpatient/".into(),
+        "/contact/".into(),
         "/404.html".into(),
     ];
     for c in [
@@ -61,7 +62,7 @@ fn demo_site_has_no_axe_violations() {
         pages.push(first(c));
     }
     pages.push("/search/?q=ないか&area=中央地区".to_string());
-    for page in ["referral", "about", "for-patients"] {
+    for page in ["referral", "about", "for-patients", "for-professionals"] {
         if out.join(page).is_dir() {
             pages.push(format!("/{page}/"));
         }

@@ -711,5 +711,9 @@ fn every_json_ld_block_of_the_demo_parses() {
                 .count()
         })
         .sum::<usize>();
-    assert_eq!(blocks, records, "one block per directory page");
+    // One block per directory page, and the home page's Hospital with its desks.
+    assert_eq!(blocks, records + 1);
+    let home = json_ld(&fs::read_to_string(out.join("index.html")).unwrap());
+    assert_eq!(home[0]["@type"], "Hospital");
+    assert_eq!(home[0]["contactPoint"][0]["faxNumber"], "099-201-1101");
 }

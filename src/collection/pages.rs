@@ -33,6 +33,7 @@ const GENERATED: &[&str] = &[
     "404",
     "feed",
     "outpatient",
+    "contact",
 ];
 
 impl Kind for Page {

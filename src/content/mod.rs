@@ -8,6 +8,7 @@
 pub mod document;
 pub mod fields;
 pub mod markdown;
+pub mod numbers;
 
 use std::collections::BTreeMap;
 use std::fs;

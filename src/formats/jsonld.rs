@@ -8,7 +8,9 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::config::SiteConfig;
 use crate::formats::vcard::split_address;
+use crate::japanese::phone::Phone;
 use crate::records::directory::{CareOffice, Doctor, Partner, PartnerKind, Place};
 
 const DAY_URIS: [(&str, &str); 7] = [
@@ -132,6 +134,74 @@ pub fn partner(p: &Partner, canonical: &str) -> Value {
     if let Some(beds) = p.beds {
         obj.insert("numberOfBeds".into(), json!(beds));
     }
+    Value::Object(obj)
+}
+
+/// The hospital on the home page, with each desk (or the liaison window) as a `contactPoint`:
+/// the numbers search engines show are the ones site.yaml holds.
+pub fn hospital(config: &SiteConfig, canonical: &str) -> Value {
+    let h = &config.hospital;
+    let (region, locality, street) = split_address(&h.address);
+    let point = |name: &str,
+                 tel: Option<&Phone>,
+                 fax: Option<&Phone>,
+                 email: Option<&String>,
+                 hours: &str| {
+        let mut p = Map::new();
+        p.insert("@type".into(), json!("ContactPoint"));
+        p.insert("contactType".into(), json!(name));
+        if let Some(t) = tel {
+            p.insert("telephone".into(), json!(t.display));
+        }
+        if let Some(f) = fax {
+            p.insert("faxNumber".into(), json!(f.display));
+        }
+        if let Some(e) = email {
+            p.insert("email".into(), json!(e));
+        }
+        // hoursAvailable wants structured hours; the office's own wording is kept as text.
+        p.insert("description".into(), json!(format!("受付時間 {hours}")));
+        Value::Object(p)
+    };
+    let points: Vec<Value> = if config.desks.is_empty() {
+        let l = &config.liaison;
+        vec![point(
+            "地域医療連携室",
+            Some(&l.tel),
+            Some(&l.fax),
+            l.email.as_ref(),
+            &l.hours,
+        )]
+    } else {
+        config
+            .desks
+            .iter()
+            .map(|d| {
+                point(
+                    &d.name,
+                    d.tel.as_ref(),
+                    d.fax.as_ref(),
+                    d.email.as_ref(),
+                    &d.hours,
+                )
+            })
+            .collect()
+    };
+    let mut obj = Map::new();
+    obj.insert("@context".into(), json!("https://schema.org"));
+    obj.insert("@type".into(), json!("Hospital"));
+    obj.insert("name".into(), json!(h.name));
+    obj.insert("url".into(), json!(canonical));
+    obj.insert("telephone".into(), json!(h.tel.display));
+    if let Some(f) = &h.fax {
+        obj.insert("faxNumber".into(), json!(f.display));
+    }
+    obj.insert(
+        "address".into(),
+        json!({"@type": "PostalAddress", "postalCode": h.postal, "addressRegion": region,
+               "addressLocality": locality, "streetAddress": street, "addressCountry": "JP"}),
+    );
+    obj.insert("contactPoint".into(), Value::Array(points));
     Value::Object(obj)
 }
 

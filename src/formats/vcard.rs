@@ -5,6 +5,8 @@
 //! `SORT-AS` on `ORG`/`N` for organisations. Lines are folded at 75 octets, never inside a UTF-8
 //! character: a Japanese line folded by characters is rejected by strict importers.
 
+use crate::config::Hospital;
+use crate::records::desk::Desk;
 use crate::records::directory::{CareOffice, Doctor, Partner, Place};
 
 use crate::formats::contentline::{escape, fold};
@@ -131,6 +133,43 @@ fn organisation(place: &Place, page_url: &str, category: Option<&str>) -> String
         card.line(&format!("CATEGORIES:{}", escape(cat)));
     }
     card.place(place, page_url);
+    card.finish()
+}
+
+/// vCard of one of the hospital's desks (窓口), for `contact/<id>.vcf`: a partner clinic keeps
+/// the liaison office's FAX in its phone and it is the number site.yaml holds.
+pub fn desk(desk: &Desk, hospital: &Hospital, page_url: &str) -> String {
+    let mut card = Card::new();
+    card.line("KIND:org");
+    let name = format!("{} {}", hospital.name, desk.name);
+    card.line(&format!("FN:{}", escape(&name)));
+    card.line(&format!(
+        "ORG:{};{}",
+        escape(&hospital.name),
+        escape(&desk.name)
+    ));
+    if let Some(tel) = &desk.tel {
+        card.line(&format!("TEL;VALUE=uri;TYPE=\"work,voice\":{}", tel.uri));
+    }
+    if let Some(fax) = &desk.fax {
+        card.line(&format!("TEL;VALUE=uri;TYPE=\"work,fax\":{}", fax.uri));
+    }
+    if let Some(email) = &desk.email {
+        card.line(&format!("EMAIL;TYPE=work:{}", escape(email)));
+    }
+    let (region, locality, street) = split_address(&hospital.address);
+    card.line(&format!(
+        "ADR;TYPE=work:;;{};{};{};{};JP",
+        escape(street),
+        escape(locality),
+        escape(region),
+        escape(&hospital.postal)
+    ));
+    card.line(&format!(
+        "NOTE:{}",
+        escape(&format!("受付時間 {}", desk.hours))
+    ));
+    card.line(&format!("SOURCE:{page_url}"));
     card.finish()
 }
 

@@ -11,8 +11,9 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::config::SiteConfig;
-use crate::content::fields::Fields;
+use crate::content::fields::{Fields, FileReport};
 use crate::content::markdown;
+use crate::content::numbers::{Finding, FindingKind};
 use crate::yaml::{Pos, Value};
 
 /// Which audience a build is for.
@@ -144,7 +145,13 @@ pub fn read_meta(
             );
         }
     }
-    let rendered = markdown::render(body, &ctx.config.urls, ctx.theme_ids);
+    // Scanned as written: a short form holds no digits, so only hand-typed numbers are found.
+    let typed = ctx.config.numbers.scan_typed(body);
+    let (body, findings) = ctx.config.numbers.expand(body);
+    for finding in findings.iter().chain(&typed) {
+        report_number(f.report(), body_line, finding);
+    }
+    let rendered = markdown::render(&body, &ctx.config.urls, ctx.theme_ids);
     if let Some(line) = rendered.html_too_deep {
         f.report().error(
             Pos {
@@ -179,6 +186,44 @@ pub fn read_meta(
         source: f.report().path.clone(),
         draft,
         body_line,
+    }
+}
+
+/// Reports one finding of [`crate::content::numbers`] at its body line.
+fn report_number(report: &FileReport, body_line: u32, finding: &Finding) {
+    let pos = Pos {
+        line: body_line + finding.line,
+        col: finding.col,
+    };
+    match &finding.kind {
+        FindingKind::Unknown { key, nearest } => {
+            let hint = nearest
+                .as_ref()
+                .map(|n| format!("。もしかして「{{{{ {n} }}}}」?"))
+                .unwrap_or_default();
+            report.error(
+                pos,
+                "body",
+                format!("「{{{{ {key} }}}}」は site.yaml にありません{hint}"),
+                Some("{{ desk.<id>.tel|fax|email|name|hours|closed }}, {{ liaison.tel|fax }}, {{ hospital.tel|fax }}"),
+            );
+        }
+        FindingKind::Typed { typed, key } => report.warn(
+            pos,
+            "body",
+            format!("番号を直接書かずに {{{{ {key} }}}} と書いてください(「{typed}」と書かれています)。番号が変わったとき、ここだけ古いまま残ります"),
+        ),
+        FindingKind::Near {
+            typed,
+            key,
+            label,
+            value,
+        } => report.error(
+            pos,
+            "body",
+            format!("「{typed}」は{label}({value})と 1 字違いです。FAX・電話の誤送信のもとになります。{label}なら {{{{ {key} }}}} と書き、別の番号なら site.yaml の desks に窓口として書いてから参照してください"),
+            Some(&format!("{{{{ {key} }}}}")),
+        ),
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod closures;
 pub mod curriculum;
+pub mod desk;
 pub mod directory;
 pub mod meta;
 pub mod news;

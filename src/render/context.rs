@@ -46,6 +46,8 @@ pub struct SiteCtx<'a> {
     /// The same, in the order the site presents them (連携医療機関 first).
     pub collection_list: Vec<CollectionLink>,
     pub outpatient_url: Option<String>,
+    /// `/contact/`, the page of every desk, when site.yaml has `desks:`.
+    pub contact_url: Option<String>,
     pub build_date: String,
     pub build_date_ja: String,
     pub profile: crate::records::meta::Profile,
@@ -165,6 +167,7 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
             })
             .collect(),
         outpatient_url: site.outpatient.as_ref().map(|_| urls.path("outpatient/")),
+        contact_url: (!site.config.desks.is_empty()).then(|| urls.path("contact/")),
         build_date: site.build_date.format("%Y-%m-%d").to_string(),
         build_date_ja: japanese::format_date(site.build_date),
         profile: site.profile,

@@ -53,6 +53,13 @@ pub(super) fn home(site: &Site) -> (String, &'static str, Context) {
     ctx.insert("latest_news", &latest);
     ctx.insert("closures", &closures);
     ctx.insert(
+        "jsonld",
+        &crate::formats::jsonld::to_script(&crate::formats::jsonld::hospital(
+            &site.config,
+            &page.canonical,
+        )),
+    );
+    ctx.insert(
         "notices",
         &site
             .outpatient

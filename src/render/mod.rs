@@ -48,6 +48,8 @@ pub enum Job {
     /// The A4 printable directory of partners or care offices.
     Print(Collection),
     Outpatient,
+    /// `/contact/`: every desk (窓口) with its numbers and hours.
+    Contact,
     /// `/search/`.
     Search,
     NotFound,
@@ -71,6 +73,9 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     }
     if site.outpatient.is_some() {
         jobs.push(Job::Outpatient);
+    }
+    if !site.config.desks.is_empty() {
+        jobs.push(Job::Contact);
     }
     jobs
 }
@@ -123,6 +128,7 @@ pub fn render_site(
         return Err(Failure::Content);
     }
     let mut generated = collection_files(site);
+    generated.extend(desk_cards(site));
     generated.push(crate::formats::sitemap::sitemap(site, &indexed));
     generated.push(crate::formats::sitemap::robots(site));
     for f in &generated {
@@ -139,6 +145,19 @@ pub fn render_site(
 enum Stop {
     Template(Diagnostic),
     Output(std::io::Error),
+}
+
+/// `contact/<id>.vcf`: each desk's card, beside the page that lists the desks.
+fn desk_cards(site: &Site) -> Vec<OutFile> {
+    let page = site.config.urls.absolute("contact/");
+    site.config
+        .desks
+        .iter()
+        .map(|d| {
+            let card = crate::formats::vcard::desk(d, &site.config.hospital, &page);
+            OutFile::text(format!("contact/{}.vcf", d.id), card)
+        })
+        .collect()
 }
 
 /// Files derived from many records at once: exports, the seminar calendar and the news feed.
@@ -282,6 +301,18 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<Option<OutFile>, D
                 &crate::records::closures::upcoming(&site.closures, site.build_date, 90, 8),
             );
             (String::from("outpatient/"), "outpatient.html", ctx)
+        }
+        Job::Contact => {
+            let page = page_ctx(
+                site,
+                "窓口・お問い合わせ",
+                "地域医療連携室、入退院支援、医療福祉相談などの窓口ごとの電話・FAX番号と受付時間です。",
+                "contact/",
+                &[],
+                "contact",
+            );
+            let ctx = ctx_with(&page, "desks", &site.config.desks);
+            (String::from("contact/"), "contact.html", ctx)
         }
     };
     theme
