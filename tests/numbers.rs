@@ -76,13 +76,7 @@ fn a_typed_desk_number_warns_and_a_near_miss_fails_the_check() {
     )
     .unwrap();
     let typed_line = text.lines().count() + 2;
-    let o = renkei(&[
-        "check",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--date",
-        "2026-11-25",
-    ]);
+    let o = check(site.path());
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(first_body_line <= typed_line);
@@ -107,13 +101,7 @@ fn short_forms_and_desk_ids_that_name_nothing_are_errors_with_their_place() {
         "---\ntitle: FAXのご案内\n---\n\nFAX: {{ liaison.fax }}、相談室: {{ desk.soudan.tel }}\n\n`{{ 例 }}` と \\{{ liaison.fax }} はそのまま\n",
     )
     .unwrap();
-    let o = renkei(&[
-        "check",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--date",
-        "2026-11-25",
-    ]);
+    let o = check(site.path());
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
@@ -148,13 +136,7 @@ fn short_forms_and_desk_ids_that_name_nothing_are_errors_with_their_place() {
         "liaison: renkei",
         "liaison: renke",
     );
-    let o = renkei(&[
-        "check",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--date",
-        "2026-11-25",
-    ]);
+    let o = check(site.path());
     assert!(
         stderr(&o).contains("content/site.yaml:8:10: liaison: id「renke」の窓口が desks にありません。もしかして「renkei」?"),
         "{}",

@@ -12,7 +12,7 @@
 
 use crate::config::{Hospital, Liaison};
 use crate::diagnostics::did_you_mean;
-use crate::japanese::phone::Phone;
+use crate::japanese::phone::{ascii_digit, is_hyphen_like, Phone};
 use crate::records::desk::Desk;
 
 /// Every number and name a body may refer to, by its short-form key.
@@ -220,21 +220,6 @@ fn escape_markdown(s: &str) -> String {
     out
 }
 
-fn ascii_digit(c: char) -> Option<char> {
-    match c {
-        '0'..='9' => Some(c),
-        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
-        _ => None,
-    }
-}
-
-fn is_separator(c: char) -> bool {
-    matches!(
-        c,
-        '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '－' | '(' | ')' | '（' | '）'
-    )
-}
-
 /// Runs of digits and separators in `line` that read as a Japanese phone number: 10 or 11
 /// digits starting with 0 (dates, postal codes and 番地 do not).
 /// Each with its byte offset in the line.
@@ -242,8 +227,8 @@ fn phone_like(line: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     let mut run = String::new();
     let mut flush = |run: &mut String, end: usize| {
-        let lead = run.len() - run.trim_start_matches(is_separator).len();
-        let trimmed = run.trim_matches(is_separator);
+        let lead = run.len() - run.trim_start_matches(is_hyphen_like).len();
+        let trimmed = run.trim_matches(is_hyphen_like);
         let digits = trimmed.chars().filter_map(ascii_digit).count();
         let lead_zero = trimmed.chars().find_map(ascii_digit) == Some('0');
         if (10..=11).contains(&digits) && lead_zero {
@@ -253,7 +238,7 @@ fn phone_like(line: &str) -> Vec<(usize, String)> {
     };
     for (i, c) in line.char_indices() {
         let starts = ascii_digit(c).is_some() || matches!(c, '(' | '（');
-        if starts || (is_separator(c) && !run.is_empty()) {
+        if starts || (is_hyphen_like(c) && !run.is_empty()) {
             run.push(c);
         } else {
             flush(&mut run, i);

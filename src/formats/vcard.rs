@@ -6,6 +6,7 @@
 //! character: a Japanese line folded by characters is rejected by strict importers.
 
 use crate::config::Hospital;
+use crate::japanese::phone::Phone;
 use crate::records::desk::Desk;
 use crate::records::directory::{CareOffice, Doctor, Partner, Place};
 
@@ -30,20 +31,8 @@ impl Card {
     }
 
     fn place(&mut self, place: &Place, site_url: &str) {
-        if let Some(tel) = &place.tel {
-            self.line(&format!("TEL;VALUE=uri;TYPE=\"work,voice\":{}", tel.uri));
-        }
-        if let Some(fax) = &place.fax {
-            self.line(&format!("TEL;VALUE=uri;TYPE=\"work,fax\":{}", fax.uri));
-        }
-        let (region, locality, street) = split_address(&place.address);
-        self.line(&format!(
-            "ADR;TYPE=work:;;{};{};{};{};JP",
-            escape(street),
-            escape(locality),
-            escape(region),
-            escape(&place.postal)
-        ));
+        self.phones(place.tel.as_ref(), place.fax.as_ref());
+        self.address(&place.address, &place.postal);
         if let Some(url) = &place.url {
             self.line(&format!("URL:{url}"));
         }
@@ -51,6 +40,26 @@ impl Card {
             self.line(&format!("GEO:geo:{lat},{lon}"));
         }
         self.line(&format!("SOURCE:{site_url}"));
+    }
+
+    fn phones(&mut self, tel: Option<&Phone>, fax: Option<&Phone>) {
+        if let Some(tel) = tel {
+            self.line(&format!("TEL;VALUE=uri;TYPE=\"work,voice\":{}", tel.uri));
+        }
+        if let Some(fax) = fax {
+            self.line(&format!("TEL;VALUE=uri;TYPE=\"work,fax\":{}", fax.uri));
+        }
+    }
+
+    fn address(&mut self, address: &str, postal: &str) {
+        let (region, locality, street) = split_address(address);
+        self.line(&format!(
+            "ADR;TYPE=work:;;{};{};{};{};JP",
+            escape(street),
+            escape(locality),
+            escape(region),
+            escape(postal)
+        ));
     }
 
     fn finish(mut self) -> String {
@@ -148,23 +157,11 @@ pub fn desk(desk: &Desk, hospital: &Hospital, page_url: &str) -> String {
         escape(&hospital.name),
         escape(&desk.name)
     ));
-    if let Some(tel) = &desk.tel {
-        card.line(&format!("TEL;VALUE=uri;TYPE=\"work,voice\":{}", tel.uri));
-    }
-    if let Some(fax) = &desk.fax {
-        card.line(&format!("TEL;VALUE=uri;TYPE=\"work,fax\":{}", fax.uri));
-    }
+    card.phones(desk.tel.as_ref(), desk.fax.as_ref());
     if let Some(email) = &desk.email {
         card.line(&format!("EMAIL;TYPE=work:{}", escape(email)));
     }
-    let (region, locality, street) = split_address(&hospital.address);
-    card.line(&format!(
-        "ADR;TYPE=work:;;{};{};{};{};JP",
-        escape(street),
-        escape(locality),
-        escape(region),
-        escape(&hospital.postal)
-    ));
+    card.address(&hospital.address, &hospital.postal);
     card.line(&format!(
         "NOTE:{}",
         escape(&format!("受付時間 {}", desk.hours))

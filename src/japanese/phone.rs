@@ -20,7 +20,8 @@ pub struct Phone {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneError(pub String);
 
-fn ascii_digit(c: char) -> Option<char> {
+/// `０`–`９` and `0`–`9` as ASCII digits.
+pub(crate) fn ascii_digit(c: char) -> Option<char> {
     match c {
         '0'..='9' => Some(c),
         '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
@@ -28,7 +29,8 @@ fn ascii_digit(c: char) -> Option<char> {
     }
 }
 
-fn is_hyphen_like(c: char) -> bool {
+/// The hyphens, dashes, long-vowel marks and parentheses staff put between digits.
+pub(crate) fn is_hyphen_like(c: char) -> bool {
     matches!(
         c,
         '-' | '‐'

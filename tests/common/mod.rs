@@ -90,14 +90,19 @@ pub fn stdout(o: &Output) -> String {
 
 /// `renkei check` on `root` (build date 2026-11-25) must pass: what an import left behind is
 /// a site that builds.
-pub fn check_clean(root: &Path) {
-    let o = renkei(&[
+/// `renkei check` of the site at `root` on the tests' build date.
+pub fn check(root: &Path) -> Output {
+    renkei(&[
         "check",
         "--root",
         root.to_str().expect("utf-8 path"),
         "--date",
         "2026-11-25",
-    ]);
+    ])
+}
+
+pub fn check_clean(root: &Path) {
+    let o = check(root);
     assert!(o.status.success(), "check after import:\n{}", stderr(&o));
 }
 
