@@ -176,6 +176,16 @@ pub struct SiteConfig {
     pub attributions: Vec<String>,
 }
 
+impl SiteConfig {
+    /// The office's own name: the title without the hospital's name (「地域医療連携室」).
+    pub fn office(&self) -> String {
+        self.title
+            .replacen(&self.hospital.name, "", 1)
+            .trim()
+            .to_string()
+    }
+}
+
 fn list_or_default(fields: &mut Fields, key: &'static str, default: &[&str]) -> Vec<String> {
     let present = fields.node(key).is_some();
     let list: Vec<String> = fields.text_list(key).into_iter().map(|(s, _)| s).collect();

@@ -71,6 +71,7 @@ const NEWS: &str = "content/news/fax-hours.md";
 const PATHWAY: &str = "content/pathways/nousocchu.md";
 const PAGE: &str = "content/pages/referral.md";
 const HOME: &str = "content/pages/index.md";
+const FORM: &str = "content/forms/fax-cover.md";
 
 /// Bodies (the first paragraph is the summary), fields that are not the shape, and shape
 /// changes (which the incremental path hands to the full pipeline), for every collection.
@@ -153,6 +154,19 @@ const EDITS: &[Edit] = &[
         "summary: 急性期から回復期、在宅まで治療計画を共有します。",
         "summary: 治療計画を共有します。",
     ),
+    edit(FORM, "", "\n送信前に番号をご確認ください。\n"),
+    edit(
+        FORM,
+        "how_to_send: 申込書の1枚目に付けてお送りください。",
+        "how_to_send: 1枚目に付けてください。",
+    ),
+    edit(
+        FORM,
+        "fields: [送信日と送信枚数, 送信元の医療機関名]",
+        "fields: [送信日]",
+    ),
+    shape(FORM, "revised: 2026-04-01", "revised: 2026-10-01"),
+    shape(FORM, "purpose: 送付状", "purpose: その他"),
     edit(PAGE, "", "\n## 追記\n\n紹介状の追記。\n"),
     shape(
         PAGE,

@@ -36,6 +36,7 @@ macro_rules! kept_in {
 
 pub mod care;
 pub mod doctors;
+pub mod forms;
 pub mod news;
 pub mod pages;
 pub mod partners;
@@ -64,6 +65,7 @@ pub enum Collection {
     Seminars,
     News,
     Pathways,
+    Forms,
     Pages,
 }
 
@@ -76,6 +78,7 @@ pub enum Record {
     Seminars(crate::records::seminar::Seminar),
     News(crate::records::news::News),
     Pathways(crate::records::pathway::Pathway),
+    Forms(crate::records::form::Form),
     Pages(crate::records::page::Page),
 }
 
@@ -109,6 +112,10 @@ macro_rules! for_kind {
                 type $k = $crate::records::pathway::Pathway;
                 $body
             }
+            $crate::collection::Collection::Forms => {
+                type $k = $crate::records::form::Form;
+                $body
+            }
             $crate::collection::Collection::Pages => {
                 type $k = $crate::records::page::Page;
                 $body
@@ -137,6 +144,8 @@ pub trait Kind: Sized + Clone + Serialize + Send + Sync + 'static {
     const BROWSE_TEMPLATE: &'static str;
     /// Whether it has an A4 printable directory (`partners/print/`).
     const PRINTABLE: bool;
+    /// Whether some of its records have a page to print of their own ([`Kind::print_page`]).
+    const PRINT_PAGES: bool = false;
     /// What decides where a record appears — order, grouping and links. Equal shapes mean
     /// equal positions everywhere, which is what lets `serve` re-render only a record's pages.
     type Shape: PartialEq;
@@ -168,6 +177,10 @@ pub trait Kind: Sized + Clone + Serialize + Send + Sync + 'static {
     fn detail(site: &Site, i: usize) -> PageParts;
     /// The file beside the record's page (a vCard, an iCalendar), if it has one.
     fn attachment(site: &Site, i: usize) -> Option<OutFile>;
+    /// A record's page to print (`forms/<slug>/print/`: a form renkei draws), if it has one.
+    fn print_page(_site: &Site, _i: usize) -> Option<PageParts> {
+        None
+    }
     /// Pages and files of *other* records that show record `i`: a clinic's 登録医, a pathway's
     /// members, the home page's latest news.
     fn shown_by(site: &Site, i: usize, jobs: &mut Vec<Job>);
@@ -176,13 +189,14 @@ pub trait Kind: Sized + Clone + Serialize + Send + Sync + 'static {
 }
 
 impl Collection {
-    pub const ALL: [Collection; 7] = [
+    pub const ALL: [Collection; 8] = [
         Collection::Partners,
         Collection::Care,
         Collection::Doctors,
         Collection::Seminars,
         Collection::News,
         Collection::Pathways,
+        Collection::Forms,
         Collection::Pages,
     ];
 
@@ -228,6 +242,7 @@ impl Record {
             Record::Seminars(_) => Collection::Seminars,
             Record::News(_) => Collection::News,
             Record::Pathways(_) => Collection::Pathways,
+            Record::Forms(_) => Collection::Forms,
             Record::Pages(_) => Collection::Pages,
         }
     }
@@ -254,6 +269,9 @@ pub fn pages<K: Kind>(site: &Site) -> Vec<Job> {
         }
     }
     jobs.extend((0..K::all(site).len()).map(|i| Job::Detail(c, i)));
+    if K::PRINT_PAGES {
+        jobs.extend((0..K::all(site).len()).map(|i| Job::Printout(c, i)));
+    }
     if K::PRINTABLE {
         jobs.push(Job::Print(c));
     }
@@ -267,6 +285,9 @@ pub fn pages<K: Kind>(site: &Site) -> Vec<Job> {
 pub fn showing<K: Kind>(site: &Site, i: usize) -> Vec<Job> {
     let c = K::COLLECTION;
     let mut jobs = vec![Job::Detail(c, i), Job::Attachment(c, i)];
+    if K::PRINT_PAGES {
+        jobs.push(Job::Printout(c, i));
+    }
     if K::LIST_TEMPLATE.is_some() {
         if let Some(pos) = K::list_order(site).iter().position(|&j| j == i) {
             jobs.push(Job::List(c, pos / PER_PAGE + 1));

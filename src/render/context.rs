@@ -108,12 +108,7 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
         .collect();
     SiteCtx {
         title: &site.config.title,
-        office: site
-            .config
-            .title
-            .replacen(&site.config.hospital.name, "", 1)
-            .trim()
-            .to_string(),
+        office: site.config.office(),
         lang: "ja",
         base_url: &site.config.base_url,
         home_url: urls.path(""),

@@ -47,6 +47,8 @@ pub enum Job {
     Attachment(Collection, usize),
     /// The A4 printable directory of partners or care offices.
     Print(Collection),
+    /// A record's own page to print ([`Kind::print_page`]): a form renkei draws.
+    Printout(Collection, usize),
     Outpatient,
     /// `/contact/`: every desk (窓口) with its numbers and hours.
     Contact,
@@ -58,7 +60,10 @@ pub enum Job {
 impl Job {
     /// Whether the job is an HTML page search engines may list.
     fn is_indexed_page(self) -> bool {
-        !matches!(self, Job::NotFound | Job::Attachment(..))
+        !matches!(
+            self,
+            Job::NotFound | Job::Attachment(..) | Job::Printout(..)
+        )
     }
 }
 
@@ -273,6 +278,10 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<Option<OutFile>, D
         Job::Print(c) => printable(site, c),
         Job::Detail(c, i) => for_kind!(c, K => K::detail(site, i)),
         Job::Attachment(c, i) => return Ok(for_kind!(c, K => K::attachment(site, i))),
+        Job::Printout(c, i) => match for_kind!(c, K => K::print_page(site, i)) {
+            Some(parts) => parts,
+            None => return Ok(None),
+        },
         Job::Search => {
             let mut page = page_ctx(
                 site,

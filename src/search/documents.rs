@@ -62,7 +62,7 @@ impl Field {
 pub const FACETS: [&str; 4] = ["area", "kind", "dept", "service"];
 
 /// The values of the `kind` facet, in the order the search form lists them.
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 10] = [
     "病院",
     "診療所",
     "歯科",
@@ -71,6 +71,7 @@ pub const KINDS: [&str; 9] = [
     "登録医",
     "研修会",
     "お知らせ",
+    "様式",
     "ご案内",
 ];
 

@@ -50,6 +50,7 @@ pub struct Site {
     /// Pinned first, then newest first.
     pub news: Vec<News>,
     pub pathways: Vec<Pathway>,
+    pub forms: Vec<crate::records::form::Form>,
     /// Navigation order, then slug.
     pub pages: Vec<Page>,
     pub home: Option<Page>,
@@ -73,6 +74,7 @@ pub struct Site {
     /// 年度, kind and audience pages of seminars; category pages of news.
     pub seminar_facets: Vec<Facet>,
     pub news_facets: Vec<Facet>,
+    pub form_facets: Vec<Facet>,
     pub drafts_skipped: usize,
 }
 
@@ -106,6 +108,7 @@ pub fn link(
         mut seminars,
         mut news,
         mut pathways,
+        mut forms,
         mut pages,
         home,
         outpatient,
@@ -124,6 +127,7 @@ pub fn link(
     Kind::sort(&mut seminars);
     Kind::sort(&mut news);
     Kind::sort(&mut pathways);
+    Kind::sort(&mut forms);
     Kind::sort(&mut pages);
 
     let partner_ix: HashMap<&str, usize> = partners
@@ -254,7 +258,9 @@ pub fn link(
     let care_facets = browse::care_facets(&config, &care);
     let seminar_facets = crate::records::seminar::facets(&config, &seminars);
     let news_facets = news::facets(&config, &news);
+    let form_facets = crate::collection::forms::facets(&config, &forms);
     Site {
+        form_facets,
         partner_facets,
         care_facets,
         seminar_facets,
@@ -268,6 +274,7 @@ pub fn link(
         seminars,
         news,
         pathways,
+        forms,
         pages,
         home,
         outpatient,
