@@ -163,6 +163,17 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
         }
         diags.extend(report.into_diagnostics());
     }
+    // Attached PDFs and Office files are checked for desk numbers like bodies are.
+    let form_files: BTreeSet<String> = c
+        .forms
+        .iter()
+        .flat_map(|f| f.files.iter().map(|l| l.file.clone()))
+        .collect();
+    diags.extend(crate::content::numbers::check_attachments(
+        &config.numbers,
+        &inventory.statics,
+        &form_files,
+    ));
     c.statics = inventory.statics;
     Ok(Some(c))
 }

@@ -143,3 +143,99 @@ fn short_forms_and_desk_ids_that_name_nothing_are_errors_with_their_place() {
         stderr(&o)
     );
 }
+
+/// A one-page PDF (Helvetica, ASCII text) whose lines are `lines`, with a correct xref table.
+fn pdf(lines: &[&str]) -> Vec<u8> {
+    let content: String = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("BT /F1 12 Tf 60 {} Td ({l}) Tj ET\n", 780 - 20 * i))
+        .collect();
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut out = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.push_str(&format!("{} 0 obj\n{o}\nendobj\n", i + 1));
+    }
+    let xref = out.len();
+    out.push_str(&format!(
+        "xref\n0 {}\n0000000000 65535 f \n",
+        objects.len() + 1
+    ));
+    for o in offsets {
+        out.push_str(&format!("{o:010} 00000 n \n"));
+    }
+    out.push_str(&format!(
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    ));
+    out.into_bytes()
+}
+
+/// `<sheetData>` rows holding inline strings at their references.
+fn cells(cells: &[(&str, &str)]) -> String {
+    cells
+        .iter()
+        .map(|(r, t)| {
+            let row: String = r.chars().filter(char::is_ascii_digit).collect();
+            format!(r#"<row r="{row}"><c r="{r}" t="inlineStr"><is><t>{t}</t></is></c></row>"#)
+        })
+        .collect()
+}
+
+#[test]
+fn numbers_printed_in_attached_pdf_xlsx_and_docx_files_are_checked_with_page_and_cell() {
+    let site = site_copy("minimal");
+    let forms = site.path().join("content/static/forms");
+    let other = site.path().join("content/static/materials");
+    fs::create_dir_all(&other).unwrap();
+    // A form PDF with the liaison FAX one digit off, and a price list that prints it right.
+    fs::write(
+        forms.join("referral.pdf"),
+        pdf(&["Referral request", "FAX 099-201-1191"]),
+    )
+    .unwrap();
+    fs::write(
+        other.join("guide.pdf"),
+        pdf(&["", "Contact: TEL 099-201-1100"]),
+    )
+    .unwrap();
+    // An Excel form that sends to a FAX no desk owns.
+    workbook::xlsx(
+        &forms.join("exam.xlsx"),
+        &cells(&[("A1", "検査予約申込書"), ("B3", "送信先 FAX 03-5555-0101")]),
+    );
+    // A Word form with the liaison FAX written right, and a broken one.
+    workbook::docx(
+        &forms.join("cover.docx"),
+        &["FAX送付状", "送信先FAX:099-201-1101"],
+    );
+    fs::write(forms.join("broken.pdf"), b"%PDF-1.4 nothing else").unwrap();
+
+    let o = check(site.path());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for expected in [
+        "content/static/forms/referral.pdf: 1 ページ: 添付ファイルの「099-201-1191」は連携窓口のFAX(099-201-1101)と 1 字違いです",
+        "content/static/materials/guide.pdf: 警告: 1 ページ: 添付ファイルに番号「099-201-1100」が印刷されています",
+        "content/static/forms/exam.xlsx: 名簿!B3: 様式に、どの窓口の番号でもない FAX 番号「03-5555-0101」が書かれています",
+        "content/static/forms/cover.docx: 警告: 本文 2 段落目: 添付ファイルに番号「099-201-1101」が印刷されています",
+        "content/static/forms/broken.pdf: 警告: 添付ファイルの番号を確かめられません: PDF の文字を読み取れません",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    // The same other-FAX number outside a form is nobody's business.
+    fs::remove_file(forms.join("exam.xlsx")).unwrap();
+    workbook::xlsx(
+        &other.join("list.xlsx"),
+        &cells(&[("B3", "FAX 03-5555-0101")]),
+    );
+    assert!(!stderr(&check(site.path())).contains("03-5555-0101"));
+}

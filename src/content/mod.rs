@@ -5,6 +5,7 @@
 //! that points outside the site) so nothing is silently skipped. [`document`] reads one file
 //! into front matter and body, catching encoding slips before they become mojibake on the site.
 
+pub mod attachments;
 pub mod document;
 pub mod fields;
 pub mod markdown;

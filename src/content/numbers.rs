@@ -11,9 +11,11 @@
 //! lists and links alike, and line numbers stay those staff wrote. `\{{` keeps it literal.
 
 use crate::config::{Hospital, Liaison};
-use crate::diagnostics::did_you_mean;
+use crate::content::attachments::{self, Chunk};
+use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::japanese::phone::{ascii_digit, is_hyphen_like, Phone};
 use crate::records::desk::Desk;
+use crate::yaml::Pos;
 
 /// Every number and name a body may refer to, by its short-form key.
 #[derive(Debug, Clone, Default)]
@@ -197,6 +199,122 @@ impl Book {
         }
         findings
     }
+}
+
+/// What a FAX label looks like just before a number (「FAX:」「ファックス番号」).
+const FAX_LABELS: &[&str] = &[
+    "FAX",
+    "Fax",
+    "fax",
+    "ＦＡＸ",
+    "ファクス",
+    "ファックス",
+    "ﾌｧｯｸｽ",
+];
+
+impl Book {
+    /// FAX numbers in `line` — numbers within a few characters after a FAX label — that are
+    /// no number of the book: in a form, a place patient data would be sent that no desk owns.
+    fn unknown_fax_numbers(&self, line: &str) -> Vec<String> {
+        phone_like(line)
+            .into_iter()
+            .filter(|(at, _)| {
+                let before: String = line[..*at]
+                    .chars()
+                    .rev()
+                    .take(12)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                FAX_LABELS.iter().any(|l| before.contains(l))
+            })
+            .map(|(_, typed)| typed)
+            .filter(|typed| {
+                let digits: String = typed.chars().filter_map(ascii_digit).collect();
+                self.key_of(&digits).is_none()
+            })
+            .collect()
+    }
+
+    /// What the number check says about one attached file (`shown`: its path as staff see it):
+    /// its pieces of text are scanned like a body, and in a form every FAX number must be one
+    /// of the book's.
+    pub fn check_attachment(
+        &self,
+        shown: &str,
+        chunks: &[Chunk],
+        is_form: bool,
+    ) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for chunk in chunks {
+            let at = Some(chunk.place.as_str());
+            for finding in self.scan_typed(&chunk.text) {
+                match finding.kind {
+                    FindingKind::Typed { typed, key } => found.push(Diagnostic::warning(
+                        shown,
+                        Pos::default(),
+                        at,
+                        format!("添付ファイルに番号「{typed}」が印刷されています({{{{ {key} }}}} の番号)。番号が変わったとき、このファイルだけ古いまま残ります。申込書・送付状は forms の generate で作るか、番号を載せずに窓口のページを案内してください"),
+                    )),
+                    FindingKind::Near { typed, label, value, .. } => found.push(
+                        Diagnostic::error(
+                            shown,
+                            Pos::default(),
+                            at,
+                            format!("添付ファイルの「{typed}」は{label}({value})と 1 字違いです。FAX・電話の誤送信のもとになります。ファイルを直してください"),
+                        )
+                        .expected(value),
+                    ),
+                    FindingKind::Unknown { .. } => {}
+                }
+            }
+            if is_form {
+                for line in chunk.text.lines() {
+                    for typed in self.unknown_fax_numbers(line) {
+                        found.push(Diagnostic::error(
+                            shown,
+                            Pos::default(),
+                            at,
+                            format!("様式に、どの窓口の番号でもない FAX 番号「{typed}」が書かれています。患者さんの情報の送り先になる番号です。site.yaml の desks の番号にしてください"),
+                        ));
+                    }
+                }
+            }
+        }
+        found.dedup();
+        found
+    }
+}
+
+/// Every readable attachment under `static/` (PDF, .xlsx, .docx) through
+/// [`Book::check_attachment`]; `forms` holds the files that forms link, and everything under
+/// `static/forms/` counts as a form too.
+pub fn check_attachments(
+    book: &Book,
+    statics: &std::collections::BTreeMap<String, std::path::PathBuf>,
+    forms: &std::collections::BTreeSet<String>,
+) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    statics
+        .par_iter()
+        .filter(|(rel, _)| attachments::readable(rel))
+        .flat_map_iter(|(rel, path)| {
+            let shown = format!("content/static/{rel}");
+            match attachments::text_of(path) {
+                Ok(chunks) => {
+                    let is_form = forms.contains(rel) || rel.starts_with("forms/");
+                    book.check_attachment(&shown, &chunks, is_form)
+                }
+                Err(why) => vec![Diagnostic::warning(
+                    &shown,
+                    Pos::default(),
+                    None,
+                    format!("添付ファイルの番号を確かめられません: {why}"),
+                )],
+            }
+        })
+        .collect()
 }
 
 /// `desk.renkei.fax`: what a short form's inside looks like. Anything else between `{{ }}`

@@ -23,6 +23,9 @@ mod rows;
 mod slug;
 mod table;
 mod workbook;
+
+/// The zip-bomb guard of the spreadsheet reader, shared with `check`'s reading of attachments.
+pub(crate) use workbook::xml_within;
 mod write;
 
 use std::collections::BTreeMap;

@@ -211,7 +211,10 @@ fn check_xml(path: &Path, file: &str, limits: &Limits) -> Result<(), String> {
 }
 
 /// `Err(size)` when the XML parts come to more than `limit` bytes.
-fn xml_within<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, limit: u64) -> Result<(), u64> {
+pub(crate) fn xml_within<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    limit: u64,
+) -> Result<(), u64> {
     let is_xml = |name: &str| {
         let name = name.to_ascii_lowercase();
         name.ends_with(".xml") || name.ends_with(".rels")

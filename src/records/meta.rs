@@ -326,6 +326,9 @@ pub fn read_url(f: &mut Fields, key: &'static str) -> Option<String> {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FileLink {
     pub title: String,
+    /// Its path under `static/` (`forms/referral-request.pdf`).
+    #[serde(skip)]
+    pub file: String,
     pub url: String,
     /// 「PDF 320KB」
     pub kind: String,
@@ -363,6 +366,7 @@ pub fn static_link(ctx: &LoadCtx, file: &str, title: String) -> FileLink {
         .unwrap_or(0);
     FileLink {
         title,
+        file: rel.to_string(),
         url: ctx.config.urls.path(rel),
         kind: file_kind(rel, size),
     }

@@ -1,5 +1,6 @@
-//! `.xlsx` files written byte by byte, for what no spreadsheet program saves: a sheet that
-//! inflates to a gigabyte from a few megabytes, a cell in the sheet's last corner.
+//! Office files written byte by byte: `.xlsx` for what no spreadsheet program saves (a sheet
+//! that inflates to a gigabyte from a few megabytes, a cell in the sheet's last corner), and
+//! the smallest `.docx` for attachments.
 
 use std::fs;
 use std::path::Path;
@@ -113,6 +114,18 @@ fn stored<'a>(name: &'a str, data: &'a [u8]) -> Part<'a> {
 }
 
 /// A workbook whose one sheet has `sheet_data` (the inside of `<sheetData>`).
+/// A Word file whose body is one paragraph per item of `paragraphs`.
+pub fn docx(path: &Path, paragraphs: &[&str]) {
+    let body: String = paragraphs
+        .iter()
+        .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
+        .collect();
+    let document = format!(
+        r#"<w:document xmlns:w="{NS}/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    write_zip(path, &[stored("word/document.xml", document.as_bytes())]);
+}
+
 pub fn xlsx(path: &Path, sheet_data: &str) {
     let sheet = format!(
         r#"<worksheet xmlns="{NS}/spreadsheetml/2006/main"><sheetData>{sheet_data}</sheetData></worksheet>"#
