@@ -72,6 +72,7 @@ const PATHWAY: &str = "content/pathways/nousocchu.md";
 const PAGE: &str = "content/pages/referral.md";
 const HOME: &str = "content/pages/index.md";
 const FORM: &str = "content/forms/fax-cover.md";
+const EQUIPMENT: &str = "content/equipment/ct.md";
 
 /// Bodies (the first paragraph is the summary), fields that are not the shape, and shape
 /// changes (which the incremental path hands to the full pipeline), for every collection.
@@ -167,6 +168,18 @@ const EDITS: &[Edit] = &[
     ),
     shape(FORM, "revised: 2026-04-01", "revised: 2026-10-01"),
     shape(FORM, "purpose: 送付状", "purpose: その他"),
+    edit(EQUIPMENT, "", "\n撮影は10分ほどです。\n"),
+    edit(
+        EQUIPMENT,
+        "booking: [申込書をFAXで送る, 予約票をFAXで返信]",
+        "booking: [申込書をFAXで送る]",
+    ),
+    shape(EQUIPMENT, "yen: 13500", "yen: 14000"),
+    shape(
+        EQUIPMENT,
+        "schedule: 平日 9:00〜16:00",
+        "schedule: 平日 9:00〜17:00",
+    ),
     edit(PAGE, "", "\n## 追記\n\n紹介状の追記。\n"),
     shape(
         PAGE,

@@ -61,7 +61,7 @@ fn demo_judged_queries_rank_their_target_first() {
         out.into_os_string(),
         repo().join("tests/search/demo.tsv").into_os_string(),
     ]);
-    assert!(stdout.contains("overall\t13\t1.000\t1.000"), "{stdout}");
+    assert!(stdout.contains("overall\t14\t1.000\t1.000"), "{stdout}");
 }
 
 #[test]

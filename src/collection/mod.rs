@@ -36,6 +36,7 @@ macro_rules! kept_in {
 
 pub mod care;
 pub mod doctors;
+pub mod equipment;
 pub mod forms;
 pub mod news;
 pub mod pages;
@@ -66,6 +67,7 @@ pub enum Collection {
     News,
     Pathways,
     Forms,
+    Equipment,
     Pages,
 }
 
@@ -79,6 +81,7 @@ pub enum Record {
     News(crate::records::news::News),
     Pathways(crate::records::pathway::Pathway),
     Forms(crate::records::form::Form),
+    Equipment(crate::records::equipment::Equipment),
     Pages(crate::records::page::Page),
 }
 
@@ -114,6 +117,10 @@ macro_rules! for_kind {
             }
             $crate::collection::Collection::Forms => {
                 type $k = $crate::records::form::Form;
+                $body
+            }
+            $crate::collection::Collection::Equipment => {
+                type $k = $crate::records::equipment::Equipment;
                 $body
             }
             $crate::collection::Collection::Pages => {
@@ -189,7 +196,7 @@ pub trait Kind: Sized + Clone + Serialize + Send + Sync + 'static {
 }
 
 impl Collection {
-    pub const ALL: [Collection; 8] = [
+    pub const ALL: [Collection; 9] = [
         Collection::Partners,
         Collection::Care,
         Collection::Doctors,
@@ -197,6 +204,7 @@ impl Collection {
         Collection::News,
         Collection::Pathways,
         Collection::Forms,
+        Collection::Equipment,
         Collection::Pages,
     ];
 
@@ -243,6 +251,7 @@ impl Record {
             Record::News(_) => Collection::News,
             Record::Pathways(_) => Collection::Pathways,
             Record::Forms(_) => Collection::Forms,
+            Record::Equipment(_) => Collection::Equipment,
             Record::Pages(_) => Collection::Pages,
         }
     }

@@ -63,6 +63,19 @@ pub fn weekday_kanji(w: Weekday) -> &'static str {
     }
 }
 
+/// 「13,500」: an amount with thousands separators, as price lists print yen.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// 「2026年12月10日(木)」
 pub fn format_date(date: NaiveDate) -> String {
     format!(
@@ -127,6 +140,15 @@ pub fn is_reading_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yen_get_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(13500), "13,500");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

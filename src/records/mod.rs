@@ -7,6 +7,7 @@ pub mod closures;
 pub mod curriculum;
 pub mod desk;
 pub mod directory;
+pub mod equipment;
 pub mod form;
 pub mod meta;
 pub mod news;

@@ -51,6 +51,7 @@ pub struct Site {
     pub news: Vec<News>,
     pub pathways: Vec<Pathway>,
     pub forms: Vec<crate::records::form::Form>,
+    pub equipment: Vec<crate::records::equipment::Equipment>,
     /// Navigation order, then slug.
     pub pages: Vec<Page>,
     pub home: Option<Page>,
@@ -109,6 +110,7 @@ pub fn link(
         mut news,
         mut pathways,
         mut forms,
+        mut equipment,
         mut pages,
         home,
         outpatient,
@@ -128,6 +130,8 @@ pub fn link(
     Kind::sort(&mut news);
     Kind::sort(&mut pathways);
     Kind::sort(&mut forms);
+    Kind::sort(&mut equipment);
+    crate::collection::equipment::check_forms(&equipment, &forms, diags);
     Kind::sort(&mut pages);
 
     let partner_ix: HashMap<&str, usize> = partners
@@ -275,6 +279,7 @@ pub fn link(
         news,
         pathways,
         forms,
+        equipment,
         pages,
         home,
         outpatient,
