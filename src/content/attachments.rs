@@ -110,7 +110,7 @@ fn xlsx(bytes: Vec<u8>) -> Result<Vec<Chunk>, String> {
             chunks.push(Chunk {
                 place: format!(
                     "{name}!{}{}",
-                    column_name(col0 as usize + c),
+                    crate::import::column_letters(col0 as usize + c),
                     row0 as usize + r + 1
                 ),
                 text,
@@ -118,20 +118,6 @@ fn xlsx(bytes: Vec<u8>) -> Result<Vec<Chunk>, String> {
         }
     }
     Ok(chunks)
-}
-
-/// `0` → `A`, `27` → `AB`: the column as Excel shows it.
-fn column_name(mut col: usize) -> String {
-    let mut name = Vec::new();
-    loop {
-        name.push(b'A' + (col % 26) as u8);
-        if col < 26 {
-            break;
-        }
-        col = col / 26 - 1;
-    }
-    name.reverse();
-    String::from_utf8_lossy(&name).into_owned()
 }
 
 /// The body, headers and footers of a Word file, a paragraph a chunk.
@@ -234,16 +220,6 @@ fn inflates_within<R: Read + Seek>(reader: &mut R) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn columns_are_named_as_excel_names_them() {
-        assert_eq!(column_name(0), "A");
-        assert_eq!(column_name(25), "Z");
-        assert_eq!(column_name(26), "AA");
-        assert_eq!(column_name(27), "AB");
-        assert_eq!(column_name(701), "ZZ");
-        assert_eq!(column_name(702), "AAA");
-    }
 
     #[test]
     fn word_paragraphs_keep_their_runs_together() {

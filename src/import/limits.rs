@@ -136,15 +136,7 @@ pub fn column_letters(index: usize) -> String {
 
 /// 100000 → 「100,000」.
 fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::japanese::thousands(n as u64)
 }
 
 /// Whole megabytes, rounded up so that a file just over a limit is not shown as at it.

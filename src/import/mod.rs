@@ -15,6 +15,9 @@ mod csv;
 mod existing;
 mod frontmatter;
 mod limits;
+
+/// How Excel heads a column (0 → A), for messages that point at a cell.
+pub(crate) use limits::column_letters;
 mod merge;
 mod normalize;
 mod opendata;
