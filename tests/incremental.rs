@@ -73,6 +73,7 @@ const PAGE: &str = "content/pages/referral.md";
 const HOME: &str = "content/pages/index.md";
 const FORM: &str = "content/forms/fax-cover.md";
 const EQUIPMENT: &str = "content/equipment/ct.md";
+const NEWSLETTER: &str = "content/koho/dayori-3.md";
 
 /// Bodies (the first paragraph is the summary), fields that are not the shape, and shape
 /// changes (which the incremental path hands to the full pipeline), for every collection.
@@ -180,6 +181,14 @@ const EDITS: &[Edit] = &[
         "schedule: 平日 9:00〜16:00",
         "schedule: 平日 9:00〜17:00",
     ),
+    edit(NEWSLETTER, "", "\n登録医の先生方には郵送でお届けします。\n"),
+    edit(NEWSLETTER, "第3号を発行しました。", "第3号です。"),
+    shape(
+        NEWSLETTER,
+        "title: 連携だより 第3号",
+        "title: 連携だより 3号",
+    ),
+    shape(NEWSLETTER, "issued: 2026-10-01", "issued: 2027-04-01"),
     edit(PAGE, "", "\n## 追記\n\n紹介状の追記。\n"),
     shape(
         PAGE,

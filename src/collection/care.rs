@@ -71,10 +71,6 @@ impl Kind for CareOffice {
         &site.care_facets
     }
 
-    fn list_order(site: &Site) -> Vec<usize> {
-        (0..site.care.len()).collect()
-    }
-
     fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
         let items: Vec<_> = items.iter().map(|&i| care_item(site, i)).collect();
         ctx.insert("items", &items);

@@ -69,10 +69,6 @@ impl Kind for Doctor {
         &[]
     }
 
-    fn list_order(site: &Site) -> Vec<usize> {
-        (0..site.doctors.len()).collect()
-    }
-
     fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
         let items: Vec<_> = items.iter().map(|&i| doctor_item(site, i)).collect();
         ctx.insert("items", &items);

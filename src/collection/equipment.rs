@@ -7,7 +7,6 @@ use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Content;
-use crate::pipeline::output::OutFile;
 use crate::records::directory::browse::Facet;
 use crate::records::equipment::{self, Equipment, Prices};
 use crate::records::form::Form;
@@ -77,10 +76,6 @@ impl Kind for Equipment {
         &[]
     }
 
-    fn list_order(site: &Site) -> Vec<usize> {
-        (0..site.equipment.len()).collect()
-    }
-
     fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
         let items: Vec<&Equipment> = items.iter().map(|&i| &site.equipment[i]).collect();
         ctx.insert("items", &items);
@@ -104,10 +99,6 @@ impl Kind for Equipment {
             .and_then(|slug| site.forms.iter().find(|f| &f.meta.slug == slug));
         ctx.insert("form", &form);
         (path, "equipment/detail.html", ctx)
-    }
-
-    fn attachment(_site: &Site, _i: usize) -> Option<OutFile> {
-        None
     }
 
     /// Nothing else shows a modality; its form's page does not name it.

@@ -7,7 +7,6 @@ use tera::Context;
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::pipeline::output::OutFile;
 use crate::records::directory::browse::{facet_from, Facet};
 use crate::records::form::{self, Form, SendTo};
 use crate::records::meta::{LoadCtx, Meta};
@@ -78,10 +77,6 @@ impl Kind for Form {
         &site.form_facets
     }
 
-    fn list_order(site: &Site) -> Vec<usize> {
-        (0..site.forms.len()).collect()
-    }
-
     fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
         let items: Vec<&Form> = items.iter().map(|&i| &site.forms[i]).collect();
         ctx.insert("items", &items);
@@ -99,10 +94,6 @@ impl Kind for Form {
             Self::DIR,
         );
         (path, "forms/detail.html", ctx_with(&page, "form", form))
-    }
-
-    fn attachment(_site: &Site, _i: usize) -> Option<OutFile> {
-        None
     }
 
     /// The 送付状 and 申込書 renkei draws: an A4 page to print, with the desk's numbers.

@@ -39,6 +39,7 @@ pub mod doctors;
 pub mod equipment;
 pub mod forms;
 pub mod news;
+pub mod newsletters;
 pub mod pages;
 pub mod partners;
 pub mod pathways;
@@ -68,6 +69,7 @@ pub enum Collection {
     Pathways,
     Forms,
     Equipment,
+    Newsletters,
     Pages,
 }
 
@@ -82,6 +84,7 @@ pub enum Record {
     Pathways(crate::records::pathway::Pathway),
     Forms(crate::records::form::Form),
     Equipment(crate::records::equipment::Equipment),
+    Newsletters(crate::records::newsletter::Newsletter),
     Pages(crate::records::page::Page),
 }
 
@@ -121,6 +124,10 @@ macro_rules! for_kind {
             }
             $crate::collection::Collection::Equipment => {
                 type $k = $crate::records::equipment::Equipment;
+                $body
+            }
+            $crate::collection::Collection::Newsletters => {
+                type $k = $crate::records::newsletter::Newsletter;
                 $body
             }
             $crate::collection::Collection::Pages => {
@@ -176,14 +183,18 @@ pub trait Kind: Sized + Clone + Serialize + Send + Sync + 'static {
 
     /// Its browse facets (地区, 種別, 年度 …), built by the site model.
     fn facets(site: &Site) -> &[Facet];
-    /// Record indexes in the order its list pages show them.
-    fn list_order(site: &Site) -> Vec<usize>;
+    /// Record indexes in the order its list pages show them: site order unless said otherwise.
+    fn list_order(site: &Site) -> Vec<usize> {
+        (0..Self::all(site).len()).collect()
+    }
     /// Puts `items` (and anything else its list and browse pages show) into `ctx`.
     fn list_items(site: &Site, items: &[usize], ctx: &mut Context);
     /// The record's own page.
     fn detail(site: &Site, i: usize) -> PageParts;
     /// The file beside the record's page (a vCard, an iCalendar), if it has one.
-    fn attachment(site: &Site, i: usize) -> Option<OutFile>;
+    fn attachment(_site: &Site, _i: usize) -> Option<OutFile> {
+        None
+    }
     /// A record's page to print (`forms/<slug>/print/`: a form renkei draws), if it has one.
     fn print_page(_site: &Site, _i: usize) -> Option<PageParts> {
         None
@@ -196,7 +207,7 @@ pub trait Kind: Sized + Clone + Serialize + Send + Sync + 'static {
 }
 
 impl Collection {
-    pub const ALL: [Collection; 9] = [
+    pub const ALL: [Collection; 10] = [
         Collection::Partners,
         Collection::Care,
         Collection::Doctors,
@@ -205,6 +216,7 @@ impl Collection {
         Collection::Pathways,
         Collection::Forms,
         Collection::Equipment,
+        Collection::Newsletters,
         Collection::Pages,
     ];
 
@@ -252,6 +264,7 @@ impl Record {
             Record::Pathways(_) => Collection::Pathways,
             Record::Forms(_) => Collection::Forms,
             Record::Equipment(_) => Collection::Equipment,
+            Record::Newsletters(_) => Collection::Newsletters,
             Record::Pages(_) => Collection::Pages,
         }
     }

@@ -6,7 +6,6 @@ use tera::Context;
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::pipeline::output::OutFile;
 use crate::records::directory::browse::Facet;
 use crate::records::meta::{LoadCtx, Meta};
 use crate::records::news::{self, News};
@@ -66,10 +65,6 @@ impl Kind for News {
         &site.news_facets
     }
 
-    fn list_order(site: &Site) -> Vec<usize> {
-        (0..site.news.len()).collect()
-    }
-
     fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
         let items: Vec<&News> = items.iter().map(|&i| &site.news[i]).collect();
         ctx.insert("items", &items);
@@ -87,11 +82,6 @@ impl Kind for News {
             Self::DIR,
         );
         (path, "news/detail.html", ctx_with(&page, "news", n))
-    }
-
-    /// None: attachments are files under `static/`, and the feed covers all notices.
-    fn attachment(_site: &Site, _i: usize) -> Option<OutFile> {
-        None
     }
 
     /// The home page shows the latest notices.

@@ -6,7 +6,6 @@ use tera::Context;
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::pipeline::output::OutFile;
 use crate::records::directory::browse::Facet;
 use crate::records::meta::{LoadCtx, Meta};
 use crate::records::page::{self, Page};
@@ -108,10 +107,6 @@ impl Kind for Page {
             .unwrap_or_else(|| p.meta.summary.clone());
         let page = page_ctx(site, &p.title, &description, &path, &[], &p.meta.slug);
         (path, "page.html", ctx_with(&page, "content", p))
-    }
-
-    fn attachment(_site: &Site, _i: usize) -> Option<OutFile> {
-        None
     }
 
     /// Only its own page: its title in every menu and footer is part of its shape.

@@ -85,10 +85,6 @@ impl Kind for Partner {
         &site.partner_facets
     }
 
-    fn list_order(site: &Site) -> Vec<usize> {
-        (0..site.partners.len()).collect()
-    }
-
     fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
         let items: Vec<_> = items.iter().map(|&i| partner_item(site, i)).collect();
         ctx.insert("items", &items);

@@ -5,7 +5,6 @@ use tera::Context;
 use super::{all_list_pages, Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::pipeline::output::OutFile;
 use crate::records::directory::browse::Facet;
 use crate::records::meta::{LoadCtx, Meta};
 use crate::records::pathway::{self, Pathway};
@@ -67,10 +66,6 @@ impl Kind for Pathway {
         &[]
     }
 
-    fn list_order(site: &Site) -> Vec<usize> {
-        (0..site.pathways.len()).collect()
-    }
-
     /// The pathways, and on every list page the 参加医療機関 matrix.
     fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
         let items: Vec<&Pathway> = items.iter().map(|&i| &site.pathways[i]).collect();
@@ -100,11 +95,6 @@ impl Kind for Pathway {
         let mut ctx = ctx_with(&page, "pathway", w);
         ctx.insert("members", &members);
         (path, "pathways/detail.html", ctx)
-    }
-
-    /// None: its documents are files under `static/`.
-    fn attachment(_site: &Site, _i: usize) -> Option<OutFile> {
-        None
     }
 
     /// Members' pages link to it; the matrix on every list page has a column for it.

@@ -11,6 +11,7 @@ pub mod equipment;
 pub mod form;
 pub mod meta;
 pub mod news;
+pub mod newsletter;
 pub mod outpatient;
 pub mod page;
 pub mod pathway;

@@ -52,6 +52,7 @@ pub(super) fn home(site: &Site) -> (String, &'static str, Context) {
     ctx.insert("upcoming_seminars", &upcoming);
     ctx.insert("latest_news", &latest);
     ctx.insert("closures", &closures);
+    ctx.insert("latest_newsletter", &site.newsletters.first());
     ctx.insert(
         "jsonld",
         &crate::formats::jsonld::to_script(&crate::formats::jsonld::hospital(

@@ -165,7 +165,7 @@ fn desk_cards(site: &Site) -> Vec<OutFile> {
         .collect()
 }
 
-/// Files derived from many records at once: exports, the seminar calendar and the news feed.
+/// Files derived from many records at once: exports, the seminar calendar and the feeds.
 pub fn collection_files(site: &Site) -> Vec<OutFile> {
     let mut files = crate::formats::export::exports(site);
     files.push(OutFile::text(
@@ -176,6 +176,12 @@ pub fn collection_files(site: &Site) -> Vec<OutFile> {
         "news/atom.xml",
         crate::formats::feed::atom(site),
     ));
+    if !site.newsletters.is_empty() {
+        files.push(OutFile::text(
+            "koho/atom.xml",
+            crate::formats::feed::newsletters(site),
+        ));
+    }
     files.extend(crate::search::index_files(site));
     files
 }

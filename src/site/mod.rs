@@ -52,6 +52,7 @@ pub struct Site {
     pub pathways: Vec<Pathway>,
     pub forms: Vec<crate::records::form::Form>,
     pub equipment: Vec<crate::records::equipment::Equipment>,
+    pub newsletters: Vec<crate::records::newsletter::Newsletter>,
     /// Navigation order, then slug.
     pub pages: Vec<Page>,
     pub home: Option<Page>,
@@ -76,6 +77,7 @@ pub struct Site {
     pub seminar_facets: Vec<Facet>,
     pub news_facets: Vec<Facet>,
     pub form_facets: Vec<Facet>,
+    pub newsletter_facets: Vec<Facet>,
     pub drafts_skipped: usize,
 }
 
@@ -111,6 +113,7 @@ pub fn link(
         mut pathways,
         mut forms,
         mut equipment,
+        mut newsletters,
         mut pages,
         home,
         outpatient,
@@ -131,6 +134,7 @@ pub fn link(
     Kind::sort(&mut pathways);
     Kind::sort(&mut forms);
     Kind::sort(&mut equipment);
+    Kind::sort(&mut newsletters);
     crate::collection::equipment::check_forms(&equipment, &forms, diags);
     Kind::sort(&mut pages);
 
@@ -263,8 +267,10 @@ pub fn link(
     let seminar_facets = crate::records::seminar::facets(&config, &seminars);
     let news_facets = news::facets(&config, &news);
     let form_facets = crate::collection::forms::facets(&config, &forms);
+    let newsletter_facets = crate::collection::newsletters::facets(&config, &newsletters);
     Site {
         form_facets,
+        newsletter_facets,
         partner_facets,
         care_facets,
         seminar_facets,
@@ -280,6 +286,7 @@ pub fn link(
         pathways,
         forms,
         equipment,
+        newsletters,
         pages,
         home,
         outpatient,
