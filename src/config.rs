@@ -298,11 +298,15 @@ pub fn read(node: &Node, report: &FileReport, choice: &BaseUrl) -> Option<SiteCo
         .collect();
     f.finish();
 
+    let numbers = Book::new(hospital.as_ref()?, liaison.as_ref()?, &desks);
+    for prose in desks.iter().flat_map(|d| &d.prose) {
+        numbers.check_prose(prose, report);
+    }
     Some(SiteConfig {
         title: title?,
         base_url: base_url?,
         urls: urls?,
-        numbers: Book::new(hospital.as_ref()?, liaison.as_ref()?, &desks),
+        numbers,
         hospital: hospital?,
         liaison: liaison?,
         desks,

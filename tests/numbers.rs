@@ -239,3 +239,25 @@ fn numbers_printed_in_attached_pdf_xlsx_and_docx_files_are_checked_with_page_and
     );
     assert!(!stderr(&check(site.path())).contains("03-5555-0101"));
 }
+
+#[test]
+fn numbers_written_in_a_desks_text_are_checked_where_they_are_written() {
+    let site = site_copy("minimal");
+    replace(
+        site.path(),
+        "content/site.yaml",
+        "liaison:\n  tel: \"099-201-1100\"\n  fax: \"099-201-1101\"\n  hours: 平日 8:30〜17:00\n",
+        "liaison: renkei\ndesks:\n  - id: renkei\n    name: 地域医療連携室\n    purpose: 紹介の相談。急ぎのFAXは 099-201-1181 へ\n    tel: \"099-201-1100\"\n    fax: \"099-201-1101\"\n    hours: 平日 8:30〜17:00\n    channels:\n      - {channel: FAX, hours: 平日, note: 届かないときは 099-201-1100 へ}\n",
+    );
+    let o = check(site.path());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("content/site.yaml:12:5: desks[0].purpose: 「099-201-1181」は連携窓口のFAX(099-201-1101)と 1 字違いです"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/site.yaml:17:35: 警告: desks[0].channels[0].note: 文章の中に番号「099-201-1100」"),
+        "{err}"
+    );
+}

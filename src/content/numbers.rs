@@ -12,9 +12,10 @@
 
 use crate::config::{Hospital, Liaison};
 use crate::content::attachments::{self, Chunk};
+use crate::content::fields::FileReport;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::japanese::phone::{ascii_digit, is_hyphen_like, Phone};
-use crate::records::desk::Desk;
+use crate::records::desk::{Desk, Prose};
 use crate::yaml::Pos;
 
 /// Every number and name a body may refer to, by its short-form key.
@@ -287,6 +288,29 @@ impl Book {
     }
 }
 
+impl Book {
+    /// A text field of site.yaml (a desk's hours or note): numbers belong in `tel` and `fax`,
+    /// where they are written once; one a slip away from a desk's is an error as in a body.
+    pub fn check_prose(&self, prose: &Prose, report: &FileReport) {
+        for finding in self.scan_typed(&prose.text) {
+            match finding.kind {
+                FindingKind::Typed { typed, key } => report.warn(
+                    prose.pos,
+                    &prose.field,
+                    format!("文章の中に番号「{typed}」({key})が書かれています。番号は tel・fax にだけ書いてください。番号が変わったとき、ここだけ古いまま残ります"),
+                ),
+                FindingKind::Near { typed, label, value, .. } => report.error(
+                    prose.pos,
+                    &prose.field,
+                    format!("「{typed}」は{label}({value})と 1 字違いです。FAX・電話の誤送信のもとになります"),
+                    Some(&value),
+                ),
+                FindingKind::Unknown { .. } => {}
+            }
+        }
+    }
+}
+
 /// Every readable attachment under `static/` (PDF, .xlsx, .docx) through
 /// [`Book::check_attachment`]; `forms` holds the files that forms link, and everything under
 /// `static/forms/` counts as a form too.
@@ -414,6 +438,7 @@ mod tests {
             hours: "平日 9:00〜17:00".into(),
             channels: Vec::new(),
             closed: Some("土日*祝日".into()),
+            prose: Vec::new(),
         };
         Book::new(&hospital, &liaison, &[desk])
     }

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::content::fields::Fields;
 use crate::japanese::phone::Phone;
+use crate::yaml::Pos;
 
 /// One desk (窓口).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -29,6 +30,17 @@ pub struct Desk {
     pub channels: Vec<Channel>,
     /// 休業日 (土日祝日、年末年始).
     pub closed: Option<String>,
+    /// Its prose fields with their places, for the typed-number check once every desk is read.
+    #[serde(skip)]
+    pub prose: Vec<Prose>,
+}
+
+/// A text field of site.yaml as written, with its place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prose {
+    pub pos: Pos,
+    pub field: String,
+    pub text: String,
 }
 
 /// The hours of one way to reach a desk.
@@ -57,11 +69,23 @@ pub fn read(f: &mut Fields) -> Option<Desk> {
         }
     }
     let name = f.req_text("name");
+    let mut prose = Vec::new();
+    let mut note_prose = |f: &Fields, key: &str, text: &Option<String>| {
+        if let Some(t) = text {
+            prose.push(Prose {
+                pos: f.key_pos(key),
+                field: f.path(key),
+                text: t.clone(),
+            });
+        }
+    };
     let purpose = f.text("purpose");
+    note_prose(f, "purpose", &purpose);
     let tel = f.phone("tel", false);
     let fax = f.phone("fax", false);
     let email = f.text("email");
     let hours = f.req_text("hours");
+    note_prose(f, "hours", &hours);
     let channels = f
         .list("channels")
         .into_iter()
@@ -70,6 +94,8 @@ pub fn read(f: &mut Fields) -> Option<Desk> {
             let channel = c.req_text("channel");
             let hours = c.req_text("hours");
             let note = c.text("note");
+            note_prose(&c, "hours", &hours);
+            note_prose(&c, "note", &note);
             c.finish();
             Some(Channel {
                 channel: channel?,
@@ -79,6 +105,7 @@ pub fn read(f: &mut Fields) -> Option<Desk> {
         })
         .collect();
     let closed = f.text("closed");
+    note_prose(f, "closed", &closed);
     if tel.is_none() && fax.is_none() && email.is_none() && f.node("tel").is_none() {
         f.report().error(
             f.pos(),
@@ -97,6 +124,7 @@ pub fn read(f: &mut Fields) -> Option<Desk> {
         hours: hours?,
         channels,
         closed,
+        prose,
     })
 }
 
