@@ -487,6 +487,13 @@ fn generated_workload_builds_with_zero_errors_and_warnings() {
     assert!(gen.status.success());
     let out = tmp.path().join("public");
     let o = build_ok(tmp.path(), &out, &[]);
+    // The workload has no forms, equipment or 広報誌 records (its static/forms/ PDFs are copied
+    // as they are): no empty pages for them either.
+    for unused in ["forms", "equipment", "koho", "contact"] {
+        let page = out.join(unused).join("index.html");
+        assert!(!page.exists(), "{unused}/ without records");
+    }
+    assert!(out.join("forms").is_dir(), "the static forms are still there");
     let err = stderr(&o);
     // The generator makes names unique before it writes a few in half-width kana (legacy
     // data), so some distinct clinics share a name up to width; check rightly asks about those.

@@ -35,6 +35,7 @@ impl Kind for Equipment {
     const LIST_TEMPLATE: Option<&'static str> = Some("equipment/list.html");
     const BROWSE_TEMPLATE: &'static str = "equipment/list.html";
     const PRINTABLE: bool = false;
+    const OPTIONAL: bool = true;
     type Shape = Shape;
 
     fn reserved(slug: &str) -> Option<&'static str> {

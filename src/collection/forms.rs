@@ -37,6 +37,7 @@ impl Kind for Form {
     const BROWSE_TEMPLATE: &'static str = "forms/list.html";
     const PRINTABLE: bool = false;
     const PRINT_PAGES: bool = true;
+    const OPTIONAL: bool = true;
     type Shape = Shape;
 
     fn reserved(slug: &str) -> Option<&'static str> {

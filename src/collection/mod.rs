@@ -160,6 +160,9 @@ pub trait Kind: Sized + Clone + Serialize + Send + Sync + 'static {
     const PRINTABLE: bool;
     /// Whether some of its records have a page to print of their own ([`Kind::print_page`]).
     const PRINT_PAGES: bool = false;
+    /// A collection many sites do not use (forms, equipment, 広報誌): without records it has no
+    /// list page either, rather than an empty one.
+    const OPTIONAL: bool = false;
     /// What decides where a record appears — order, grouping and links. Equal shapes mean
     /// equal positions everywhere, which is what lets `serve` re-render only a record's pages.
     type Shape: PartialEq;
@@ -275,7 +278,7 @@ impl Record {
 pub fn pages<K: Kind>(site: &Site) -> Vec<Job> {
     let c = K::COLLECTION;
     let mut jobs = Vec::new();
-    if K::LIST_TEMPLATE.is_some() {
+    if K::LIST_TEMPLATE.is_some() && !(K::OPTIONAL && K::all(site).is_empty()) {
         let pages = K::all(site).len().div_ceil(PER_PAGE).max(1);
         jobs.extend((1..=pages).map(|page| Job::List(c, page)));
     }

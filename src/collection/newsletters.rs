@@ -33,6 +33,7 @@ impl Kind for Newsletter {
     const LIST_TEMPLATE: Option<&'static str> = Some("koho/list.html");
     const BROWSE_TEMPLATE: &'static str = "koho/list.html";
     const PRINTABLE: bool = false;
+    const OPTIONAL: bool = true;
     type Shape = Shape;
 
     /// `page`, and four-digit years: `/koho/2026/` is a 年度 of the archive.
