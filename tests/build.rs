@@ -493,7 +493,10 @@ fn generated_workload_builds_with_zero_errors_and_warnings() {
         let page = out.join(unused).join("index.html");
         assert!(!page.exists(), "{unused}/ without records");
     }
-    assert!(out.join("forms").is_dir(), "the static forms are still there");
+    assert!(
+        out.join("forms").is_dir(),
+        "the static forms are still there"
+    );
     let err = stderr(&o);
     // The generator makes names unique before it writes a few in half-width kana (legacy
     // data), so some distinct clinics share a name up to width; check rightly asks about those.
