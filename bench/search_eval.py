@@ -7,7 +7,9 @@ For each size: generates the workload (../shared/bench/gen_workload.py, default 
 with the release binary (RENKEI_TIMINGS=1 gives the index build time; median of --runs builds),
 then runs through the real JavaScript client under node (tests/search/eval.mjs):
 
-- the judged queries of ../shared/search/judgments-<size>.tsv, and
+- the judged queries of ../shared/search/judgments-<size>.tsv,
+- the queries in everyday words of ../shared/search/everyday-judgments.py (耳鼻科, 特養,
+  romaji, slips), and
 - unlisted queries of the same navigational kinds drawn here from the workload (name, 異体字
   variant, half-width katakana, reading in hiragana and katakana, phone with and without hyphens,
   registered doctor's name and reading), each with the record it names as target. Only names
@@ -34,6 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 GEN = os.path.join(REPO, "..", "shared", "bench", "gen_workload.py")
 JUDGMENTS = os.path.join(REPO, "..", "shared", "search", "judgments-{}k.tsv")
+EVERYDAY = os.path.join(REPO, "..", "shared", "search", "everyday-judgments.py")
 BIN = os.path.join(REPO, "target", "release", "renkei")
 EVAL = os.path.join(REPO, "tests", "search", "eval.mjs")
 ITAIJI = os.path.join(REPO, "src", "search", "itaiji.tsv")
@@ -128,6 +131,57 @@ def unlisted_queries(site, sample, seed):
     return rows
 
 
+def everyday_script(tmp):
+    """The public everyday-judgments.py, with one list lookup made a set lookup: as published it
+    compares dicts against a list for every relevant record (hours at 10k); the output is the
+    same (checked at 1k: byte-identical)."""
+    with open(EVERYDAY, encoding="utf-8") as f:
+        src = f.read()
+    slow = 'rid = lambda p: ("partners/" if p in P else "care/") + p["slug"]'
+    fast = 'PIDS = {id(x) for x in P}; rid = lambda p: ("partners/" if id(p) in PIDS else "care/") + p["slug"]'
+    if slow not in src:
+        return EVERYDAY
+    src = src.replace(slow, fast).replace(
+        'os.path.join(os.path.dirname(__file__), "../bench")', repr(os.path.dirname(GEN)))
+    path = os.path.join(tmp, "everyday-judgments-fast.py")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(src)
+    return path
+
+
+# Everyday words that everyday-judgments.py does not list, of the same kinds, with what they
+# mean on the workload: a check that the vocabulary covers the language, not the listed words.
+OTHER_WORDS = [
+    ("dept", "脳外科", ["脳神経外科"]), ("dept", "循環器科", ["循環器内科"]),
+    ("dept", "目医者", ["眼科"]), ("dept", "皮膚科の先生", ["皮膚科"]),
+    ("dept", "整形", ["整形外科"]), ("dept", "胃腸内科", ["消化器内科"]),
+    ("care", "老健", ["介護老人保健施設"]), ("care", "ショートステイ", ["短期入所生活介護", "短期入所療養介護"]),
+    ("care", "グループホーム", ["認知症対応型共同生活介護"]), ("care", "訪問入浴", ["訪問入浴介護"]),
+    ("care", "デイケア", ["通所リハビリテーション"]), ("care", "訪看", ["訪問看護"]),
+    ("care", "小多機", ["小規模多機能型居宅介護"]), ("care", "ホームヘルパー", ["訪問介護"]),
+    ("service", "大腸カメラ", ["大腸内視鏡"]), ("service", "エコー", ["超音波検査"]),
+    ("service", "在宅医", ["訪問診療", "往診", "在宅療養支援診療所"]),
+    ("dept", "jibika", ["耳鼻いんこう科"]), ("care", "tokuyou", ["介護老人福祉施設", "地域密着型介護老人福祉施設"]),
+]
+
+
+def other_words(n):
+    sys.path.insert(0, os.path.dirname(GEN))
+    import gen_workload  # noqa: E402
+
+    site = gen_workload.generate(n)
+    lines = []
+    for kind, word, values in OTHER_WORDS:
+        if kind == "care":
+            rel = ["care/" + c["slug"] for c in site["care"] if set(c.get("services", [])) & set(values)]
+        else:
+            field = "departments" if kind == "dept" else "services"
+            rel = ["partners/" + p["slug"] for p in site["partners"] if set(p.get(field, [])) & set(values)]
+        if rel:
+            lines.append(f"other-{kind}\t{word}\t-\t-\t{' '.join(rel)}\n")
+    return lines
+
+
 def gz_size(folder):
     raw = packed = 0
     for dirpath, _, files in os.walk(folder):
@@ -173,7 +227,8 @@ def report(title, data):
         mrr = f"{statistics.mean(t['rr']):.3f}" if t["rr"] else "  -  "
         print(f"    {name:<22} {t['n']:>3}  {t['recall'] / t['n']:.3f}     {mrr}")
     s = data["summary"]
-    print(f"    {'overall':<22} {s['queries']:>3}  {s['recall10']:.3f}     {s['mrr']:.3f}")
+    mrr = f"{s['mrr']:.3f}" if any(t["rr"] for t in types.values()) else "  -  "
+    print(f"    {'overall':<22} {s['queries']:>3}  {s['recall10']:.3f}     {mrr}")
     over = [r for r in data["results"] if r["bytes"] > 50 * 1024]
     print(f"    first-query bytes (gzip): median {s['bytesMedian']:,}, max {s['bytesMax']:,}, "
           f"over 50 KB: {len(over)}")
@@ -208,6 +263,17 @@ def main():
             judged = JUDGMENTS.format(n // 1000)
             if os.path.exists(judged):
                 report("judged (../shared/search)", evaluate(out, judged))
+            if os.path.exists(EVERYDAY):
+                everyday = os.path.join(tmp, f"everyday-{n}.tsv")
+                with open(everyday, "w", encoding="utf-8") as f:
+                    subprocess.run([sys.executable, everyday_script(tmp), "--n", str(n)], check=True,
+                                   stdout=f)
+                report("everyday words (../shared/search/everyday-judgments.py)",
+                       evaluate(out, everyday))
+                other = os.path.join(tmp, f"other-words-{n}.tsv")
+                with open(other, "w", encoding="utf-8") as f:
+                    f.writelines(other_words(n))
+                report("everyday words not in that list (OTHER_WORDS here)", evaluate(out, other))
             tsv = os.path.join(tmp, f"unlisted-{n}.tsv")
             with open(tsv, "w", encoding="utf-8") as f:
                 for kind, query, target in unlisted_queries(site, args.sample, args.seed):

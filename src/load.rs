@@ -53,6 +53,8 @@ pub struct Content {
     pub home: Option<Page>,
     pub outpatient: Option<Outpatient>,
     pub closures: Vec<Closure>,
+    /// The site's own search words (`data/vocabulary.yaml`).
+    pub vocabulary: Vec<crate::search::vocabulary::Entry>,
     pub curriculum: Curriculum,
     /// Ids bodies were kept from (kept so `serve` re-reads single records against them).
     pub theme_ids: BTreeSet<String>,
@@ -126,6 +128,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
         home: None,
         outpatient: None,
         closures: Vec::new(),
+        vocabulary: Vec::new(),
         curriculum: curriculum.clone(),
         theme_ids: theme_ids.clone(),
         statics: BTreeMap::new(),
@@ -164,6 +167,13 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
         let report = FileReport::new("content/data/closures.yaml");
         if let Some(node) = document::read_yaml(path, &report) {
             c.closures = closures::read(&node, &report);
+        }
+        diags.extend(report.into_diagnostics());
+    }
+    if let Some(path) = inventory.data.get("vocabulary.yaml") {
+        let report = FileReport::new(crate::search::vocabulary::SITE_FILE);
+        if let Some(node) = document::read_yaml(path, &report) {
+            c.vocabulary = crate::search::vocabulary::read_site(&node, &report, &config);
         }
         diags.extend(report.into_diagnostics());
     }

@@ -34,7 +34,7 @@ fn client_unit_tests_pass() {
     assert!(o.status.success(), "{stdout}");
     assert!(stdout.contains("# fail 0"), "{stdout}");
     // Every test written in the files ran: a file that failed to load would pass nothing.
-    let written: usize = ["client.test.mjs", "normalize.test.mjs"]
+    let written: usize = ["client.test.mjs", "normalize.test.mjs", "words.test.mjs"]
         .iter()
         .map(|f| {
             std::fs::read_to_string(repo().join("tests/search").join(f))
@@ -44,8 +44,17 @@ fn client_unit_tests_pass() {
         })
         .sum();
     assert!(written > 0);
-    assert!(
-        stdout.contains(&format!("# pass {written}\n")),
+    // A test may skip (esbuild not installed outside CI), but none may go missing.
+    let count = |what: &str| -> usize {
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("# {what} ")))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        count("pass") + count("skipped"),
+        written,
         "{written} tests written:\n{stdout}"
     );
 }
@@ -61,7 +70,7 @@ fn demo_judged_queries_rank_their_target_first() {
         out.into_os_string(),
         repo().join("tests/search/demo.tsv").into_os_string(),
     ]);
-    assert!(stdout.contains("overall\t14\t1.000\t1.000"), "{stdout}");
+    assert!(stdout.contains("overall\t18\t1.000\t1.000"), "{stdout}");
 }
 
 #[test]
@@ -116,4 +125,64 @@ fn the_index_holds_only_public_fields_in_every_profile() {
             }
         }
     }
+}
+
+#[test]
+fn a_site_adds_its_own_words_and_check_reports_ones_that_mean_nothing() {
+    let site = site_copy("minimal");
+    let data = site.path().join("content/data");
+    std::fs::create_dir_all(&data).unwrap();
+    let file = data.join("vocabulary.yaml");
+    std::fs::write(
+        &file,
+        "- word: まちなか\n  means: [中央]\n- word: みなと安心センター\n  reading: みなとあんしんせんたー\n  means: [地域包括支援センタ, 訪問看護]\n- word: 海辺\n  reading: ウミベ\n  means: [南部]\n",
+    )
+    .unwrap();
+    let o = check(site.path());
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    // The misspelt value: file, line, field, what is expected and the near miss.
+    assert!(
+        err.contains("content/data/vocabulary.yaml:5:")
+            && err.contains("[1].means[0]")
+            && err.contains("「地域包括支援センタ」")
+            && err.contains("もしかして「地域包括支援センター」"),
+        "{err}"
+    );
+    // A reading in katakana is reported where it is written.
+    assert!(
+        err.contains("content/data/vocabulary.yaml:7:") && err.contains("[2].reading"),
+        "{err}"
+    );
+    assert_eq!(err.matches("vocabulary.yaml:").count(), 2, "{err}");
+
+    std::fs::write(
+        &file,
+        "- word: まちなか\n  means: [中央]\n- word: みなと安心センター\n  reading: みなとあんしんせんたー\n  means: [地域包括支援センター]\n",
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    build_ok(site.path(), &out, &[]);
+    let index: serde_json::Value = serde_json::from_str(&read(&out, "search/index.json")).unwrap();
+    let meanings = index["meanings"].as_array().unwrap();
+    let means = |key: &str| -> Vec<String> {
+        index["words"][key]
+            .as_array()
+            .map(|ids| {
+                ids.iter()
+                    .map(|i| {
+                        meanings[i.as_u64().unwrap() as usize][1]
+                            .as_str()
+                            .unwrap()
+                            .to_string()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(means("まちなか"), ["中央"]);
+    assert_eq!(means("みなとあんしんせんたー"), ["地域包括支援センター"]);
+    // The built-in words are there too, and so is every value of the site's lists.
+    assert_eq!(means("じびか"), ["耳鼻いんこう科"]);
+    assert!(means("特養").contains(&"介護老人福祉施設".to_string()));
 }

@@ -20,7 +20,12 @@ use crate::diagnostics::Diagnostic;
 use crate::yaml::Pos;
 
 /// The data files `content/data/` may hold.
-pub const DATA_FILES: &[&str] = &["outpatient.yaml", "closures.yaml", "jma-cc.yaml"];
+pub const DATA_FILES: &[&str] = &[
+    "outpatient.yaml",
+    "closures.yaml",
+    "jma-cc.yaml",
+    "vocabulary.yaml",
+];
 
 /// One record file found by [`scan`].
 #[derive(Debug, Clone)]

@@ -51,6 +51,12 @@ impl Field {
         }
     }
 
+    /// Whether the text holds readings (of names, or names that may be typed as readings), which
+    /// are also indexed with long vowels left out for romaji queries.
+    pub fn has_readings(self) -> bool {
+        matches!(self, Field::Yomi | Field::People)
+    }
+
     /// Whether one-character queries look here: a single 「眼」 should find 眼科, not every body
     /// that happens to contain the character.
     pub fn has_unigrams(self) -> bool {

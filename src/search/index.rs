@@ -143,15 +143,31 @@ fn exact_tokens(d: &Doc) -> Vec<String> {
         .fields
         .iter()
         .filter(|(f, _)| matches!(f, Field::Name | Field::Yomi | Field::Phone))
-        .map(|(_, t)| {
+        .flat_map(|(f, t)| {
             let runs: String = value_runs(t).into_iter().flatten().collect();
-            format!("={runs}")
+            let short = (*f == Field::Yomi)
+                .then(|| super::romaji::collapse(&runs))
+                .filter(|s| *s != runs);
+            [Some(format!("={runs}")), short.map(|s| format!("={s}"))]
         })
+        .flatten()
         .filter(|t| t.len() > 1)
         .collect();
     tokens.sort();
     tokens.dedup();
     tokens
+}
+
+/// Readings once more with their long vowels left out (さとう → さと), where that differs,
+/// so a romaji query (「sato」, 「chuo byoin」) matches however it spells them.
+fn collapsed(runs: &[Vec<char>]) -> Vec<Vec<char>> {
+    runs.iter()
+        .filter_map(|r| {
+            let text: String = r.iter().collect();
+            let short = super::romaji::collapse(&text);
+            (short != text).then(|| short.chars().collect())
+        })
+        .collect()
 }
 
 /// The index's files and the figures `RENKEI_TIMINGS` and the benchmark print.
@@ -162,8 +178,9 @@ pub struct Built {
     pub shards: usize,
 }
 
-/// Builds the index of `docs`.
-pub fn build(docs: &[Doc]) -> Built {
+/// Builds the index of `docs`. `words` is the site's vocabulary as manifest members
+/// ([`super::vocabulary::Vocabulary::manifest_json`]).
+pub fn build(docs: &[Doc], words: &str) -> Built {
     let per_doc = grams_per_doc(docs);
     let mut packed: GramMap<Vec<(u32, u8)>> = GramMap::default();
     for (id, weights) in per_doc.into_iter().enumerate() {
@@ -218,6 +235,10 @@ pub fn build(docs: &[Doc]) -> Built {
         .map(|(g, _)| g.as_str())
         .collect();
     manifest.push_str(&format!(",\"heavy\":{}", json(&heavy)));
+    if !words.is_empty() {
+        manifest.push(',');
+        manifest.push_str(words);
+    }
     if inline {
         manifest.push_str(",\"postings\":");
         manifest.push_str(&object(encoded.iter()));
@@ -276,12 +297,15 @@ fn grams_per_doc(docs: &[Doc]) -> Vec<Vec<(Gram, u8)>> {
             Field::ALL
                 .iter()
                 .map(|field| {
-                    let runs: Vec<Vec<char>> = d
+                    let mut runs: Vec<Vec<char>> = d
                         .fields
                         .iter()
                         .filter(|(f, _)| f == field)
                         .flat_map(|(_, t)| value_runs(t))
                         .collect();
+                    if field.has_readings() {
+                        runs.extend(collapsed(&runs));
+                    }
                     (*field, runs)
                 })
                 .filter(|(_, runs)| !runs.is_empty())
@@ -467,7 +491,7 @@ mod tests {
             facets: vec![(0, "北地区".into())],
             ..Doc::default()
         }];
-        let built = build(&docs);
+        let built = build(&docs, "");
         assert_eq!(built.files.len(), 1);
         assert_eq!(built.shards, 0);
         let OutFile { path, .. } = &built.files[0];

@@ -6,10 +6,19 @@
 //! the two halves: the browser copy (`assets/normalize.mjs`) must agree character for character,
 //! which `tests/search/cases.tsv` checks from both sides. Its 異体字 table is not copied by hand:
 //! every build writes `assets/itaiji.mjs` from the same `itaiji.tsv` the Rust half reads.
+//!
+//! Beyond the letters typed: [`vocabulary`] (耳鼻科 → 耳鼻いんこう科, 特養 → 介護老人福祉施設) is
+//! compiled for the site into the index manifest, [`romaji`] reads queries typed with the IME off
+//! (the index holds readings with long vowels left out too), and [`slip`] finds names one slip
+//! away when little is found. The browser applies all three (`assets/words.mjs`); these modules
+//! are the same rules in Rust, and `tests/search/words.tsv` holds both to the same cases.
 
 pub mod documents;
 pub mod index;
 pub mod normalize;
+pub mod romaji;
+pub mod slip;
+pub mod vocabulary;
 
 pub use normalize::normalize;
 
@@ -42,7 +51,9 @@ pub fn form_options(site: &Site) -> FormOptions {
 pub fn index_files(site: &Site) -> Vec<OutFile> {
     let started = std::time::Instant::now();
     let docs = documents::documents(site);
-    let built = index::build(&docs);
+    let words = vocabulary::Vocabulary::new(&vocabulary::Lists::of(&site.config), &site.vocabulary)
+        .manifest_json(|facet, value| browse_path(site, facet, value));
+    let built = index::build(&docs, &words);
     if std::env::var_os("RENKEI_TIMINGS").is_some() {
         eprintln!(
             "  search index: {} ms ({} records, {} grams, {} postings, {} shards, {} files)",
@@ -60,4 +71,38 @@ pub fn index_files(site: &Site) -> Vec<OutFile> {
         normalize::itaiji_module(),
     ));
     files
+}
+
+/// The directory page that lists the records with `value` (「診療科から探す」's 耳鼻いんこう科), for
+/// the search page's "nothing found" help.
+fn browse_path(site: &Site, facet: &str, value: &str) -> Option<String> {
+    let (facets, key) = match facet {
+        "dept" => (&site.partner_facets, "department"),
+        "service" if site.config.care_services.iter().any(|s| s == value) => {
+            (&site.care_facets, "service")
+        }
+        "service" => (&site.partner_facets, "service"),
+        _ => return None,
+    };
+    facets
+        .iter()
+        .find(|f| f.key == key)?
+        .groups
+        .iter()
+        .find(|g| g.label == value)
+        .map(|g| g.path.clone())
+}
+
+/// The lines of `tests/search/words.tsv` as (kind, columns): the query-understanding cases the
+/// Rust and JavaScript halves share.
+#[cfg(test)]
+fn words_cases() -> Vec<(String, Vec<String>)> {
+    include_str!("../../tests/search/words.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut cols = l.split('\t').map(str::to_string);
+            Some((cols.next()?, cols.collect()))
+        })
+        .collect()
 }

@@ -58,6 +58,8 @@ pub struct Site {
     pub home: Option<Page>,
     pub outpatient: Option<Outpatient>,
     pub closures: Vec<Closure>,
+    /// The site's own search words (`data/vocabulary.yaml`).
+    pub vocabulary: Vec<crate::search::vocabulary::Entry>,
     /// The カリキュラムコード table in force (kept so `serve` re-reads seminars against it).
     pub curriculum: crate::records::curriculum::Curriculum,
     /// Ids bodies may not take (as read by [`crate::load`]).
@@ -118,6 +120,7 @@ pub fn link(
         home,
         outpatient,
         closures,
+        vocabulary,
         curriculum,
         theme_ids,
         statics,
@@ -291,6 +294,7 @@ pub fn link(
         home,
         outpatient,
         closures,
+        vocabulary,
         curriculum,
         theme_ids,
         statics,

@@ -5,11 +5,17 @@
 // every run. Each run is looked up by a few of its character trigrams (bigram or kanji when
 // shorter), enough to pin it down without fetching every shard a long name touches.
 import { normalize, queryRuns } from './normalize.mjs';
+import { Words, toKana, collapse, slipDistance } from './words.mjs';
 
 export const FACETS = ['area', 'kind', 'dept', 'service'];
 const GRAMS_PER_RUN = 6;
 const GRAMS_PER_QUERY = 8;
 const PAGE = 10;
+// Fewer results than this (none a whole-name match) and the tolerant pass looks for slips.
+const SLIP_BELOW = 3;
+// Trigrams the tolerant pass fetches, and names it checks.
+const SLIP_GRAMS = 6;
+const SLIP_CHECK = 12;
 
 /** FNV-1a of the UTF-8 bytes, as the build hashes grams into shards. */
 export function fnv1a(text) {
@@ -89,47 +95,153 @@ export class Index {
     return new Set(gaps(list));
   }
 
+  words() {
+    return this._words || (this._words = this.manifest().then((m) => new Words(m)));
+  }
+
+  /** Postings of a run's grams, as one Map(record → score): records with every gram. */
+  async runScores(grams, m) {
+    const lists = await Promise.all(grams.map((g) => this.postings(g)));
+    let s = null;
+    for (const docs of lists) {
+      const idf = Math.log(1 + (m.docs - docs.size + 0.5) / (docs.size + 0.5));
+      if (!s) s = new Map([...docs].map(([d, w]) => [d, w * idf]));
+      else for (const [d, v] of s) docs.has(d) ? s.set(d, v + docs.get(d) * idf) : s.delete(d);
+    }
+    return s || new Map();
+  }
+
+  /** Records with any of the meanings `ids` (indexes into the manifest's meanings). */
+  async meaningDocs(ids, m) {
+    const sets = await Promise.all(ids.map((i) => this.facet(m.meanings[i][0], m.meanings[i][1])));
+    return new Set(sets.flatMap((set) => [...set]));
+  }
+
   /**
    * Records matching every run of `q` and every filter (`{area: '東地区'}`; a list means any of
-   * them), best first. Returns {ids, runs}; `ids` is null when there is nothing to search for.
+   * them), best first. A run matches by its letters (read as kana when typed in romaji) or by
+   * what it means (耳鼻科 → every record with 耳鼻いんこう科); records matched by meaning come
+   * first. When that finds fewer than SLIP_BELOW records, names one slip from the longest run
+   * follow (never above an exact match) and `suggestion` names the closest.
+   * Returns {ids, runs, meanings, read, exact, suggestion}; `ids` is null when there is nothing
+   * to search for.
    */
   async search(q, filters = {}) {
     const m = await this.manifest();
+    const words = await this.words();
     const runs = queryRuns(q);
+    // A run typed in romaji is searched as its reading, long vowels left out (the index holds
+    // readings that way too).
+    const forms = runs.map((r) => {
+      const kana = toKana(r);
+      return kana ? collapse(kana) : r;
+    });
     const heavy = new Set(m.heavy);
-    const grams = runs.map((r) => runGrams(r, heavy)).filter((g) => g.length);
+    const grams = forms.map((r) => runGrams(r, heavy));
     // Many words: trim the longest runs' middles so a first query stays small.
     for (let total = grams.flat().length; total > GRAMS_PER_QUERY; total--) {
       const longest = grams.reduce((a, b) => (b.length > a.length ? b : a));
       if (longest.length <= 2) break;
       longest.splice(longest.length >> 1, 1);
     }
+    // What each run means beyond its own letters: 「耳鼻科」 → 耳鼻いんこう科. A word that is
+    // itself the value (「MRI」, 「研修会」) is left to the text match, which already finds it.
+    const meant = runs.map((r) => {
+      const ids = (words.lookup(r) || []).filter((i) => normalize(m.meanings[i][1]).replace(/ /g, '') !== r);
+      return ids.length ? ids : null;
+    });
     // A record whose whole name, reading or number is the query comes first.
-    const exact = this.postings(`=${runs.join('')}`);
-    const lists = await Promise.all(grams.map((gs) => Promise.all(gs.map((g) => this.postings(g)))));
-    let scores = null;
-    for (const run of lists) {
-      let s = null;
-      for (const docs of run) {
-        const idf = Math.log(1 + (m.docs - docs.size + 0.5) / (docs.size + 0.5));
-        if (!s) s = new Map([...docs].map(([d, w]) => [d, w * idf]));
-        else for (const [d, v] of s) docs.has(d) ? s.set(d, v + docs.get(d) * idf) : s.delete(d);
+    const exact = this.postings(`=${forms.join('')}`);
+    const byMeaning = new Map();
+    // A meaning (診療科, 介護サービス) describes what a place offers; a 登録医 with that 診療科
+    // fits it less, so places rank first.
+    const people = meant.some(Boolean) ? await this.facet('kind', '登録医') : new Set();
+    // Per run: the records it matches, by text score; records matched by meaning score 0 here
+    // and are counted in byMeaning, which ranks first.
+    const sets = await Promise.all(runs.map(async (_, k) => {
+      const [text, meaning] = await Promise.all([grams[k].length ? this.runScores(grams[k], m) : null,
+        meant[k] && this.meaningDocs(meant[k], m)]);
+      if (!text && !meaning) return null;
+      const s = new Map(text || []);
+      for (const d of meaning || []) {
+        s.set(d, s.get(d) || 0);
+        byMeaning.set(d, (byMeaning.get(d) || 0) + (people.has(d) ? 1 : 2));
       }
+      return s;
+    }));
+    let scores = null;
+    for (const s of sets.filter(Boolean)) {
       if (!scores) scores = s;
       else for (const [d, v] of scores) s.has(d) ? scores.set(d, v + s.get(d)) : scores.delete(d);
     }
+    const keep = await this.filter(filters);
+    if (!scores && keep) scores = new Map([...keep].map((d) => [d, 0]));
+    if (!scores) return { ids: null, runs, meanings: [], read: [], exact: 0, suggestion: null };
+    if (keep) for (const d of scores.keys()) if (!keep.has(d)) scores.delete(d);
+    const whole = await exact;
+    for (const [d, w] of whole) if (scores.has(d)) scores.set(d, scores.get(d) + w * 10);
+    const rank = (a, b) => (byMeaning.get(b[0]) || 0) - (byMeaning.get(a[0]) || 0) || b[1] - a[1] || a[0] - b[0];
+    const ids = [...scores].sort(rank).map((e) => e[0]);
+    const found = {
+      ids,
+      runs: [...new Set([...runs, ...forms])],
+      meanings: [...new Set(meant.flat().filter((i) => i !== null))],
+      read: runs.map((r) => [r, toKana(r)]).filter((x) => x[1]),
+      exact: ids.length,
+      suggestion: null,
+    };
+    // Little found, and not a whole name or number: perhaps a slip.
+    if (ids.length < SLIP_BELOW && !ids.some((d) => whole.has(d))) await this.slips(found, forms, sets, keep, heavy);
+    return found;
+  }
+
+  /** Records with every facet filter, or null when no filter is set. */
+  async filter(filters) {
+    let keep = null;
     for (const key of FACETS) {
       const wanted = [].concat(filters[key] || []).filter(Boolean);
       if (!wanted.length) continue;
       const sets = await Promise.all(wanted.map((v) => this.facet(key, v)));
-      const keep = (d) => sets.some((set) => set.has(d));
-      if (!scores) scores = new Map([...new Set(sets.flatMap((set) => [...set]))].map((d) => [d, 0]));
-      else for (const d of scores.keys()) if (!keep(d)) scores.delete(d);
+      const any = new Set(sets.flatMap((set) => [...set]));
+      keep = keep ? new Set([...keep].filter((d) => any.has(d))) : any;
     }
-    if (!scores) return { ids: null, runs };
-    for (const [d, w] of await exact) if (scores.has(d)) scores.set(d, scores.get(d) + w * 10);
-    const ids = [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map((e) => e[0]);
-    return { ids, runs };
+    return keep;
+  }
+
+  /**
+   * The tolerant pass: records sharing most trigrams of the longest run (one slip breaks at most
+   * three), whose name is then checked to be one slip away. The other runs and the filters
+   * still apply. Appends them to `found.ids` after the exact matches.
+   */
+  async slips(found, forms, sets, keep, heavy) {
+    let k = -1;
+    forms.forEach((f, i) => { if (Array.from(f).length >= 4 && (k < 0 || f.length > forms[k].length)) k = i; });
+    if (k < 0) return;
+    const run = forms[k];
+    const cs = Array.from(run);
+    const all = [];
+    for (let i = 0; i + 2 < cs.length; i++) all.push(cs[i] + cs[i + 1] + cs[i + 2]);
+    // Common trigrams (every クリニック's) say nothing about which name was meant and are large.
+    const rare = all.filter((g) => !heavy.has(g));
+    const from = rare.length ? rare : all;
+    const picks = from.length <= SLIP_GRAMS ? from
+      : Array.from({ length: SLIP_GRAMS }, (_, i) => from[Math.round(i * (from.length - 1) / (SLIP_GRAMS - 1))]);
+    const lists = await Promise.all([...new Set(picks)].map((g) => this.postings(g)));
+    const shared = new Map();
+    for (const docs of lists) for (const d of docs.keys()) shared.set(d, (shared.get(d) || 0) + 1);
+    const need = Math.max(1, lists.length - 3);
+    const others = forms.map((_, i) => i).filter((i) => i !== k);
+    const fits = (d) => !found.ids.includes(d) && (!keep || keep.has(d)) && others.every((i) => !sets[i] || sets[i].has(d));
+    const candidates = [...shared].filter(([d, n]) => n >= need && fits(d))
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, SLIP_CHECK).map((e) => e[0]);
+    const rows = await this.rows(candidates);
+    // Of names one slip away, the one closest in length first (「…記念院」 is 「…記念病院」 rather
+    // than 「…記念病院 リハビリテーション棟」).
+    const flat = (r) => Array.from(normalize(r.title).replace(/ /g, ''));
+    const near = rows.filter((r) => slipDistance(run, flat(r).join('')) === 1)
+      .sort((a, b) => Math.abs(flat(a).length - cs.length) - Math.abs(flat(b).length - cs.length));
+    found.ids.push(...near.map((r) => r.id));
+    if (near.length) found.suggestion = { title: near[0].title, path: near[0].path };
   }
 
   /** What results show for `ids`: {path, title, kind, area, tel, sub}. */
@@ -203,19 +315,48 @@ function resultItem(row, runs, home) {
   return li;
 }
 
+/** 「耳鼻いんこう科、…」: what the vocabulary read a query as, at most three values. */
+function meaningText(found, m) {
+  const values = [...new Set(found.meanings.map((i) => m.meanings[i][1]))]
+    .filter((v) => !found.runs.includes(normalize(v)));
+  if (!values.length) return '';
+  return values.slice(0, 3).map((v) => `「${v}」`).join('') + (values.length > 3 ? 'など' : '');
+}
+
 function init() {
   const form = document.querySelector('[data-search-form]');
   if (!form) return;
   const status = document.querySelector('[data-search-status]');
+  const note = document.querySelector('[data-search-note]');
   const list = document.querySelector('[data-search-results]');
   const more = document.querySelector('[data-search-more]');
+  const help = document.querySelector('[data-search-help]');
+  const helpLinks = document.querySelector('[data-search-help-links]');
+  const toggle = document.querySelector('[data-search-toggle]');
+  const filters = document.getElementById(toggle.getAttribute('aria-controls'));
   const index = new Index(new URL(form.dataset.index, location.href).href);
   const home = form.dataset.home;
+  const generalHelp = [...helpLinks.children];
   let current = { ids: [], runs: [], shown: 0 };
   let seq = 0;
   let timer = 0;
+  let openedByVisitor = false;
   form.hidden = false;
+  toggle.hidden = false;
   document.querySelector('[data-search-nojs]')?.remove();
+
+  // The filters fold away once there are results, so on a phone the first result is on the
+  // first screen; a visitor who opened them keeps them open.
+  const showFilters = (open) => {
+    filters.hidden = !open;
+    toggle.setAttribute('aria-expanded', String(open));
+    const set = FACETS.filter((k) => form.elements[k]?.value).length;
+    toggle.textContent = (open ? '絞り込みを閉じる' : '絞り込み(地区・種類・診療科)') + (set ? `: ${set}件指定中` : '');
+  };
+  toggle.addEventListener('click', () => {
+    openedByVisitor = filters.hidden;
+    showFilters(filters.hidden);
+  });
 
   const params = () => {
     const p = new URLSearchParams();
@@ -233,15 +374,45 @@ function init() {
     current.shown += rows.length;
     more.hidden = current.shown >= ids.length;
   };
-  const run = async () => {
+  const link = (href, text) => {
+    const a = el('a', '', text);
+    a.href = href;
+    return a;
+  };
+  // What the search understood, and a way on when it found nothing.
+  const explain = (found, q, m) => {
+    const parts = [];
+    const meant = meaningText(found, m);
+    if (meant) parts.push(`${meant}として探しています。`);
+    for (const [typed, kana] of found.read) parts.push(`「${typed}」を「${kana}」と読んで探しています。`);
+    note.replaceChildren();
+    if (found.suggestion) {
+      const p = el('p', 'search-results__suggest', 'もしかして: ');
+      p.append(link(`?q=${encodeURIComponent(found.suggestion.title)}`, found.suggestion.title));
+      note.append(p);
+    }
+    if (parts.length) note.append(el('p', '', parts.join('')));
+    const none = q && found.ids && !found.ids.length;
+    help.hidden = !none;
+    const specific = found.meanings.map((i) => m.meanings[i]).filter((x) => x[2])
+      .map(([, value, path]) => {
+        const li = el('li');
+        li.append(link(home + path, `${value}の一覧`));
+        return li;
+      });
+    helpLinks.replaceChildren(...specific, ...generalHelp);
+  };
+  const run = async (byQuery) => {
     const mine = ++seq;
     const p = params();
-    const filters = {};
-    for (const k of FACETS) if (p.get(k)) filters[k] = p.get(k);
+    const filtersSet = {};
+    for (const k of FACETS) if (p.get(k)) filtersSet[k] = p.get(k);
     let found;
     let rows;
+    let m;
     try {
-      found = await index.search(p.get('q') || '', filters);
+      m = await index.manifest();
+      found = await index.search(p.get('q') || '', filtersSet);
       rows = await index.rows((found.ids || []).slice(0, PAGE));
     } catch (e) {
       status.textContent = '検索の準備に失敗しました。ページを再読み込みしてください。';
@@ -254,35 +425,42 @@ function init() {
     more.hidden = current.shown >= current.ids.length;
     const q = p.get('q');
     const what = q ? `「${q}」の検索結果` : '絞り込みの結果';
+    const close = found.ids ? found.ids.length - found.exact : 0;
     status.textContent = !found.ids ? '名前・よみがな・電話番号・診療科・地区などを入力してください。'
-      : found.ids.length ? `${what}: ${found.ids.length}件`
-        : `${what}は見つかりませんでした。言葉を短くするか、よみがなでお試しください。`;
+      : found.exact ? `${what}: ${found.exact}件` + (close ? `(似た名前 ${close}件を含めて表示)` : '')
+        : close ? `${what}は見つかりませんでした。似た名前が${close}件あります。`
+          : `${what}は見つかりませんでした。`;
+    explain(found, q, m);
+    if (byQuery && current.ids.length && !openedByVisitor) showFilters(false);
+    else if (!current.ids.length) showFilters(true);
+    else showFilters(!filters.hidden);
   };
-  const update = (push) => {
+  const update = (push, byQuery) => {
     const url = `${location.pathname}${params().toString() ? `?${params()}` : ''}`;
     if (url !== `${location.pathname}${location.search}`) history[push ? 'pushState' : 'replaceState'](null, '', url);
-    run();
+    run(byQuery);
   };
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     clearTimeout(timer);
-    update(true);
+    update(true, true);
   });
-  form.addEventListener('input', () => {
+  form.addEventListener('input', (e) => {
+    if (e.target.tagName === 'SELECT') return;
     clearTimeout(timer);
-    timer = setTimeout(() => update(false), 250);
+    timer = setTimeout(() => update(false, true), 250);
   });
   form.addEventListener('change', (e) => {
-    if (e.target.tagName === 'SELECT') update(true);
+    if (e.target.tagName === 'SELECT') update(true, false);
   });
   more.addEventListener('click', showMore);
   window.addEventListener('popstate', () => {
     fill();
-    run();
+    run(true);
   });
   fill();
-  run();
+  run(true);
 }
 
 if (typeof document !== 'undefined') init();
