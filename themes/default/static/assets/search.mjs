@@ -226,15 +226,29 @@ export class Index {
     const from = rare.length ? rare : all;
     const picks = from.length <= SLIP_GRAMS ? from
       : Array.from({ length: SLIP_GRAMS }, (_, i) => from[Math.round(i * (from.length - 1) / (SLIP_GRAMS - 1))]);
-    const lists = await Promise.all([...new Set(picks)].map((g) => this.postings(g)));
+    // The run's first and last two characters as well: a slip near an end leaves no trigram
+    // there, and the ends are what tell 「栄町(皮)膚科診療所」 from every other 皮膚科診療所. Not
+    // where the end is common (「…診療所」): that list is large and tells nothing.
+    const ends = [...new Set([[all[0], cs[0] + cs[1]], [all[all.length - 1], cs[cs.length - 2] + cs[cs.length - 1]]]
+      .filter(([tri]) => !heavy.has(tri)).map(([, bi]) => bi))];
+    const [lists, edges] = await Promise.all([Promise.all([...new Set(picks)].map((g) => this.postings(g))),
+      Promise.all(ends.map((g) => this.postings(g)))]);
     const shared = new Map();
     for (const docs of lists) for (const d of docs.keys()) shared.set(d, (shared.get(d) || 0) + 1);
     const need = Math.max(1, lists.length - 3);
+    const edge = (d) => edges.filter((docs) => docs.has(d)).length;
     const others = forms.map((_, i) => i).filter((i) => i !== k);
     const fits = (d) => !found.ids.includes(d) && (!keep || keep.has(d)) && others.every((i) => !sets[i] || sets[i].has(d));
     const candidates = [...shared].filter(([d, n]) => n >= need && fits(d))
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, SLIP_CHECK).map((e) => e[0]);
-    const rows = await this.rows(candidates);
+      .map(([d, n]) => [d, n + edge(d)]).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, SLIP_CHECK).map((e) => e[0]);
+    // Names are checked a few at a time, best candidates first, until some are one slip away:
+    // each check may fetch a result file.
+    const rows = [];
+    for (let i = 0; i < candidates.length; i += 4) {
+      const batch = await this.rows(candidates.slice(i, i + 4));
+      rows.push(...batch);
+      if (batch.some((r) => slipDistance(run, normalize(r.title).replace(/ /g, '')) === 1)) break;
+    }
     // Of names one slip away, the one closest in length first (「…記念院」 is 「…記念病院」 rather
     // than 「…記念病院 リハビリテーション棟」).
     const flat = (r) => Array.from(normalize(r.title).replace(/ /g, ''));
