@@ -73,14 +73,36 @@ type ReadResult<'a> = (
     Vec<crate::diagnostics::Diagnostic>,
 );
 
+/// What to say when `root` holds no `content/site.yaml`. The usual slip is running inside
+/// `content/` itself (or giving it as `--root`), which this recognises by the site.yaml there.
+pub fn missing_site(root: &std::path::Path) -> String {
+    let site_yaml = root.join("content").join("site.yaml");
+    if root.join("site.yaml").is_file() {
+        let parent = if root == std::path::Path::new(".") || root.as_os_str().is_empty() {
+            "..".to_string()
+        } else {
+            root.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| ".".to_string(), |p| p.display().to_string())
+        };
+        format!(
+            "{} がありません。{} は content/ フォルダそのもののようです(content/ の中で実行していませんか?)。--root {parent} を試してください",
+            site_yaml.display(),
+            root.display()
+        )
+    } else {
+        format!(
+            "{} がありません。--root にサイトのフォルダ(content/ を含むフォルダ)を指定してください",
+            site_yaml.display()
+        )
+    }
+}
+
 /// Loads the site. Content problems go to `diags`; `Ok(None)` means site.yaml itself was unusable.
 pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, Fatal> {
     let site_yaml = opts.root.join("content").join("site.yaml");
     if !site_yaml.is_file() {
-        return Err(Fatal::Message(format!(
-            "{} がありません。--root にサイトのフォルダ(content/ を含むフォルダ)を指定してください",
-            site_yaml.display()
-        )));
+        return Err(Fatal::Message(missing_site(&opts.root)));
     }
     let (inventory, scan_diags) = content::scan(&opts.root)?;
     diags.extend(scan_diags);

@@ -727,3 +727,35 @@ fn every_json_ld_block_of_the_demo_parses() {
     assert_eq!(home[0]["@type"], "Hospital");
     assert_eq!(home[0]["contactPoint"][0]["faxNumber"], "099-201-1101");
 }
+
+#[test]
+fn a_folder_without_a_site_says_which_root_to_give_and_serve_exits_like_build() {
+    let site = site_copy("minimal");
+    let content = site.path().join("content");
+    let out = site.path().join("public");
+    let out = out.to_str().unwrap();
+    // The usual slip: the content/ folder itself given as the site.
+    let o = renkei(&["build", "--root", content.to_str().unwrap(), "--out", out]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/ の中で実行していませんか")
+            && err.contains(&format!("--root {}", site.path().display())),
+        "{err}"
+    );
+    // A folder with no site at all: the plain message, for build and serve alike.
+    let empty = tempfile::tempdir().unwrap();
+    let root = empty.path().to_str().unwrap();
+    for args in [
+        vec!["build", "--root", root, "--out", out],
+        vec!["serve", "--root", root, "--port", "0"],
+    ] {
+        let o = renkei(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("site.yaml がありません") && !err.contains("content/ の中で"),
+            "{args:?}: {err}"
+        );
+    }
+}
