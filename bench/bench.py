@@ -19,7 +19,16 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-GEN = os.path.join(REPO, "..", "shared", "bench", "gen_workload.py")
+# The shared workload generator: next to this repository, or named by RENKEI_WORKLOAD_GEN.
+GEN = os.environ.get("RENKEI_WORKLOAD_GEN") or os.path.join(REPO, "..", "shared", "bench", "gen_workload.py")
+
+
+def need_generator():
+    """Stops with what is missing instead of a traceback on a clone without ../shared."""
+    if not os.path.exists(GEN):
+        sys.exit(f"the workload generator is not at {os.path.normpath(GEN)}: put the shared folder "
+                 "next to this repository (../shared/bench/gen_workload.py) or set "
+                 "RENKEI_WORKLOAD_GEN to its path")
 BIN = os.path.join(REPO, "target", "release", "renkei")
 
 
@@ -63,6 +72,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--keep", help="folder for the generated sites (default: a temporary folder)")
     a = ap.parse_args()
+    need_generator()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     base = a.keep or tempfile.mkdtemp(prefix="renkei-bench-")
     print("| partners | pages | median build s | runs (s) | `cp -r` of output, median s | median peak RSS MiB | max RSS MiB | output MiB | files |")

@@ -22,7 +22,16 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-GEN = os.path.join(REPO, "..", "shared", "bench", "gen_workload.py")
+# The shared workload generator: next to this repository, or named by RENKEI_WORKLOAD_GEN.
+GEN = os.environ.get("RENKEI_WORKLOAD_GEN") or os.path.join(REPO, "..", "shared", "bench", "gen_workload.py")
+
+
+def need_generator():
+    """Stops with what is missing instead of a traceback on a clone without ../shared."""
+    if not os.path.exists(GEN):
+        sys.exit(f"the workload generator is not at {os.path.normpath(GEN)}: put the shared folder "
+                 "next to this repository (../shared/bench/gen_workload.py) or set "
+                 "RENKEI_WORKLOAD_GEN to its path")
 BIN = os.path.join(REPO, "target", "release", "renkei")
 
 
@@ -51,6 +60,7 @@ def main():
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
+    need_generator()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     tmp = tempfile.mkdtemp(prefix="renkei-import-bench-")
     try:

@@ -34,7 +34,16 @@ import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-GEN = os.path.join(REPO, "..", "shared", "bench", "gen_workload.py")
+# The shared workload generator: next to this repository, or named by RENKEI_WORKLOAD_GEN.
+GEN = os.environ.get("RENKEI_WORKLOAD_GEN") or os.path.join(REPO, "..", "shared", "bench", "gen_workload.py")
+
+
+def need_generator():
+    """Stops with what is missing instead of a traceback on a clone without ../shared."""
+    if not os.path.exists(GEN):
+        sys.exit(f"the workload generator is not at {os.path.normpath(GEN)}: put the shared folder "
+                 "next to this repository (../shared/bench/gen_workload.py) or set "
+                 "RENKEI_WORKLOAD_GEN to its path")
 JUDGMENTS = os.path.join(REPO, "..", "shared", "search", "judgments-{}k.tsv")
 EVERYDAY = os.path.join(REPO, "..", "shared", "search", "everyday-judgments.py")
 BIN = os.path.join(REPO, "target", "release", "renkei")
@@ -246,6 +255,7 @@ def main():
     ap.add_argument("--sample", type=int, default=40, help="records drawn per unlisted query kind")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
+    need_generator()
     if not os.path.exists(BIN):
         sys.exit("build the release binary first: cargo build --release")
     with tempfile.TemporaryDirectory(prefix="renkei-search-") as tmp:

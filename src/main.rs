@@ -158,11 +158,22 @@ struct SiteArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     date: Option<NaiveDate>,
     /// site.yaml の base_url の代わりに使う URL(手元での確認用: http://127.0.0.1:8000/ など)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     base_url: Option<String>,
     /// 下書き(draft: true)も含めます
     #[arg(long)]
     drafts: bool,
+}
+
+/// Checked here so a wrong `--base-url` is reported against the flag, not site.yaml's line.
+fn parse_base_url(s: &str) -> Result<String, String> {
+    match renkei::site::url::Urls::new(s) {
+        Ok(_) => Ok(s.to_string()),
+        Err(e) if s.starts_with("file:") => Err(format!(
+            "{e}。build の出力はウェブサーバーの base_url のパスに置いて表示します。手元で見るには renkei serve を使ってください"
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

@@ -759,3 +759,25 @@ fn a_folder_without_a_site_says_which_root_to_give_and_serve_exits_like_build() 
         );
     }
 }
+
+#[test]
+fn a_wrong_base_url_flag_is_blamed_on_the_flag() {
+    let site = site_copy("minimal");
+    let out = site.path().join("public");
+    let o = renkei(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--base-url",
+        "file:///tmp/site/",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("--base-url") && err.contains("renkei serve") && !err.contains("site.yaml"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+}
