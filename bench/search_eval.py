@@ -34,16 +34,7 @@ import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-# The shared workload generator: next to this repository, or named by RENKEI_WORKLOAD_GEN.
-GEN = os.environ.get("RENKEI_WORKLOAD_GEN") or os.path.join(REPO, "..", "shared", "bench", "gen_workload.py")
-
-
-def need_generator():
-    """Stops with what is missing instead of a traceback on a clone without ../shared."""
-    if not os.path.exists(GEN):
-        sys.exit(f"the workload generator is not at {os.path.normpath(GEN)}: put the shared folder "
-                 "next to this repository (../shared/bench/gen_workload.py) or set "
-                 "RENKEI_WORKLOAD_GEN to its path")
+from workload import GEN, need_generator  # noqa: E402
 JUDGMENTS = os.path.join(REPO, "..", "shared", "search", "judgments-{}k.tsv")
 EVERYDAY = os.path.join(REPO, "..", "shared", "search", "everyday-judgments.py")
 BIN = os.path.join(REPO, "target", "release", "renkei")
