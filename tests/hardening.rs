@@ -87,8 +87,13 @@ fn base_url_flag_cannot_inject_lines() {
         &out,
         &["--base-url", "https://a.example/\nX-INJ:1/"],
     );
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("改行"), "{}", stderr(&o));
+    // A wrong flag is a usage problem (exit 2), reported against the flag.
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("改行") && stderr(&o).contains("--base-url"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!out.exists());
 }
 
