@@ -73,9 +73,19 @@ type ReadResult<'a> = (
     Vec<crate::diagnostics::Diagnostic>,
 );
 
+/// Stops before anything else when `root` holds no `content/site.yaml` (build, check and
+/// serve alike).
+pub fn require_site(root: &std::path::Path) -> Result<(), Fatal> {
+    if root.join("content").join("site.yaml").is_file() {
+        Ok(())
+    } else {
+        Err(Fatal::Message(missing_site(root)))
+    }
+}
+
 /// What to say when `root` holds no `content/site.yaml`. The usual slip is running inside
 /// `content/` itself (or giving it as `--root`), which this recognises by the site.yaml there.
-pub fn missing_site(root: &std::path::Path) -> String {
+fn missing_site(root: &std::path::Path) -> String {
     let site_yaml = root.join("content").join("site.yaml");
     if root.join("site.yaml").is_file() {
         let parent = if root == std::path::Path::new(".") || root.as_os_str().is_empty() {
@@ -100,10 +110,8 @@ pub fn missing_site(root: &std::path::Path) -> String {
 
 /// Loads the site. Content problems go to `diags`; `Ok(None)` means site.yaml itself was unusable.
 pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, Fatal> {
+    require_site(&opts.root)?;
     let site_yaml = opts.root.join("content").join("site.yaml");
-    if !site_yaml.is_file() {
-        return Err(Fatal::Message(missing_site(&opts.root)));
-    }
     let (inventory, scan_diags) = content::scan(&opts.root)?;
     diags.extend(scan_diags);
 

@@ -145,9 +145,7 @@ fn exact_tokens(d: &Doc) -> Vec<String> {
         .filter(|(f, _)| matches!(f, Field::Name | Field::Yomi | Field::Phone))
         .flat_map(|(f, t)| {
             let runs: String = value_runs(t).into_iter().flatten().collect();
-            let short = (*f == Field::Yomi)
-                .then(|| super::romaji::collapse(&runs))
-                .filter(|s| *s != runs);
+            let short = (*f == Field::Yomi).then(|| collapsed(&runs)).flatten();
             [Some(format!("={runs}")), short.map(|s| format!("={s}"))]
         })
         .flatten()
@@ -158,16 +156,11 @@ fn exact_tokens(d: &Doc) -> Vec<String> {
     tokens
 }
 
-/// Readings once more with their long vowels left out (さとう → さと), where that differs,
-/// so a romaji query (「sato」, 「chuo byoin」) matches however it spells them.
-fn collapsed(runs: &[Vec<char>]) -> Vec<Vec<char>> {
-    runs.iter()
-        .filter_map(|r| {
-            let text: String = r.iter().collect();
-            let short = super::romaji::collapse(&text);
-            (short != text).then(|| short.chars().collect())
-        })
-        .collect()
+/// A reading with its long vowels left out (さとう → さと), when that differs: indexed too, so
+/// a romaji query (「sato」, 「chuo byoin」) matches however it spells them.
+fn collapsed(reading: &str) -> Option<String> {
+    let short = super::romaji::collapse(reading);
+    (short != reading).then_some(short)
 }
 
 /// The index's files and the figures `RENKEI_TIMINGS` and the benchmark print.
@@ -304,7 +297,12 @@ fn grams_per_doc(docs: &[Doc]) -> Vec<Vec<(Gram, u8)>> {
                         .flat_map(|(_, t)| value_runs(t))
                         .collect();
                     if field.has_readings() {
-                        runs.extend(collapsed(&runs));
+                        let short: Vec<Vec<char>> = runs
+                            .iter()
+                            .filter_map(|r| collapsed(&r.iter().collect::<String>()))
+                            .map(|s| s.chars().collect())
+                            .collect();
+                        runs.extend(short);
                     }
                     (*field, runs)
                 })

@@ -62,7 +62,8 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | 'ー')
 }
 
-fn is_kana(c: char) -> bool {
+/// Hiragana (small ones included) and ー: what a normalised reading is made of.
+pub fn is_kana(c: char) -> bool {
     ('ぁ'..='ゖ').contains(&c) || c == 'ー'
 }
 

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use super::documents::{reading, KINDS};
-use super::normalize::{is_separator, normalize};
+use super::normalize::{is_kana, is_separator, normalize};
 use super::romaji;
 use crate::config::SiteConfig;
 use crate::content::fields::{Fields, FileReport};
@@ -158,10 +158,7 @@ pub fn read_site(node: &Node, report: &FileReport, config: &SiteConfig) -> Vec<E
                 Some("[介護老人福祉施設]"),
             );
         }
-        if !reading
-            .chars()
-            .all(|c| ('ぁ'..='ゖ').contains(&c) || c == 'ー')
-        {
+        if !reading.chars().all(is_kana) {
             report.error(
                 f.key_pos("reading"),
                 &format!("{path}.reading"),
@@ -210,6 +207,8 @@ pub struct Vocabulary {
     pub words: BTreeMap<String, BTreeSet<usize>>,
     /// The same keys with long vowels collapsed, for romaji queries.
     collapsed: BTreeMap<String, BTreeSet<usize>>,
+    /// [`SUFFIXES`] as query runs spell them (normalised once, here).
+    suffixes: Vec<String>,
 }
 
 /// The key a word is looked up by: normalised, spaces dropped; `None` when it holds a
@@ -236,6 +235,7 @@ impl Vocabulary {
             .collect();
         let mut vocabulary = Vocabulary {
             meanings,
+            suffixes: SUFFIXES.iter().map(|s| normalize(s)).collect(),
             ..Vocabulary::default()
         };
         for entry in builtin().iter().chain(&identity).chain(site_entries) {
@@ -272,8 +272,8 @@ impl Vocabulary {
     pub fn lookup(&self, run: &str) -> Option<&BTreeSet<usize>> {
         let plain = |word: &str| {
             self.words.get(word).or_else(|| {
-                SUFFIXES.iter().find_map(|s| {
-                    let stem = word.strip_suffix(normalize(s).as_str())?;
+                self.suffixes.iter().find_map(|s| {
+                    let stem = word.strip_suffix(s.as_str())?;
                     self.words.get(stem).filter(|_| !stem.is_empty())
                 })
             })
@@ -284,17 +284,6 @@ impl Vocabulary {
         })
     }
 
-    /// The values `run` means, as `facet:value` (for tests and `renkei check`'s reports).
-    pub fn meaning_of(&self, run: &str) -> Vec<String> {
-        self.lookup(run)
-            .map(|ids| {
-                ids.iter()
-                    .map(|i| format!("{}:{}", self.meanings[*i].0, self.meanings[*i].1))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
     /// The manifest's part: `"meanings":[[facet,value,browse path]…],"words":{key:[i…]},
     /// "suffixes":[…]`. `browse` gives the list page of a value, when the site has one.
     pub fn manifest_json(&self, browse: impl Fn(&str, &str) -> Option<String>) -> String {
@@ -303,12 +292,11 @@ impl Vocabulary {
             .iter()
             .map(|(f, v)| [f.to_string(), v.clone(), browse(f, v).unwrap_or_default()])
             .collect();
-        let suffixes: Vec<String> = SUFFIXES.iter().map(|s| normalize(s)).collect();
         format!(
             "\"meanings\":{},\"words\":{},\"suffixes\":{}",
             serde_json::to_string(&meanings).unwrap_or_default(),
             serde_json::to_string(&self.words).unwrap_or_default(),
-            serde_json::to_string(&suffixes).unwrap_or_default(),
+            serde_json::to_string(&self.suffixes).unwrap_or_default(),
         )
     }
 }
@@ -357,8 +345,7 @@ mod tests {
         );
         for e in all {
             assert!(!e.means.is_empty() && !e.reading.is_empty(), "{e:?}");
-            let kana = |c: char| ('ぁ'..='ゖ').contains(&c) || c == 'ー';
-            assert!(e.reading.chars().all(kana), "{e:?}");
+            assert!(e.reading.chars().all(is_kana), "{e:?}");
         }
         let mut words: Vec<&str> = all.iter().map(|e| e.word.as_str()).collect();
         words.sort_unstable();

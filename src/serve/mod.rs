@@ -263,9 +263,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Fatal> {
     // sees edits.
     drop(bind(addr)?);
     // Without a site there is nothing to preview or watch; say so as build does.
-    if !opts.load.root.join("content").join("site.yaml").is_file() {
-        return Err(Fatal::Message(crate::load::missing_site(&opts.load.root)));
-    }
+    crate::load::require_site(&opts.load.root)?;
     if !opts.bind.is_loopback() {
         eprintln!("警告: {} で待ち受けます。同じネットワークの他の端末からも見えます(確認用のサーバーです。公開には使わないでください)。", opts.bind);
     }

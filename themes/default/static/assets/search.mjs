@@ -29,6 +29,13 @@ function isIdeograph(c) {
   return n >= 0x3400 && n <= 0x9fff || n >= 0xf900 && n <= 0xfaff || n >= 0x20000 && n <= 0x3ffff;
 }
 
+/** Every three consecutive characters of `cs` (an array of characters). */
+function trigrams(cs) {
+  const all = [];
+  for (let i = 0; i + 2 < cs.length; i++) all.push(cs[i] + cs[i + 1] + cs[i + 2]);
+  return all;
+}
+
 /**
  * The grams a run is looked up by: a kanji by itself, two characters as a bigram, longer runs
  * by their trigrams: all of them up to GRAMS_PER_RUN; beyond that, common ones (`heavy`, listed
@@ -37,8 +44,7 @@ function isIdeograph(c) {
 export function runGrams(run, heavy = new Set()) {
   const cs = Array.from(run);
   if (cs.length < 3) return cs.length === 2 ? [cs.join('')] : cs.length && isIdeograph(cs[0]) ? cs : [];
-  const all = [];
-  for (let i = 0; i + 2 < cs.length; i++) all.push(cs[i] + cs[i + 1] + cs[i + 2]);
+  const all = trigrams(cs);
   const rare = all.filter((g) => !heavy.has(g));
   const from = all.length > GRAMS_PER_RUN && rare.length ? rare : all;
   const picks = Math.min(from.length, GRAMS_PER_RUN);
@@ -219,8 +225,7 @@ export class Index {
     if (k < 0) return;
     const run = forms[k];
     const cs = Array.from(run);
-    const all = [];
-    for (let i = 0; i + 2 < cs.length; i++) all.push(cs[i] + cs[i + 1] + cs[i + 2]);
+    const all = trigrams(cs);
     // Common trigrams (every クリニック's) say nothing about which name was meant and are large.
     const rare = all.filter((g) => !heavy.has(g));
     const from = rare.length ? rare : all;
@@ -243,17 +248,16 @@ export class Index {
       .map(([d, n]) => [d, n + edge(d)]).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, SLIP_CHECK).map((e) => e[0]);
     // Names are checked a few at a time, best candidates first, until some are one slip away:
     // each check may fetch a result file.
-    const rows = [];
-    for (let i = 0; i < candidates.length; i += 4) {
-      const batch = await this.rows(candidates.slice(i, i + 4));
-      rows.push(...batch);
-      if (batch.some((r) => slipDistance(run, normalize(r.title).replace(/ /g, '')) === 1)) break;
+    const flat = (r) => Array.from(normalize(r.title).replace(/ /g, ''));
+    const near = [];
+    for (let i = 0; i < candidates.length && !near.length; i += 4) {
+      for (const r of await this.rows(candidates.slice(i, i + 4))) {
+        if (slipDistance(run, flat(r).join('')) === 1) near.push(r);
+      }
     }
     // Of names one slip away, the one closest in length first (「…記念院」 is 「…記念病院」 rather
     // than 「…記念病院 リハビリテーション棟」).
-    const flat = (r) => Array.from(normalize(r.title).replace(/ /g, ''));
-    const near = rows.filter((r) => slipDistance(run, flat(r).join('')) === 1)
-      .sort((a, b) => Math.abs(flat(a).length - cs.length) - Math.abs(flat(b).length - cs.length));
+    near.sort((a, b) => Math.abs(flat(a).length - cs.length) - Math.abs(flat(b).length - cs.length));
     found.ids.push(...near.map((r) => r.id));
     if (near.length) found.suggestion = { title: near[0].title, path: near[0].path };
   }
