@@ -38,6 +38,7 @@ pub mod load;
 pub mod pipeline;
 pub mod records;
 pub mod render;
+pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;

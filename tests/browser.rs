@@ -277,3 +277,47 @@ fn search_page_finds_by_url_and_as_you_type() {
     assert!(stdout.contains("search: ok"), "{stdout}");
     assert!(!stdout.contains("FAIL"), "{stdout}");
 }
+
+#[test]
+fn pages_built_on_one_day_show_a_later_days_states_by_the_visitors_clock() {
+    if !browser_ready() {
+        return;
+    }
+    // D and D+10 on the demo: a deadline, an event day and a 代診 notice fall between them.
+    let (_early_tmp, early) = build_demo(&["--base-url", "http://127.0.0.1:8000/"]);
+    let late_tmp = tempfile::tempdir().unwrap();
+    let late = late_tmp.path().join("out");
+    let o = renkei(&[
+        "build",
+        "--root",
+        repo().to_str().unwrap(),
+        "--out",
+        late.to_str().unwrap(),
+        "--date",
+        "2026-12-05",
+        "--base-url",
+        "http://127.0.0.1:8000/",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // Without script, each such page says which day its states were computed on.
+    for page in ["index.html", "outpatient/index.html", "seminars/index.html"] {
+        let html = read(&early, page);
+        assert!(
+            html.contains(r#"<time data-as-of datetime="2026-11-25">2026年11月25日(水)</time>"#),
+            "{page}"
+        );
+    }
+    let script = std::fs::metadata(early.join("assets/dates.js"))
+        .unwrap()
+        .len();
+    assert!(script <= 3 * 1024, "dates.js is {script} bytes");
+
+    let stdout = node([
+        repo().join("tests/browser/dates.mjs").into_os_string(),
+        early.into_os_string(),
+        late.into_os_string(),
+        "2026-12-05".into(),
+    ]);
+    assert!(stdout.contains("dates: ok"), "{stdout}");
+}

@@ -781,3 +781,74 @@ fn a_wrong_base_url_flag_is_blamed_on_the_flag() {
     );
     assert!(!out.exists(), "nothing written");
 }
+
+/// Every `--help`, of every subcommand, is in Japanese with an example; clap's English headings,
+/// flag descriptions, defaults and value lists are all replaced.
+#[test]
+fn help_is_japanese_with_an_example_for_every_subcommand() {
+    let commands: [&[&str]; 13] = [
+        &[],
+        &["init"],
+        &["new"],
+        &["build"],
+        &["check"],
+        &["serve"],
+        &["import"],
+        &["import", "partners"],
+        &["import", "care"],
+        &["import", "doctors"],
+        &["import", "navii"],
+        &["import", "kaigo"],
+        &["--version"],
+    ];
+    let english = [
+        "Usage",
+        "Options",
+        "Arguments",
+        "Commands",
+        "Print ",
+        "[default",
+        "[possible",
+        "Possible",
+        "<DIR>",
+        "<FILE>",
+    ];
+    for cmd in commands {
+        let mut args = cmd.to_vec();
+        if args != ["--version"] {
+            args.push("--help");
+        }
+        let o = renkei(&args);
+        assert!(o.status.success(), "{args:?}");
+        let text = stdout(&o);
+        for word in english {
+            assert!(!text.contains(word), "{args:?} says {word:?}:\n{text}");
+        }
+        if args != ["--version"] {
+            assert!(text.contains("使い方: renkei"), "{args:?}:\n{text}");
+            assert!(text.contains("-h, --help") && text.contains("使い方を表示します"));
+            assert!(
+                text.contains("例:") || text.contains("はじめて使うとき:"),
+                "{args:?} has no example:\n{text}"
+            );
+        }
+    }
+    // Mistakes are said in Japanese too, with the usage line, and exit 2.
+    let o = renkei(&["biuld"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("「biuld」というコマンドはありません。もしかして「build」?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = renkei(&["build", "--profile", "staff"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("に「staff」は使えません。使える値: public, partners"));
+    let o = renkei(&["new", "partner"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("必要な引数がありません: <ファイル名>"));
+    assert!(stderr(&o).contains("使い方: renkei new <種類> <ファイル名> [オプション]"));
+    // Bare `renkei` shows the help rather than an English error.
+    let o = renkei(&[]);
+    assert!(stderr(&o).contains("はじめて使うとき:") || stdout(&o).contains("はじめて使うとき:"));
+}

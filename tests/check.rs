@@ -272,3 +272,35 @@ fn warnings_help_without_failing() {
     ]);
     assert!(!stderr(&o).contains("updated"), "{}", stderr(&o));
 }
+
+#[test]
+fn check_warns_when_the_published_build_is_older_than_a_status_change() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let built = renkei(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--date",
+        "2026-11-25",
+    ]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let check_on = |day: &str| {
+        let o = renkei(&["check", "--root", root.to_str().unwrap(), "--date", day]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    // Nothing has changed the day after.
+    assert!(!check_on("2026-11-26").contains("生成されたまま"));
+    // By 5 December the notice of 1 December has passed and the deadline of 3 December too.
+    let later = check_on("2026-12-05");
+    assert!(
+        later.contains("2026年11月25日(水) に生成されたまま"),
+        "{later}"
+    );
+    assert!(
+        later.contains("2026年12月2日(水) に内科の休診・代診のお知らせ"),
+        "{later}"
+    );
+    assert!(later.contains("(ほかに 1 件)"), "{later}");
+}

@@ -57,7 +57,7 @@ fn a_modality_naming_a_missing_form_or_without_booking_steps_is_reported() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     for expected in [
         "content/equipment/ct.md:10:1: form: 様式「fax-covr」が content/forms/ にありません。もしかして「fax-cover」?",
-        "content/equipment/mri.md:2:1: booking: 予約の手順(booking)がありません",
+        "content/equipment/mri.md:2:1: booking: 必須の項目がありません(予約の手順)",
         "content/equipment/mri.md:7:3: prices.revised: 料金表の改定日(revised)がありません",
         "prices.items[0].yen: 金額がマイナスです",
     ] {

@@ -130,6 +130,16 @@ fn one_bad_row_writes_nothing_and_names_row_and_column() {
         assert!(err.contains(expected), "{expected:?} in:\n{err}");
     }
     assert_eq!(files(&root.join("content")), before, "nothing written");
+    // The plan lists the good rows only: a rejected row is never 「作成」.
+    let plan = stdout(&o);
+    assert!(
+        plan.contains("作成 content/partners/aozora-iin.md(2 行目"),
+        "{plan}"
+    );
+    for row in ["(3 行目", "(4 行目"] {
+        assert!(!plan.contains(row), "rejected row {row} listed:\n{plan}");
+    }
+    assert!(plan.contains("作成予定 1 件"), "{plan}");
 
     let o = import(
         root,
@@ -220,6 +230,18 @@ fn navii_open_data_creates_drafts_and_updates_matching_records() {
         out.contains("市区町村コード 46201 の医療機関 2 件(全 3 行)"),
         "{out}"
     );
+    // The report names the fields the open data fills, not only the ID.
+    let columns = out.lines().find(|l| l.starts_with("取り込む列: ")).unwrap();
+    for used in [
+        "→name",
+        "→yomi",
+        "→departments",
+        "→hours",
+        "→navii_id",
+        "→geo",
+    ] {
+        assert!(columns.contains(used), "{used} in {columns}");
+    }
     // 「医療法人社団さくら会 さくら内科クリニック」 is the existing さくら内科クリニック.
     let updated = fs::read_to_string(&sakura).unwrap();
     assert!(updated.contains("navii_id: \"4620110000157\""), "{updated}");

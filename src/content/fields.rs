@@ -143,12 +143,32 @@ impl<'a> Fields<'a> {
     }
 
     fn missing(&self, key: &str, expected: &str) {
-        self.report.error(
-            self.pos,
-            &self.path(key),
-            "必須の項目がありません",
-            Some(expected),
-        );
+        self.report_missing(key, "", expected);
+    }
+
+    /// Reports a required `key` that is absent or written with nothing after it (`name:` or
+    /// `services: []`, the way `renkei new` leaves what staff must fill in). A key that is
+    /// there is pointed at on its own line, so the message lands where the value belongs.
+    /// `what` names the value in words (「(号)」) when the field name alone would not say it.
+    /// True when the value is there.
+    pub fn require(&mut self, key: &'static str, what: &str, expected: &str) -> bool {
+        match self.node(key) {
+            Some(n) if !matches!(&n.value, Value::Seq(items) if items.is_empty()) => return true,
+            _ => {}
+        }
+        self.report_missing(key, what, expected);
+        false
+    }
+
+    fn report_missing(&self, key: &str, what: &str, expected: &str) {
+        let written = self.entries.iter().any(|e| e.key == key);
+        let message = if written {
+            format!("値が書かれていません{what}。書き入れてください")
+        } else {
+            format!("必須の項目がありません{what}")
+        };
+        self.report
+            .error(self.key_pos(key), &self.path(key), message, Some(expected));
     }
 
     fn wrong_type(&self, key: &str, node: &Node, expected: &str) {

@@ -562,6 +562,23 @@ pub fn partner_kind(text: &str) -> Option<&'static str> {
     }
 }
 
+/// The columns the drafts were filled from, `column → field`, in the order fields are written:
+/// what the report's 「取り込む列」 names for open data, whose columns code reads, not a map.
+pub fn used_columns(drafts: &[Draft]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for d in drafts {
+        for (key, _) in &d.fields {
+            if let Some(column) = d.columns.get(key) {
+                let pair = (column.clone(), key.to_string());
+                if !out.contains(&pair) {
+                    out.push(pair);
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,10 +61,14 @@ impl Plan {
             );
         }
         let invalid = !self.errors.is_empty() && !opts.skip_invalid;
+        // A row with an error is never listed as created or changed, with or without
+        // --skip-invalid: it is what will not be written.
+        let rejected: std::collections::BTreeSet<usize> =
+            self.errors.iter().map(|e| e.row).collect();
         let writable: Vec<&Item> = self
             .items
             .iter()
-            .filter(|i| !self.skipped_rows.contains(&i.row))
+            .filter(|i| !self.skipped_rows.contains(&i.row) && !rejected.contains(&i.row))
             .collect();
         let count = |f: &dyn Fn(&Action) -> bool| writable.iter().filter(|i| f(&i.action)).count();
         let creates = count(&|a| matches!(a, Action::Create));

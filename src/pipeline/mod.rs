@@ -3,6 +3,7 @@
 //! `build` runs all of it; `check` stops before writing. Both go through [`run`], so they can
 //! never disagree about what is valid.
 
+pub mod freshness;
 pub mod output;
 pub mod report;
 pub mod timing;
@@ -149,6 +150,7 @@ pub fn build(opts: &LoadOptions, out: &Path, diags: &Diagnostics) -> Result<Summ
     let started = Instant::now();
     let out = output::resolve_target(out, &opts.root).map_err(|m| Failure::Fatal(m.into()))?;
     let staging = Staging::begin(&out).map_err(write_failure)?;
+    staging.stamp(opts.build_date).map_err(write_failure)?;
     // On any error the staging folder is dropped, which deletes it.
     let (site, _) = run(opts, diags, &staging)?;
     let summary = summary(&site, staging.tally(), started);
@@ -193,6 +195,7 @@ pub fn check(opts: &LoadOptions, diags: &Diagnostics) -> Result<Checked, Failure
         &page_sources,
         diags,
     );
+    freshness::check(&site, &opts.root.join("public"), opts.build_date, diags);
     if diags.has_errors() {
         return Err(Failure::Content);
     }

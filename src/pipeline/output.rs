@@ -48,6 +48,16 @@ impl OutFile {
 /// document folder or a mistyped `--out` is refused instead of wiped.
 pub const MARKER: &str = ".renkei-output";
 const MARKER_TEXT: &str = "This folder is written by renkei. Every build replaces all of its contents.\nこのフォルダは renkei が生成します。生成のたびに中身はすべて置き換わります。\n";
+/// The marker's line that says which day the output was built for (`check` compares it with
+/// the days statuses change).
+const BUILT_ON: &str = "build-date: ";
+
+/// The build date an output folder was built for, if it is a renkei output that says so.
+pub fn built_on(out: &Path) -> Option<chrono::NaiveDate> {
+    let text = fs::read_to_string(out.join(MARKER)).ok()?;
+    let line = text.lines().find_map(|l| l.strip_prefix(BUILT_ON))?;
+    chrono::NaiveDate::parse_from_str(line.trim(), "%Y-%m-%d").ok()
+}
 
 /// Where a build really writes: the output folder after following a symbolic link, so that a
 /// deploy link (`public -> releases/2026-12-03`) is written through, and the link itself, the
@@ -251,6 +261,14 @@ impl Staging {
             committed: false,
             tally: Tally::default(),
         })
+    }
+
+    /// Records the build date in the marker, for [`built_on`].
+    pub fn stamp(&self, build_date: chrono::NaiveDate) -> io::Result<()> {
+        fs::write(
+            self.dir.join(MARKER),
+            format!("{MARKER_TEXT}{BUILT_ON}{build_date}\n"),
+        )
     }
 
     /// Swaps the staged folder in: the old output is moved aside, the new one renamed into its

@@ -1,6 +1,6 @@
 //! 休診日 beyond national holidays (`data/closures.yaml`): 年末年始, 創立記念日, 臨時休診.
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 
 use crate::content::fields::{parse_date_node, Fields, FileReport};
 use crate::japanese;
@@ -98,26 +98,76 @@ pub fn read(node: &Node, report: &FileReport) -> Vec<Closure> {
     out.into_iter().map(|(c, _)| c).collect()
 }
 
+/// A closure as a list on a page shows it. The list carries a month more than the build
+/// date shows, hidden, so the theme's dates.js can show on any of the next days what a build
+/// on that day would list: a holiday enters the list `horizon_days` before it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Listed {
+    #[serde(flatten)]
+    pub closure: Closure,
+    /// The first day a build lists it (holidays only: the site's own closures are always listed
+    /// until they end).
+    pub listed_from: Option<NaiveDate>,
+    /// Listed on the build date itself.
+    pub shown: bool,
+}
+
+/// How far past the build's horizon a list looks, and how many more entries it may carry.
+const LOOKAHEAD_DAYS: i64 = 31;
+const LOOKAHEAD_ENTRIES: usize = 8;
+
 /// The next days the hospital is closed from `today`: the site's closures and 国民の祝日 within
-/// `horizon_days`, soonest first; holidays inside a closure period are not repeated.
+/// `horizon_days`, soonest first, at most `limit` shown; holidays inside a closure period are
+/// not repeated. Entries a build in the next month would list follow, not shown.
+pub fn listed(
+    closures: &[Closure],
+    today: NaiveDate,
+    horizon_days: i64,
+    limit: usize,
+) -> Vec<Listed> {
+    let mut out: Vec<Listed> = closures
+        .iter()
+        .filter(|c| c.to >= today)
+        .map(|c| Listed {
+            closure: c.clone(),
+            listed_from: None,
+            shown: false,
+        })
+        .collect();
+    for h in crate::japanese::holidays::upcoming(today, horizon_days + LOOKAHEAD_DAYS) {
+        if !closures.iter().any(|c| c.from <= h.date && h.date <= c.to) {
+            out.push(Listed {
+                closure: Closure {
+                    from: h.date,
+                    to: h.date,
+                    label: format!("{}(祝日休診)", h.name),
+                    text: japanese::format_date(h.date),
+                },
+                listed_from: Some(h.date - Duration::days(horizon_days)),
+                shown: false,
+            });
+        }
+    }
+    out.sort_by_key(|l| (l.closure.from, l.closure.to));
+    out.truncate(limit + LOOKAHEAD_ENTRIES);
+    let mut shown = 0;
+    for l in &mut out {
+        l.shown = shown < limit && l.listed_from.is_none_or(|from| from <= today);
+        shown += usize::from(l.shown);
+    }
+    out
+}
+
+/// What a build on `today` lists (see [`listed`]).
 pub fn upcoming(
     closures: &[Closure],
     today: NaiveDate,
     horizon_days: i64,
     limit: usize,
 ) -> Vec<Closure> {
-    let mut out: Vec<Closure> = closures.iter().filter(|c| c.to >= today).cloned().collect();
-    for h in crate::japanese::holidays::upcoming(today, horizon_days) {
-        if !closures.iter().any(|c| c.from <= h.date && h.date <= c.to) {
-            out.push(Closure {
-                from: h.date,
-                to: h.date,
-                label: format!("{}(祝日休診)", h.name),
-                text: japanese::format_date(h.date),
-            });
-        }
-    }
-    out.sort_by_key(|c| (c.from, c.to));
-    out.truncate(limit);
-    out
+    listed(closures, today, horizon_days, limit)
+        .into_iter()
+        .filter(|l| l.shown)
+        .map(|l| l.closure)
+        .collect()
 }

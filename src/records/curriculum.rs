@@ -3,7 +3,7 @@
 //!
 //! The table is data, not code: 日医 revises its curriculum (2009, 2016, …) and a site must be
 //! able to follow without a new renkei. renkei carries the current table built in
-//! (`src/curriculum/jma-cc.yaml`); a site that puts its own copy at `content/data/jma-cc.yaml`
+//! (`src/records/curriculum/jma-cc.yaml`); a site that puts its own copy at `content/data/jma-cc.yaml`
 //! replaces it whole. Seminars are checked against whichever table is in force, so a code that
 //! 日医 never defined is caught before partner doctors read it.
 

@@ -108,7 +108,7 @@ pub fn read(f: &mut Fields) -> Option<Desk> {
     note_prose(f, "closed", &closed);
     if tel.is_none() && fax.is_none() && email.is_none() && f.node("tel").is_none() {
         f.report().error(
-            f.pos(),
+            f.key_pos("tel"),
             &f.path("tel"),
             "窓口には連絡先(tel, fax, email のどれか)が必要です",
             Some("tel: \"099-201-1100\""),

@@ -64,14 +64,11 @@ pub fn read_equipment(f: &mut Fields, _ctx: &LoadCtx, meta: Meta) -> Option<Equi
     let offered = texts(f, "offered");
     let schedule = f.req_text("schedule");
     let booking = texts(f, "booking");
-    if booking.is_empty() {
-        f.report().error(
-            f.pos(),
-            "booking",
-            "予約の手順(booking)がありません",
-            Some("[電話で日時を確認, 検査予約申込書をFAX, 予約票をFAXで返信]"),
-        );
-    }
+    f.require(
+        "booking",
+        "(予約の手順)",
+        "[電話で日時を確認, 検査予約申込書をFAX, 予約票をFAXで返信]",
+    );
     let prerequisites = texts(f, "prerequisites");
     let results = texts(f, "results");
     let form_pos = f.key_pos("form");
@@ -94,14 +91,7 @@ pub fn read_equipment(f: &mut Fields, _ctx: &LoadCtx, meta: Meta) -> Option<Equi
                 let mut i = Fields::new(node, &path, p.report())?;
                 let name = i.req_text("name");
                 let yen = i.int("yen");
-                if i.node("yen").is_none() {
-                    i.report().error(
-                        i.pos(),
-                        &i.path("yen"),
-                        "必須の項目がありません",
-                        Some("金額(円、半角数字): 13500"),
-                    );
-                }
+                i.require("yen", "", "金額(円、半角数字): 13500");
                 let yen = match yen {
                     Some(y) if y >= 0 => Some(y as u64),
                     Some(_) => {

@@ -78,14 +78,7 @@ pub fn read_form(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Form> {
     };
     let send_to = read_send_to(f, ctx);
     let revised = f.date("revised");
-    if f.node("revised").is_none() {
-        f.report().error(
-            f.pos(),
-            "revised",
-            "必須の項目がありません(様式の改訂日)",
-            Some("2026-04-01"),
-        );
-    }
+    f.require("revised", "(様式の改訂日)", "2026-04-01");
     let files = read_file_links(f, ctx, "files");
     let fields: Vec<String> = f.text_list("fields").into_iter().map(|(s, _)| s).collect();
     let how_to_send = f.text("how_to_send");
@@ -93,9 +86,13 @@ pub fn read_form(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Form> {
     let generate = f
         .text("generate")
         .and_then(|g| choose(f, "generate", g, &names));
-    if files.is_empty() && generate.is_none() && f.node("files").is_none() {
+    // Entries of `files` that were wrong are reported already; an empty or absent list is not.
+    let files_written = f
+        .node("files")
+        .is_some_and(|n| !matches!(&n.value, crate::yaml::Value::Seq(items) if items.is_empty()));
+    if files.is_empty() && generate.is_none() && !files_written {
         f.report().error(
-            f.pos(),
+            f.key_pos("files"),
             "files",
             "様式には files(PDF などのファイル)か generate のどちらかが必要です",
             Some("files: [{title: 診療予約申込書(PDF), file: forms/referral-request.pdf}]"),

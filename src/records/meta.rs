@@ -21,8 +21,10 @@ use crate::yaml::{Pos, Value};
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// The public site: top-level fields only.
+    #[value(help = "公開用")]
     Public,
     /// The site for partner clinics, deployed behind access control: adds `partners_only`.
+    #[value(help = "連携医療機関向け。partners_only の項目も出します")]
     Partners,
 }
 
@@ -205,7 +207,7 @@ fn report_number(report: &FileReport, body_line: u32, finding: &Finding) {
                 pos,
                 "body",
                 format!("「{{{{ {key} }}}}」は site.yaml にありません{hint}"),
-                Some("{{ desk.<id>.tel|fax|email|name|hours|closed }}, {{ liaison.tel|fax }}, {{ hospital.tel|fax }}"),
+                Some("{{ desk.<id>.tel|fax|email|name|hours|closed }}, {{ liaison.tel|fax|email|hours }}, {{ hospital.tel|fax|name }}"),
             );
         }
         FindingKind::Typed { typed, key } => report.warn(

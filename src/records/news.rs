@@ -23,14 +23,7 @@ pub struct News {
 pub fn read_news(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<News> {
     let title = f.req_text("title");
     let date = f.date("date");
-    if f.node("date").is_none() {
-        f.report().error(
-            f.pos(),
-            "date",
-            "必須の項目がありません",
-            Some("2026-11-01"),
-        );
-    }
+    f.require("date", "", "2026-11-01");
     let category = match f.text("category") {
         Some(c) => {
             let pos = f.key_pos("category");

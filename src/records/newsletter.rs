@@ -39,19 +39,9 @@ pub struct Cover {
 pub fn read_newsletter(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Newsletter> {
     let title = f.req_text("title");
     let number = f.int("number");
-    if f.node("number").is_none() {
-        f.report()
-            .error(f.pos(), "number", "必須の項目がありません(号)", Some("12"));
-    }
+    f.require("number", "(号)", "12");
     let issued = f.date("issued");
-    if f.node("issued").is_none() {
-        f.report().error(
-            f.pos(),
-            "issued",
-            "必須の項目がありません(発行日)",
-            Some("2026-10-01"),
-        );
-    }
+    f.require("issued", "(発行日)", "2026-10-01");
     let contents: Vec<String> = f
         .text_list("contents")
         .into_iter()

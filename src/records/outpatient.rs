@@ -53,6 +53,10 @@ pub struct Outpatient {
     pub departments: Vec<Department>,
     /// Current and future notices, soonest first.
     pub notices: Vec<Notice>,
+    /// Notices whose day is before the build date: never shown, kept so `check` can tell when
+    /// a published build still lists them.
+    #[serde(skip)]
+    pub passed: Vec<Notice>,
 }
 
 pub fn read(f: &mut Fields, ctx: &LoadCtx) -> Outpatient {
@@ -133,6 +137,7 @@ pub fn read(f: &mut Fields, ctx: &LoadCtx) -> Outpatient {
         }
     }
     let mut notices = Vec::new();
+    let mut passed = Vec::new();
     for (path, node) in f.list("notices") {
         let Some(mut n) = Fields::new(node, &path, f.report()) else {
             continue;
@@ -140,6 +145,7 @@ pub fn read(f: &mut Fields, ctx: &LoadCtx) -> Outpatient {
         let date = n
             .node("date")
             .and_then(|d| parse_date_node(d, &format!("{path}.date"), n.report()));
+        n.require("date", "(休診・代診の日)", "2026-12-01");
         let department = n.req_text("department");
         if let Some(dep) = &department {
             let pos = n.key_pos("department");
@@ -155,13 +161,16 @@ pub fn read(f: &mut Fields, ctx: &LoadCtx) -> Outpatient {
         let text = n.req_text("text");
         n.finish();
         if let (Some(date), Some(department), Some(text)) = (date, department, text) {
+            let notice = Notice {
+                date,
+                date_ja: japanese::format_date(date),
+                department,
+                text,
+            };
             if date >= ctx.build_date {
-                notices.push(Notice {
-                    date,
-                    date_ja: japanese::format_date(date),
-                    department,
-                    text,
-                });
+                notices.push(notice);
+            } else {
+                passed.push(notice);
             }
         }
     }
@@ -185,5 +194,6 @@ pub fn read(f: &mut Fields, ctx: &LoadCtx) -> Outpatient {
         columns,
         departments,
         notices,
+        passed,
     }
 }

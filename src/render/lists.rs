@@ -42,16 +42,18 @@ pub(super) fn home(site: &Site) -> (String, &'static str, Context) {
         .seminars
         .iter()
         .filter(|s| !matches!(s.status, Status::Finished | Status::Cancelled))
-        .take(3)
+        // Three are shown; the next ones wait, hidden, for dates.js to show them once the
+        // first have been held.
+        .take(3 + 5)
         .collect();
     let latest: Vec<_> = site.news.iter().take(5).collect();
-    let closures = crate::records::closures::upcoming(&site.closures, site.build_date, 90, 5);
+    let closures = crate::records::closures::listed(&site.closures, site.build_date, 90, 5);
     let mut ctx = Context::new();
     ctx.insert("page", &page);
     ctx.insert("home", &site.home);
     ctx.insert("upcoming_seminars", &upcoming);
     ctx.insert("latest_news", &latest);
-    ctx.insert("closures", &closures);
+    super::insert_closures(&mut ctx, closures);
     ctx.insert("latest_newsletter", &site.newsletters.first());
     ctx.insert(
         "jsonld",

@@ -311,9 +311,9 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<Option<OutFile>, D
                 "outpatient",
             );
             let mut ctx = ctx_with(&page, "outpatient", &site.outpatient);
-            ctx.insert(
-                "closures",
-                &crate::records::closures::upcoming(&site.closures, site.build_date, 90, 8),
+            insert_closures(
+                &mut ctx,
+                crate::records::closures::listed(&site.closures, site.build_date, 90, 8),
             );
             (String::from("outpatient/"), "outpatient.html", ctx)
         }
@@ -333,4 +333,12 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<Option<OutFile>, D
     theme
         .render(template, &ctx)
         .map(|html| Some(OutFile::text(html_path(&path), html)))
+}
+
+/// The closures a page lists, and how many of them the build date shows (the rest wait for
+/// dates.js), so a template can leave out a section with nothing to show yet.
+pub(crate) fn insert_closures(ctx: &mut Context, closures: Vec<crate::records::closures::Listed>) {
+    let shown = closures.iter().filter(|c| c.shown).count();
+    ctx.insert("closures", &closures);
+    ctx.insert("closures_shown", &shown);
 }

@@ -290,7 +290,7 @@ pub fn kaigo(path: &Path, city: Option<&str>, lists: &SiteLists) -> Result<Read,
             address = format!("{address} {building}");
         }
         if let Some(area) = lists.area_for(Some(&address)) {
-            d.set("area", Value::Text(area), "");
+            d.set("area", Value::Text(area), "(--area)");
         }
         d.set(
             "address",
@@ -334,7 +334,7 @@ pub fn kaigo(path: &Path, city: Option<&str>, lists: &SiteLists) -> Result<Read,
         ),
         None => format!("{source}、事業所 {} 件", read.drafts.len()),
     };
-    read.used = vec![("事業所番号".into(), "office_number".into())];
+    read.used = crate::import::rows::used_columns(&read.drafts);
     Ok(read)
 }
 

@@ -114,7 +114,7 @@ pub fn navii(
         d.set("kind", Value::Text(kind.into()), "機関区分");
         let address = n::free_text(cell(row, addr_c));
         if let Some(area) = lists.area_for(Some(&address)) {
-            d.set("area", Value::Text(area), "");
+            d.set("area", Value::Text(area), "(--area)");
         }
         let schedule = schedules.get(id.as_str());
         if let Some(s) = schedule {
@@ -216,7 +216,7 @@ pub fn navii(
         "{source}、市区町村コード {pref}{town} の医療機関 {matched} 件(全 {} 行)",
         fac.all
     );
-    read.used = vec![("ID".into(), "navii_id".into())];
+    read.used = crate::import::rows::used_columns(&read.drafts);
     Ok(read)
 }
 

@@ -211,14 +211,7 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx, draft: bool) -> Option<Place> {
             (postal, text)
         }
         None => {
-            if f.node("address").is_none() {
-                f.report().error(
-                    f.pos(),
-                    "address",
-                    "必須の項目がありません",
-                    Some("{postal: \"123-4567\", text: 住所}"),
-                );
-            }
+            f.require("address", "", "{postal: \"123-4567\", text: 住所}");
             (None, None)
         }
     };
@@ -251,7 +244,7 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx, draft: bool) -> Option<Place> {
     });
     if draft && f.node("tel").is_none() {
         f.report().warn(
-            f.pos(),
+            f.key_pos("tel"),
             "tel",
             "下書き: 電話番号がまだありません。公開する前に tel を書いてください",
         );
@@ -369,14 +362,11 @@ pub fn read_partner(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Partner
 pub fn read_care(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<CareOffice> {
     let place = read_place(f, ctx, meta.draft);
     let services = read_list_checked(f, "services", &ctx.config.care_services, "care_services");
-    if f.node("services").is_none() {
-        f.report().error(
-            f.pos(),
-            "services",
-            "必須の項目がありません",
-            Some("[訪問看護] のような介護サービス種別のリスト"),
-        );
-    }
+    f.require(
+        "services",
+        "",
+        "[訪問看護] のような介護サービス種別のリスト",
+    );
     let office_number = f.text("office_number");
     if let Some(n) = &office_number {
         if n.len() != 10 || !n.bytes().all(|b| b.is_ascii_digit()) {
