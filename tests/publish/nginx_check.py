@@ -115,8 +115,8 @@ def main():
 
     conf = os.path.join(tmp, "nginx.conf")
     t = subprocess.run([args.nginx, "-t", "-p", tmp, "-c", conf], capture_output=True, text=True)
-    if t.returncode != 0:
-        sys.exit(f"nginx -t failed:\n{t.stderr}")
+    if t.returncode != 0 or "[warn]" in t.stderr:
+        sys.exit(f"nginx -t failed or warned about the documented configuration:\n{t.stderr}")
     server = subprocess.Popen([args.nginx, "-p", tmp, "-c", conf],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     failures = []
