@@ -1,15 +1,23 @@
 #!/usr/bin/env python3
-"""Full-build benchmark for renkei on the shared synthetic workload.
+"""Build benchmark for renkei on the shared synthetic workload, output on disk.
 
     python3 bench/bench.py [--sizes 1000 10000] [--runs 5] [--keep DIR]
 
-For each size: generates the workload with ../shared/bench/gen_workload.py (deterministic), builds
-it --runs times with the release binary, and prints the median wall time, the median and max peak
-RSS (from wait4, per build process) and the output size. Machines here are shared and noisy, so
-read medians, not single runs. Standard library only.
+For each size: generates the workload with ../shared/bench/gen_workload.py (deterministic) and
+times, --runs times each with the release binary:
+  - cold: a full build into an empty output folder (beside `cp -r` of that output: the disk's
+    floor on this machine right now);
+  - no change: a rebuild of the same site into its own output;
+  - one phone: a rebuild after one partner's phone number changed (alternating two values);
+  - next day: a rebuild with the build date one day later (alternating two dates);
+with the median wall time, the files each rebuild wrote (from the build's own report), the
+median and max peak RSS (wait4, per build process) and the output size. Machines here are shared
+and noisy, so read medians, not single runs. Standard library only.
 """
 import argparse
+import glob
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -23,16 +31,22 @@ from workload import GEN, need_generator  # noqa: E402
 BIN = os.path.join(REPO, "target", "release", "renkei")
 
 
-def run_once(site, out):
-    start = time.perf_counter()
-    proc = subprocess.Popen([BIN, "build", "--root", site, "--out", out, "--date", "2026-11-25"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    stdout, stderr = proc.stdout.read().decode(), proc.stderr.read().decode()
+def run_once(site, out, date="2026-11-25"):
+    """Wall time, peak RSS in MiB and the number of files written of one build."""
+    # Output goes to a file, not a pipe: a build's warnings can outgrow a pipe's buffer, and
+    # wait4 must not wait on a process blocked writing to it.
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        proc = subprocess.Popen([BIN, "build", "--root", site, "--out", out, "--date", date],
+                                stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        log.seek(0)
+        stdout, stderr = log.read().decode(), ""
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit("build failed:\n" + stderr)
-    return elapsed, usage.ru_maxrss / 1024.0  # KiB -> MiB
+    m = re.search(r"書き込み (\d+) 件", stdout + stderr)
+    return elapsed, usage.ru_maxrss / 1024.0, int(m.group(1)) if m else -1  # KiB -> MiB
 
 
 def copy_baseline(out, runs):
@@ -66,24 +80,52 @@ def main():
     need_generator()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     base = a.keep or tempfile.mkdtemp(prefix="renkei-bench-")
-    print("| partners | pages | median build s | runs (s) | `cp -r` of output, median s | median peak RSS MiB | max RSS MiB | output MiB | files |")
-    print("|---:|---:|---:|---|---:|---:|---:|---:|---:|")
+    print("| partners | pages | cold build s (runs) | `cp -r` s | no change s, files written | one phone s, written | next day s, written | median / max RSS MiB | output MiB | files |")
+    print("|---:|---:|---|---:|---|---|---|---|---:|---:|")
     for n in a.sizes:
         site = os.path.join(base, "w%d" % n)
         subprocess.run([sys.executable, GEN, "--n", str(n), "--out", site], check=True, stdout=subprocess.DEVNULL)
         out = os.path.join(site, "public")
         run_once(site, out)  # warm the page cache; not counted
-        times, rss = [], []
+        cold, rss = [], []
         for _ in range(a.runs):
-            t, m = run_once(site, out)
-            times.append(t)
+            shutil.rmtree(out, ignore_errors=True)
+            t, m, _ = run_once(site, out)
+            cold.append(t)
             rss.append(m)
         size, files = tree_size(out)
         pages = sum(1 for d, _, ns in os.walk(out) for f in ns if f.endswith(".html"))
         copy = copy_baseline(out, a.runs)
-        print("| %d | %d | %.2f | %s | %.2f | %.0f | %.0f | %.1f | %d |" % (
-            n, pages, statistics.median(times), " ".join("%.2f" % t for t in times), copy,
-            statistics.median(rss), max(rss), size / 1048576.0, files))
+
+        def rebuilds(change):
+            times, written = [], []
+            for i in range(a.runs):
+                date = change(i)
+                t, m, w = run_once(site, out, date)
+                times.append(t)
+                written.append(w)
+                rss.append(m)
+            run_once(site, out)  # back to the starting state
+            return "%.2f, %d" % (statistics.median(times), statistics.median(written))
+
+        no_change = rebuilds(lambda i: "2026-11-25")
+        partner = sorted(glob.glob(os.path.join(site, "content", "partners", "*.md")))[0]
+        text = open(partner, encoding="utf-8").read()
+        tel = re.search(r'^tel: "?([0-9-]+)"?', text, re.M).group(1)
+        other = tel[:-1] + ("1" if tel[-1] != "1" else "2")
+
+        def phone(i):
+            with open(partner, "w", encoding="utf-8") as f:
+                f.write(text.replace(tel, other if i % 2 == 0 else tel, 1))
+            return "2026-11-25"
+
+        one_phone = rebuilds(phone)
+        with open(partner, "w", encoding="utf-8") as f:
+            f.write(text)
+        next_day = rebuilds(lambda i: "2026-11-26" if i % 2 == 0 else "2026-11-25")
+        print("| %d | %d | %.2f (%s) | %.2f | %s | %s | %s | %.0f / %.0f | %.1f | %d |" % (
+            n, pages, statistics.median(cold), " ".join("%.2f" % t for t in cold), copy,
+            no_change, one_phone, next_day, statistics.median(rss), max(rss), size / 1048576.0, files))
         sys.stdout.flush()
     if not a.keep:
         shutil.rmtree(base, ignore_errors=True)

@@ -73,6 +73,9 @@ enum Command {
         /// 出力先のフォルダ(既定: サイトのフォルダの public/)
         #[arg(long, value_name = "フォルダ")]
         out: Option<PathBuf>,
+        /// 変わっていないファイルも含め、すべてを書き直します(既定では中身の変わったファイルだけを書きます)
+        #[arg(long)]
+        clean: bool,
     },
     /// 生成と同じ確認とリンク切れの確認をすべて行い、何も書き出しません。誤りがあれば終了コード 1 を返します。
     #[command(
@@ -420,14 +423,14 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Build { site, out } => {
+        Command::Build { site, out, clean } => {
             let opts = site.options();
             let out = out.unwrap_or_else(|| opts.root.join("public"));
             eprintln!(
                 "{} を読み込んでいます…",
                 opts.root.join("content").display()
             );
-            let result = pipeline::build(&opts, &out, &diags);
+            let result = pipeline::build(&opts, &out, clean, &diags);
             if result.is_ok() {
                 eprintln!("{} に書き出しました。", out.display());
             }

@@ -70,6 +70,16 @@ fn every_calendar_parses_with_ical_js() {
         conf["stamp"], "2026-11-25T00:00:00Z",
         "DTSTAMP from the build date"
     );
+    // A held seminar's entry keeps its start as DTSTAMP: a daily build leaves it as it is.
+    let held = &parsed
+        .iter()
+        .find(|p| p["file"].as_str().unwrap().contains("/meeting-2025-11/"))
+        .unwrap()["events"][0];
+    assert!(
+        held["stamp"].as_str().unwrap().starts_with("2025-11-"),
+        "{}",
+        held["stamp"]
+    );
     assert_eq!(
         conf["url"],
         "https://www.minato-hp.example.jp/renkei/seminars/open-conf-2026-12/"

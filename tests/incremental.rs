@@ -9,7 +9,7 @@
 
 mod common;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::Path;
 
@@ -224,14 +224,18 @@ fn full(root: &Path) -> Result<Built, TestCaseError> {
     Ok((sink.into_files(), site, theme))
 }
 
-/// The edited site as `serve` would show it, or `None` when the edit needs the full pipeline.
+/// The files serve shows after an edit, and the paths it rendered again.
+type Served = (HashMap<String, Vec<u8>>, BTreeSet<String>);
+
+/// The edited site as `serve` would show it, with the paths serve rendered again, or `None`
+/// when the edit needs the full pipeline.
 fn incremental(
     root: &Path,
     file: &str,
     before: &HashMap<String, Vec<u8>>,
     mut site: renkei::site::Site,
     theme: &renkei::theme::Theme,
-) -> Result<Option<HashMap<String, Vec<u8>>>, TestCaseError> {
+) -> Result<Option<Served>, TestCaseError> {
     let fail = |m: String| TestCaseError::fail(m);
     let src = load::source_file(root, &root.join(file))
         .ok_or_else(|| fail(format!("{file}: not a record")))?;
@@ -267,9 +271,15 @@ fn incremental(
         Err(e) => return Err(fail(format!("{e:?}"))),
     }
     let mut files = before.clone();
-    files.extend(own.into_inner().unwrap_or_default());
-    files.extend(sink.into_files());
-    Ok(Some(files))
+    let rendered: HashMap<String, Vec<u8>> = own
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .chain(sink.into_files())
+        .collect();
+    let paths = rendered.keys().cloned().collect();
+    files.extend(rendered);
+    Ok(Some((files, paths)))
 }
 
 fn differences(a: &HashMap<String, Vec<u8>>, b: &HashMap<String, Vec<u8>>) -> Vec<String> {
@@ -304,7 +314,7 @@ fn check(
     };
     fs::write(&path, &edited).map_err(|x| TestCaseError::fail(x.to_string()))?;
     let result = (|| {
-        let updated = incremental(root, e.file, before, old_site, &theme)?;
+        let updated = incremental(root, e.file, before, old_site, &theme)?.map(|(files, _)| files);
         let (fresh, _, _) = full(root)?;
         prop_assert_eq!(
             updated.is_some(),
@@ -372,4 +382,70 @@ fn an_incremental_update_equals_a_full_build() {
             check(root, &before, &EDITS[picked], &extra)
         })
         .unwrap();
+}
+
+/// Output paths with their inodes: every file a build writes is renamed into place, so a
+/// rewritten file has a new inode and a kept one its old.
+fn inodes(out: &Path) -> HashMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    files(out)
+        .into_iter()
+        .filter(|p| !p.to_string_lossy().starts_with(".renkei-"))
+        .map(|p| {
+            let ino = fs::metadata(out.join(&p)).map(|m| m.ino()).unwrap_or(0);
+            (p.to_string_lossy().into_owned(), ino)
+        })
+        .collect()
+}
+
+/// On disk, a rebuild after an edit that serve takes in place writes exactly the files serve
+/// renders again whose bytes changed: one rule for what shows a record, for both.
+#[test]
+fn a_rebuild_writes_exactly_what_serve_renders_again_and_changed() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    let build = || {
+        let diags = Diagnostics::new();
+        pipeline::build(&options(root), &out, false, &diags).expect("the fixture builds")
+    };
+    build();
+    let mut checked = 0;
+    for e in EDITS.iter().filter(|e| e.update == Update::InPlace) {
+        let path = root.join(e.file);
+        let original = fs::read_to_string(&path).unwrap();
+        let (before, old_site, theme) = full(root).unwrap();
+        let disk_before = inodes(&out);
+        let edited = if e.from.is_empty() {
+            format!("{original}{}\n", e.to)
+        } else {
+            original.replacen(e.from, e.to, 1)
+        };
+        fs::write(&path, &edited).unwrap();
+        let (after, rendered) = incremental(root, e.file, &before, old_site, &theme)
+            .unwrap()
+            .expect("an in-place edit");
+        let expected: BTreeSet<String> = rendered
+            .into_iter()
+            .filter(|p| before.get(p) != after.get(p))
+            .collect();
+        build();
+        let disk_after = inodes(&out);
+        let written: BTreeSet<String> = disk_after
+            .iter()
+            .filter(|(p, ino)| disk_before.get(*p) != Some(ino))
+            .map(|(p, _)| p.clone())
+            .collect();
+        assert!(
+            !written.is_empty(),
+            "{} {:?}: nothing written",
+            e.file,
+            e.to
+        );
+        assert_eq!(written, expected, "{} {:?} → {:?}", e.file, e.from, e.to);
+        fs::write(&path, &original).unwrap();
+        build();
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked}");
 }

@@ -3,7 +3,8 @@
 //! Times are local Asia/Tokyo with a VTIMEZONE (JST has no daylight saving, so one STANDARD
 //! block is exact). UIDs are derived from the slug and the site's host, so an event keeps its
 //! identity across builds and calendar apps update it instead of duplicating it. DTSTAMP is the
-//! build date, not the clock, which keeps builds byte-identical.
+//! build date (not the clock, which keeps builds byte-identical), or the seminar's start once
+//! it has passed, so a daily build leaves the calendars of held seminars as they are.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
@@ -124,7 +125,10 @@ fn calendar(site: &Site, name: &str, seminars: &[&Seminar]) -> String {
         out.push_str(&fold(l));
     }
     for s in seminars {
-        event(s, site, site.build_date, &mut out);
+        // The build date until the seminar starts, then its start: a held seminar's calendar
+        // entry stays byte for byte the same, so a daily build does not rewrite every .ics.
+        let stamp = site.build_date.min(s.start.date_naive());
+        event(s, site, stamp, &mut out);
     }
     out.push_str(&fold("END:VCALENDAR"));
     out

@@ -4,9 +4,11 @@
 //! never disagree about what is valid.
 
 pub mod freshness;
+pub mod manifest;
 pub mod output;
 pub mod report;
 pub mod timing;
+mod update;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -35,6 +37,8 @@ pub struct Summary {
     pub counts: Vec<(&'static str, usize)>,
     pub drafts_skipped: usize,
     pub seconds: f64,
+    /// What `build` did to the output folder (`check` writes nothing).
+    pub changes: Option<output::Changes>,
 }
 
 impl Summary {
@@ -50,8 +54,15 @@ impl Summary {
         } else {
             String::new()
         };
+        let changes = match self.changes {
+            Some(c) => format!(
+                "。書き込み {} 件、変更なし {} 件、削除 {} 件",
+                c.written, c.kept, c.removed
+            ),
+            None => String::new(),
+        };
         format!(
-            "{} ページを {:.2} 秒で{verb}しました({}{drafts})",
+            "{} ページを {:.2} 秒で{verb}しました({}{drafts}){changes}",
             self.pages,
             self.seconds,
             counts.join("、")
@@ -145,18 +156,25 @@ fn add_static(
         .map_err(write_failure)
 }
 
-/// `renkei build`: run the pipeline into a staging folder and swap it in.
-pub fn build(opts: &LoadOptions, out: &Path, diags: &Diagnostics) -> Result<Summary, Failure> {
+/// `renkei build`: run the pipeline, staging what changed, and put it in place. `clean` writes
+/// every file again.
+pub fn build(
+    opts: &LoadOptions,
+    out: &Path,
+    clean: bool,
+    diags: &Diagnostics,
+) -> Result<Summary, Failure> {
     let started = Instant::now();
     let out = output::resolve_target(out, &opts.root).map_err(|m| Failure::Fatal(m.into()))?;
-    let staging = Staging::begin(&out).map_err(write_failure)?;
+    let staging = Staging::begin(&out, clean).map_err(write_failure)?;
     staging.stamp(opts.build_date).map_err(write_failure)?;
     // On any error the staging folder is dropped, which deletes it.
     let (site, _) = run(opts, diags, &staging)?;
     let summary = summary(&site, staging.tally(), started);
-    staging.commit().map_err(write_failure)?;
+    let changes = staging.commit().map_err(write_failure)?;
     Ok(Summary {
         seconds: started.elapsed().as_secs_f64(),
+        changes: Some(changes),
         ..summary
     })
 }
@@ -223,5 +241,6 @@ fn summary(site: &Site, tally: &Tally, started: Instant) -> Summary {
             .collect(),
         drafts_skipped: site.drafts_skipped,
         seconds: started.elapsed().as_secs_f64(),
+        changes: None,
     }
 }

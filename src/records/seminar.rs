@@ -140,6 +140,9 @@ pub struct Seminar {
     /// Templates ask these instead of comparing `status` with strings.
     pub shows_apply_methods: bool,
     pub not_yet_open: bool,
+    /// 開催済み or 中止: no later day changes the status, so the page carries no dates for
+    /// dates.js and no 「…時点」, and a daily build leaves it as it is.
+    pub settled: bool,
 }
 
 /// Status of a seminar on `today`.
@@ -404,6 +407,7 @@ pub fn read_seminar(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Seminar
         status_label: st.label(),
         shows_apply_methods: st.shows_apply_methods(),
         not_yet_open: st == Status::NotYetOpen,
+        settled: matches!(st, Status::Finished | Status::Cancelled),
     })
 }
 

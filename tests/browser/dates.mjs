@@ -34,7 +34,7 @@ function visibleStates() {
   for (const el of document.querySelectorAll('[data-upcoming] > [data-until]')) if (shown(el)) out.push(`item ${text(el)}`);
   for (const el of document.querySelectorAll('[data-upcoming-section]')) if (shown(el)) out.push(`section ${el.getAttribute('aria-labelledby')}`);
   for (const el of document.querySelectorAll('[data-when-empty]')) if (shown(el)) out.push(`empty ${text(el)}`);
-  for (const el of document.querySelectorAll('[data-as-of]')) out.push(`as-of ${text(el)}`);
+  for (const el of document.querySelectorAll('[data-as-of]')) if (shown(el)) out.push(`as-of ${text(el)}`);
   return out;
 }
 

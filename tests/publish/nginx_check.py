@@ -151,6 +151,9 @@ def main():
         status, _, body = c.get("/renkei/news/category/休診・代診/")
         check(status == 200 and "休診・代診" in body.decode(), f"a Japanese path → {status}")
 
+        status, _, _ = c.get("/renkei/.renkei-manifest")
+        check(status == 404, f"renkei's bookkeeping is not served → {status}")
+
         page404 = open(os.path.join(public, "404.html"), "rb").read()
         status, h, body = c.get("/renkei/no-such-page/")
         check(status == 404 and body == page404, f"a missing page → {status}, renkei's 404 page: {body == page404}")

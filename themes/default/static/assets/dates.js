@@ -24,7 +24,8 @@
     }
     for (const el of all('[data-while]', s)) {
       const w = el.dataset.while;
-      el.hidden = !(w === st || (w === 'applying' && (st === 'open' || st === 'not_yet_open')));
+      el.hidden = !(w === st || (w === 'applying' && (st === 'open' || st === 'not_yet_open'))
+        || (w === 'unsettled' && st !== 'finished'));
     }
   }
 

@@ -1,0 +1,172 @@
+//! Rebuilding into an existing output writes only what changed: nothing when nothing changed
+//! (mtimes and inodes kept), the files of an edited record, removals for a deleted one, all of
+//! it with `--clean`, and nothing at all when the build fails.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::time::SystemTime;
+
+use common::*;
+
+/// Every file of the output with its mtime, inode and bytes.
+fn snapshot(out: &Path) -> BTreeMap<String, (SystemTime, u64, Vec<u8>)> {
+    files(out)
+        .into_iter()
+        .map(|rel| {
+            let p = out.join(&rel);
+            let m = fs::metadata(&p).unwrap();
+            (
+                rel.to_string_lossy().into_owned(),
+                (m.modified().unwrap(), m.ino(), fs::read(&p).unwrap()),
+            )
+        })
+        .collect()
+}
+
+/// Paths new or rewritten (another mtime or inode) between two snapshots.
+fn rewritten(
+    before: &BTreeMap<String, (SystemTime, u64, Vec<u8>)>,
+    after: &BTreeMap<String, (SystemTime, u64, Vec<u8>)>,
+) -> Vec<String> {
+    after
+        .iter()
+        .filter(|(p, (t, i, _))| before.get(*p).is_none_or(|(t0, i0, _)| (t0, i0) != (t, i)))
+        .map(|(p, _)| p.clone())
+        .collect()
+}
+
+fn pause() {
+    // Coarse file-system clocks: a rewrite must show as a new mtime.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+}
+
+#[test]
+fn a_rebuild_with_nothing_changed_writes_nothing() {
+    let site = site_copy("minimal");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out, &[]);
+    let before = snapshot(&out);
+    pause();
+    let o = build_ok(site.path(), &out, &[]);
+    assert!(
+        stderr(&o).contains("書き込み 0 件") || stdout(&o).contains("書き込み 0 件"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    assert_eq!(rewritten(&before, &snapshot(&out)), Vec::<String>::new());
+    assert_eq!(snapshot(&out), before);
+}
+
+#[test]
+fn an_edit_rewrites_its_files_and_a_removed_record_disappears() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    build_ok(root, &out, &[]);
+    let before = snapshot(&out);
+    pause();
+    replace(
+        root,
+        "content/care/minato-houkan.md",
+        "tel: \"099-231-0001\"",
+        "tel: \"099-231-0009\"",
+    );
+    build_ok(root, &out, &[]);
+    let after = snapshot(&out);
+    let changed = rewritten(&before, &after);
+    assert!(changed.contains(&"care/minato-houkan/index.html".to_string()));
+    // Only files whose bytes differ were written (the marker and manifest aside).
+    for p in &changed {
+        if p.starts_with(".renkei-") {
+            continue;
+        }
+        assert_ne!(
+            before.get(p).map(|b| &b.2),
+            after.get(p).map(|a| &a.2),
+            "{p}"
+        );
+    }
+    assert!(changed.len() < before.len() / 4, "{changed:?}");
+
+    // A deleted record's page goes, folder and all; nothing else is written.
+    pause();
+    fs::remove_file(root.join("content/news/fax-hours.md")).unwrap();
+    let o = build_ok(root, &out, &[]);
+    assert!(!out.join("news/fax-hours").exists());
+    let text = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(!text.contains("削除 0 件"), "{text}");
+    let manifest = fs::read_to_string(out.join(".renkei-manifest")).unwrap();
+    assert!(!manifest.contains("news/fax-hours/"), "{manifest}");
+}
+
+#[test]
+fn a_failed_rebuild_changes_no_byte_and_no_mtime() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    build_ok(root, &out, &[]);
+    let before = snapshot(&out);
+    pause();
+    // A page that changed, and an error elsewhere: nothing at all may be written.
+    replace(
+        root,
+        "content/pages/index.md",
+        "地域の医療機関",
+        "地域の病院",
+    );
+    replace(
+        root,
+        "content/partners/sakura-naika.md",
+        "kind: clinic",
+        "kind: klinic",
+    );
+    let o = build(root, &out, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(snapshot(&out), before);
+    let leftovers: Vec<_> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("renkei-new"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn clean_rewrites_everything() {
+    let site = site_copy("minimal");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out, &[]);
+    let before = snapshot(&out);
+    pause();
+    build_ok(site.path(), &out, &["--clean"]);
+    let after = snapshot(&out);
+    assert_eq!(rewritten(&before, &after).len(), after.len());
+    let bytes = |s: &BTreeMap<String, (SystemTime, u64, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
+        s.iter()
+            .filter(|(p, _)| !p.starts_with(".renkei-manifest"))
+            .map(|(p, v)| (p.clone(), v.2.clone()))
+            .collect()
+    };
+    assert_eq!(
+        bytes(&before),
+        bytes(&after),
+        "the same site, written again"
+    );
+}
+
+#[test]
+fn a_file_edited_by_hand_in_the_output_is_put_right() {
+    let site = site_copy("minimal");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out, &[]);
+    let page = out.join("partners/sakura-naika/index.html");
+    let original = fs::read(&page).unwrap();
+    fs::write(&page, "defaced").unwrap();
+    build_ok(site.path(), &out, &[]);
+    assert_eq!(fs::read(&page).unwrap(), original);
+}
