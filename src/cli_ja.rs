@@ -45,10 +45,13 @@ fn localize_at(cmd: Command, parent: &str) -> Command {
                 "オプション"
             };
             let help = with_values(&a);
-            a.help_heading(heading)
-                .help(help)
-                .hide_default_value(true)
-                .hide_possible_values(true)
+            let a = a.help_heading(heading).help(help);
+            // Flags have no values to hide (clap's debug checks insist).
+            if a.get_action().takes_values() {
+                a.hide_default_value(true).hide_possible_values(true)
+            } else {
+                a
+            }
         });
     if top {
         cmd = cmd.disable_version_flag(true).arg(

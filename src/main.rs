@@ -489,3 +489,16 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// clap checks a command tree only in debug builds, at the first parse, where a broken one
+    /// panics on every command. This runs those checks on the localized tree (in `cargo test`,
+    /// a debug build) without waiting for an end-to-end test to trip over it.
+    #[test]
+    fn the_localized_command_line_is_consistent() {
+        cli_ja::localize(Cli::command()).debug_assert();
+    }
+}
