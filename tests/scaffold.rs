@@ -149,7 +149,7 @@ fn new_records_only_ask_for_what_staff_must_fill_in() {
         let fill_in = [
             "値が書かれていません",
             "どちらかが必要",
-            "FAX 番号がありません",
+            "FAX 番号が書かれていません",
         ];
         assert!(
             fill_in.iter().any(|m| line.contains(m)),

@@ -133,6 +133,11 @@ impl<'a> Fields<'a> {
             .filter(|n| n.value != Value::Null)
     }
 
+    /// Whether `key` is written at all, even with nothing after it (`fax:`).
+    pub fn is_written(&self, key: &str) -> bool {
+        self.entries.iter().any(|e| e.key == key)
+    }
+
     /// Position of `key` if present, else of the mapping.
     pub fn key_pos(&self, key: &str) -> Pos {
         self.entries
@@ -161,8 +166,7 @@ impl<'a> Fields<'a> {
     }
 
     fn report_missing(&self, key: &str, what: &str, expected: &str) {
-        let written = self.entries.iter().any(|e| e.key == key);
-        let message = if written {
+        let message = if self.is_written(key) {
             format!("値が書かれていません{what}。書き入れてください")
         } else {
             format!("必須の項目がありません{what}")

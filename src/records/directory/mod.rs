@@ -299,11 +299,19 @@ pub fn read_partner(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Partner
     if f.node("fax").is_none() {
         // Referrals and FAX予約 go by FAX; a partner page without one leaves the hospital side
         // unable to send the reply (返書) the usual way.
-        f.report().warn(
-            f.key_pos("tel"),
-            "fax",
-            "FAX 番号がありません。紹介状の返書や予約票は FAX で送るため、tel の次の行に fax: \"099-…\" を書いてください",
-        );
+        if f.is_written("fax") {
+            f.report().warn(
+                f.key_pos("fax"),
+                "fax",
+                "FAX 番号が書かれていません。紹介状の返書や予約票は FAX で送るため、書き入れてください",
+            );
+        } else {
+            f.report().warn(
+                f.key_pos("tel"),
+                "fax",
+                "FAX 番号がありません。紹介状の返書や予約票は FAX で送るため、tel の次の行に fax: \"099-…\" を書いてください",
+            );
+        }
     }
     let kinds = PartnerKind::ALL.map(|k| (k.key(), k));
     let kind = f.choice(
