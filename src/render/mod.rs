@@ -96,6 +96,7 @@ pub fn render_site(
 ) -> Result<BTreeSet<String>, Failure> {
     theme.set_global("site", &site_ctx(site));
     let theme: &Theme = theme;
+    let mut timer = crate::pipeline::timing::Timer::new();
     let jobs = jobs(site);
     let results: Vec<Result<Option<(Job, String)>, Stop>> = jobs
         .par_iter()
@@ -132,17 +133,27 @@ pub fn render_site(
         diags.extend(errors);
         return Err(Failure::Content);
     }
-    let mut generated = collection_files(site);
-    generated.extend(desk_cards(site));
-    generated.push(crate::formats::sitemap::sitemap(site, &indexed));
-    generated.push(crate::formats::sitemap::robots(site));
-    for f in &generated {
-        written.insert(f.path.clone());
-    }
-    generated
-        .into_par_iter()
-        .try_for_each(|f| sink.put(f))
-        .map_err(|e| Fatal::output(&e))?;
+    // Each group of generated files goes to the sink before the next is made, so the exports,
+    // the feeds and the search index (hundreds of MB at 100k records) are never all in memory.
+    let mut put = |files: Vec<OutFile>| -> Result<(), Failure> {
+        for f in &files {
+            written.insert(f.path.clone());
+        }
+        files
+            .into_par_iter()
+            .try_for_each(|f| sink.put(f))
+            .map_err(|e| Fatal::output(&e).into())
+    };
+    timer.step("render: pages");
+    put(crate::formats::export::exports(site))?;
+    put(feeds(site))?;
+    timer.step("render: exports and feeds");
+    put(crate::search::index_files(site))?;
+    timer.step("render: search index written");
+    let mut rest = desk_cards(site);
+    rest.push(crate::formats::sitemap::sitemap(site, &indexed));
+    rest.push(crate::formats::sitemap::robots(site));
+    put(rest)?;
     Ok(written)
 }
 
@@ -165,13 +176,21 @@ fn desk_cards(site: &Site) -> Vec<OutFile> {
         .collect()
 }
 
-/// Files derived from many records at once: exports, the seminar calendar and the feeds.
+/// Files derived from many records at once: exports, the seminar calendar, the feeds and the
+/// search index.
 pub fn collection_files(site: &Site) -> Vec<OutFile> {
     let mut files = crate::formats::export::exports(site);
-    files.push(OutFile::text(
+    files.extend(feeds(site));
+    files.extend(crate::search::index_files(site));
+    files
+}
+
+/// The seminar calendar and the feeds.
+fn feeds(site: &Site) -> Vec<OutFile> {
+    let mut files = vec![OutFile::text(
         "seminars/seminars.ics",
         crate::formats::ical::feed(site),
-    ));
+    )];
     files.push(OutFile::text(
         "news/atom.xml",
         crate::formats::feed::atom(site),
@@ -182,7 +201,6 @@ pub fn collection_files(site: &Site) -> Vec<OutFile> {
             crate::formats::feed::newsletters(site),
         ));
     }
-    files.extend(crate::search::index_files(site));
     files
 }
 

@@ -5,13 +5,19 @@ free local port, and checks what a visitor and a partner clinic get (see tests/p
     python3 tests/publish/nginx_check.py --renkei BIN --repo REPO [--nginx /usr/sbin/nginx]
 
 The configuration is the documented file itself; only its server-specific lines are replaced
-(each replacement must find its line, so a change to the documented file cannot go untested).
-Prints one line per check; exits 1 with the failures.
+(each replacement must find its text, so a change to the documented file cannot go untested).
+The server block also gets one regex location of its own, as a hospital's existing host has
+(`location ~* \\.(css|js|pdf)$ …`), to show that renkei's blocks still serve their files.
+Prints one line per check and exits 1 with the failures; a step that makes the checks
+meaningless (a failed build, nginx refusing the file or not starting) stops at once.
+Python 3 standard library only.
 """
 import argparse
 import base64
+import html
 import http.client
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,6 +27,16 @@ import time
 import urllib.parse
 
 USER, PASSWORD = "clinic", "s3cret-for-the-test"
+DATE = "2026-11-25"
+# The documented file's server-specific text, each replaced for the test.
+LISTEN = "listen 80;"
+ROOT = "root /var/www/site;"
+HTPASSWD = "/etc/nginx/renkei-partners.htpasswd"
+SERVER_NAME = "server_name www.example.jp;"
+
+
+class Fatal(Exception):
+    pass
 
 
 def free_port():
@@ -30,35 +46,44 @@ def free_port():
 
 
 def build(renkei, repo, out, base_url, *extra):
-    subprocess.run(
-        [renkei, "build", "--root", repo, "--out", out, "--date", "2026-11-25",
-         "--base-url", base_url, *extra],
-        check=True, capture_output=True,
-    )
+    cmd = [renkei, "build", "--root", repo, "--out", out, "--date", DATE, "--base-url", base_url,
+           *extra]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise Fatal(f"renkei build failed ({' '.join(cmd)}):\n{r.stdout}{r.stderr}")
 
 
 def htpasswd_line():
-    """An apr1 hash when openssl is there (what `htpasswd` writes), else nginx's {PLAIN}."""
+    """An apr1 hash as `htpasswd` or `openssl passwd -apr1` writes it (docs/publish.md), else
+    nginx's {SHA} (base64 SHA-1), which needs nothing but hashlib."""
     if shutil.which("openssl"):
-        hashed = subprocess.run(["openssl", "passwd", "-apr1", PASSWORD],
-                                check=True, capture_output=True, text=True).stdout.strip()
-        return f"{USER}:{hashed}\n"
-    return f"{USER}:{{PLAIN}}{PASSWORD}\n"
+        r = subprocess.run(["openssl", "passwd", "-apr1", PASSWORD], capture_output=True, text=True)
+        if r.returncode == 0 and r.stdout.startswith("$apr1$"):
+            return f"{USER}:{r.stdout.strip()}\n"
+    import hashlib
+    digest = base64.b64encode(hashlib.sha1(PASSWORD.encode()).digest()).decode()
+    return f"{USER}:{{SHA}}{digest}\n"
 
 
 def configure(repo, tmp, port):
-    text = open(os.path.join(repo, "docs/publish/nginx.conf"), encoding="utf-8").read()
+    path = os.path.join(repo, "docs/publish/nginx.conf")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    # A hospital host's own static-file rule, which must not take renkei's files (^~).
+    host_rule = SERVER_NAME + "\n    location ~* \\.(css|js|mjs|pdf|csv|xml|ics|vcf)$ { return 418; }"
     for old, new in [
-        ("listen 80;", f"listen 127.0.0.1:{port};"),
-        ("root /var/www/site;", f"root {tmp}/www;"),
-        ("/etc/nginx/renkei-partners.htpasswd", f"{tmp}/htpasswd"),
+        (LISTEN, f"listen 127.0.0.1:{port};"),
+        (ROOT, f"root {tmp}/www;"),
+        (HTPASSWD, f"{tmp}/htpasswd"),
+        (SERVER_NAME, host_rule),
     ]:
         if old not in text:
-            sys.exit(f"docs/publish/nginx.conf no longer has {old!r}: update this test with it")
+            raise Fatal(f"docs/publish/nginx.conf no longer has {old!r}: update this test with it")
         text = text.replace(old, new)
     with open(os.path.join(tmp, "site.conf"), "w", encoding="utf-8") as f:
         f.write(text)
-    # Only the test's own frame around the documented server block.
+    # Only the test's own frame around the documented server block. As root, nginx's workers
+    # would run as nobody and could not read the temporary folders (0700): keep them root.
     user = "user root;\n" if os.geteuid() == 0 else ""
     with open(os.path.join(tmp, "nginx.conf"), "w", encoding="utf-8") as f:
         f.write(f"""{user}worker_processes 1;
@@ -67,6 +92,8 @@ pid {tmp}/nginx.pid;
 error_log {tmp}/error.log;
 events {{ worker_connections 64; }}
 http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
     access_log {tmp}/access.log;
     client_body_temp_path {tmp}/body;
     proxy_temp_path {tmp}/proxy;
@@ -78,13 +105,39 @@ http {{
 """)
 
 
+def partners_only_values(repo, slug):
+    """The string values of `partners_only:` in content/partners/<slug>.md (flow or block)."""
+    with open(os.path.join(repo, "content", "partners", f"{slug}.md"), encoding="utf-8") as f:
+        front = f.read().split("\n---", 1)[0]
+    m = re.search(r"^partners_only:(.*(?:\n[ \t]+.*)*)", front, re.M)
+    if not m:
+        raise Fatal(f"content/partners/{slug}.md has no partners_only: to check")
+    body = m.group(1).strip().strip("{}")
+    values = []
+    for part in re.split(r",\s*|\n\s*", body):
+        if ":" in part:
+            value = part.split(":", 1)[1].strip().strip('"')
+            if value:
+                values.append(value)
+    if not values:
+        raise Fatal(f"content/partners/{slug}.md: no value under partners_only:")
+    return values
+
+
+def front_value(repo, slug, key):
+    with open(os.path.join(repo, "content", "partners", f"{slug}.md"), encoding="utf-8") as f:
+        m = re.search(rf"^{key}:\s*(.+)$", f.read(), re.M)
+    return m.group(1).strip().strip('"') if m else None
+
+
 class Client:
     def __init__(self, port):
         self.port = port
 
-    def get(self, path, auth=None):
+    def get(self, path, auth=None, headers=None):
+        """One GET; redirects are not followed. Returns status, headers (lower-case), body."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        headers = {}
+        headers = dict(headers or {})
         if auth:
             headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
         conn.request("GET", urllib.parse.quote(path, safe="/-._~"), headers=headers)
@@ -94,14 +147,37 @@ class Client:
         return r.status, {k.lower(): v for k, v in r.getheaders()}, body
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--renkei", required=True)
-    ap.add_argument("--repo", required=True)
-    ap.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
-    args = ap.parse_args()
+def start(nginx, tmp, port):
+    conf = os.path.join(tmp, "nginx.conf")
+    # -e: nginx's own log before the configuration is read (non-root users cannot write
+    # /var/log/nginx).
+    base = [nginx, "-e", os.path.join(tmp, "error.log"), "-p", tmp, "-c", conf]
+    t = subprocess.run([*base, "-t"], capture_output=True, text=True)
+    if t.returncode != 0 or "[warn]" in t.stderr or "[emerg]" in t.stderr:
+        raise Fatal(f"nginx -t failed or warned about the documented configuration:\n{t.stderr}")
+    server = subprocess.Popen(base, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(200):
+        if server.poll() is not None:
+            raise Fatal(f"nginx stopped at once:\n{server.stderr.read().decode()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.05)
+    stop(server)
+    raise Fatal(f"nginx did not listen on 127.0.0.1:{port} within 10 s")
 
-    tmp = tempfile.mkdtemp(prefix="renkei-nginx-")
+
+def stop(server):
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def run(args, tmp):
     os.chmod(tmp, 0o755)
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
@@ -113,50 +189,51 @@ def main():
         f.write(htpasswd_line())
     configure(args.repo, tmp, port)
 
-    conf = os.path.join(tmp, "nginx.conf")
-    t = subprocess.run([args.nginx, "-t", "-p", tmp, "-c", conf], capture_output=True, text=True)
-    if t.returncode != 0 or "[warn]" in t.stderr:
-        sys.exit(f"nginx -t failed or warned about the documented configuration:\n{t.stderr}")
-    server = subprocess.Popen([args.nginx, "-p", tmp, "-c", conf],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     failures = []
 
     def check(ok, what):
-        print(("ok   " if ok else "FAIL ") + what)
+        print(("ok   " if ok else "FAIL ") + what, flush=True)
         if not ok:
             failures.append(what)
 
+    server = start(args.nginx, tmp, port)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
         c = Client(port)
+        creds = f"{USER}:{PASSWORD}"
 
+        # The public site.
         status, h, body = c.get("/renkei/")
         check(status == 200 and h.get("content-type") == "text/html; charset=utf-8"
-              and "みなと市民病院" in body.decode(), f"/renkei/ → {status} {h.get('content-type')}")
+              and "みなと市民病院" in body.decode(),
+              f"/renkei/ → {status} {h.get('content-type')}, the site's title")
         check(h.get("cache-control") == "no-cache", f"pages are revalidated: {h.get('cache-control')}")
+        check("x-robots-tag" not in h, f"the public site may be indexed: {h.get('x-robots-tag')}")
+        etag = h.get("etag")
+        status, _, _ = c.get("/renkei/", headers={"If-None-Match": etag or '"none"'})
+        check(etag is not None and status == 304, f"an unchanged page asked again → {status}")
         status, h, _ = c.get("/renkei")
         check(status == 301 and h.get("location") == "/renkei/", f"/renkei → {status} {h.get('location')}")
 
+        name = front_value(args.repo, "asahimachi-clinic", "name") or "朝日町クリニック"
         status, _, body = c.get("/renkei/partners/asahimachi-clinic/")
-        check(status == 200 and "朝日町クリニック" in body.decode(), f"a partner's page → {status}")
+        check(status == 200 and name in body.decode(), f"a partner's page → {status}, {name}")
         status, h, _ = c.get("/renkei/partners/asahimachi-clinic")
-        check(status == 301 and h.get("location", "").endswith("/renkei/partners/asahimachi-clinic/"),
+        check(status == 301 and h.get("location") == "/renkei/partners/asahimachi-clinic/",
               f"no trailing slash → {status} {h.get('location')}")
 
         status, _, body = c.get("/renkei/news/category/休診・代診/")
-        check(status == 200 and "休診・代診" in body.decode(), f"a Japanese path → {status}")
-
-        status, _, _ = c.get("/renkei/.renkei-manifest")
-        check(status == 404, f"renkei's bookkeeping is not served → {status}")
+        check(status == 200 and "休診・代診" in body.decode(),
+              f"a Japanese path (/renkei/news/category/休診・代診/, percent-encoded) → {status}")
 
         page404 = open(os.path.join(public, "404.html"), "rb").read()
         status, h, body = c.get("/renkei/no-such-page/")
-        check(status == 404 and body == page404, f"a missing page → {status}, renkei's 404 page: {body == page404}")
+        check(status == 404 and body == page404,
+              f"a missing page → {status}, renkei's 404.html: {body == page404}")
+        status, _, body = c.get("/renkei/partners/no-such-clinic/deeper/")
+        check(status == 404 and body == page404, f"a missing page two levels down → {status}")
+        for bookkeeping in ("/renkei/.renkei-manifest", "/renkei/.renkei-output"):
+            status, _, _ = c.get(bookkeeping)
+            check(status == 404, f"renkei's bookkeeping {bookkeeping} is not served → {status}")
 
         seminar = next(d for d in sorted(os.listdir(os.path.join(public, "seminars")))
                        if os.path.isfile(os.path.join(public, "seminars", d, "seminar.ics")))
@@ -166,40 +243,85 @@ def main():
             (f"/renkei/seminars/{seminar}/seminar.ics", "text/calendar; charset=utf-8"),
             (f"/renkei/doctors/{doctor}/contact.vcf", "text/vcard; charset=utf-8"),
             ("/renkei/data/partners.csv", "text/csv; charset=utf-8"),
+            ("/renkei/data/partners.json", "application/json; charset=utf-8"),
             ("/renkei/assets/style.css", "text/css; charset=utf-8"),
             ("/renkei/assets/search.mjs", "text/javascript; charset=utf-8"),
+            ("/renkei/assets/dates.js", "application/javascript; charset=utf-8"),
+            ("/renkei/assets/favicon.svg", "image/svg+xml; charset=utf-8"),
             ("/renkei/news/atom.xml", "application/atom+xml; charset=utf-8"),
+            ("/renkei/sitemap.xml", "text/xml; charset=utf-8"),
+            ("/renkei/robots.txt", "text/plain; charset=utf-8"),
         ]:
-            status, h, _ = c.get(path)
-            check(status == 200 and h.get("content-type") == expected,
+            status, h, body = c.get(path)
+            with open(os.path.join(public, path[len("/renkei/"):]), "rb") as f:
+                same = body == f.read()
+            check(status == 200 and h.get("content-type") == expected and same,
                   f"{path} → {status} {h.get('content-type')}")
+        status, h, _ = c.get(f"/renkei/seminars/{seminar}/seminar.ics")
+        check(h.get("cache-control") == "no-cache", f"other files are revalidated too: {h.get('cache-control')}")
         status, h, _ = c.get("/renkei/assets/style.css")
-        check(h.get("cache-control") == "public, max-age=3600", f"assets are kept an hour: {h.get('cache-control')}")
+        check(h.get("cache-control") == "public, max-age=3600",
+              f"assets/ is kept an hour: {h.get('cache-control')}")
 
-        status, h, _ = c.get("/renkei-partners/")
-        check(status == 401 and "www-authenticate" in h, f"partners without a password → {status}")
+        # The partners site.
+        status, h, _ = c.get("/renkei-partners")
+        check(status == 301 and h.get("location") == "/renkei-partners/",
+              f"/renkei-partners → {status} {h.get('location')}")
+        for path in ("/renkei-partners/", "/renkei-partners/partners/asahimachi-clinic/",
+                     "/renkei-partners/news/atom.xml", "/renkei-partners/assets/style.css",
+                     "/renkei-partners/data/partners.csv", "/renkei-partners/no-such-page/"):
+            status, h, _ = c.get(path)
+            check(status == 401 and "www-authenticate" in h, f"{path} without a password → {status}")
         status, _, _ = c.get("/renkei-partners/", auth=f"{USER}:wrong")
         check(status == 401, f"partners with a wrong password → {status}")
-        status, h, body = c.get("/renkei-partners/partners/sakura-naika/", auth=f"{USER}:{PASSWORD}")
-        check(status == 200 and "noindex" in h.get("x-robots-tag", ""),
-              f"partners with the password → {status}, X-Robots-Tag {h.get('x-robots-tag')}")
-        # What only the partners profile shows is there, and not on the public site.
-        direct = "連携担当 看護師 山田 花子"
-        public_page = c.get("/renkei/partners/sakura-naika/")[2].decode()
-        check(direct in body.decode() and direct not in public_page,
-              "a partners_only contact: on the partners site only")
-        status, _, _ = c.get("/renkei-partners/no-such-page/", auth=f"{USER}:{PASSWORD}")
-        check(status == 404, f"partners: a missing page → {status}")
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
 
+        status, h, body = c.get("/renkei-partners/", auth=creds)
+        check(status == 200 and h.get("content-type") == "text/html; charset=utf-8",
+              f"partners with the password → {status} {h.get('content-type')}")
+        check("noindex" in h.get("x-robots-tag", ""), f"partners: X-Robots-Tag {h.get('x-robots-tag')}")
+        check(h.get("cache-control") == "private, no-cache", f"partners: Cache-Control {h.get('cache-control')}")
+        status, h, _ = c.get("/renkei-partners/news/atom.xml", auth=creds)
+        check(status == 200 and h.get("content-type") == "application/atom+xml; charset=utf-8"
+              and "noindex" in h.get("x-robots-tag", ""),
+              f"partners' feed → {status} {h.get('content-type')}, X-Robots-Tag {h.get('x-robots-tag')}")
+
+        # What only the partners profile shows is there, and not on the public site.
+        values = partners_only_values(args.repo, "asahimachi-clinic")
+        status, _, body = c.get("/renkei-partners/partners/asahimachi-clinic/", auth=creds)
+        on_partners = body.decode()
+        on_public = c.get("/renkei/partners/asahimachi-clinic/")[2].decode()
+        shown = lambda v, page: v in page or html.escape(v) in page
+        check(status == 200 and all(shown(v, on_partners) for v in values)
+              and not any(shown(v, on_public) for v in values),
+              f"partners_only of asahimachi-clinic ({values[0]} …): on the partners site only")
+
+        page404 = open(os.path.join(partners, "404.html"), "rb").read()
+        status, _, body = c.get("/renkei-partners/no-such-page/", auth=creds)
+        check(status == 404 and body == page404, f"partners: a missing page → {status}, its own 404.html")
+        status, _, _ = c.get("/renkei-partners/.renkei-manifest", auth=creds)
+        check(status == 404, f"partners: renkei's bookkeeping is not served → {status}")
+    finally:
+        stop(server)
+    return failures
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--renkei", required=True, help="the renkei binary")
+    ap.add_argument("--repo", required=True, help="the repository (content/, docs/publish/)")
+    ap.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
+    args = ap.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="renkei-nginx-")
+    try:
+        failures = run(args, tmp)
+    except Fatal as e:
+        print(f"nginx: FAILED: {e}", flush=True)
+        sys.exit(1)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     if failures:
-        print(f"nginx: {len(failures)} failures")
+        print(f"nginx: {len(failures)} failed:\n  " + "\n  ".join(failures))
         sys.exit(1)
     print("nginx: ok")
 
