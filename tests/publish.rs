@@ -12,8 +12,15 @@ use std::process::Command;
 
 use common::*;
 
-/// Debian puts nginx in /usr/sbin, which is not on every user's PATH.
+/// nginx on PATH, or where Debian puts it (/usr/sbin, which is not on every user's PATH).
 fn nginx() -> Option<PathBuf> {
+    let on_path = Command::new("nginx")
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if on_path {
+        return Some(PathBuf::from("nginx"));
+    }
     ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"]
         .into_iter()
         .map(PathBuf::from)

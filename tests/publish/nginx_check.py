@@ -272,6 +272,9 @@ def run(args, tmp):
                      "/renkei-partners/data/partners.csv", "/renkei-partners/no-such-page/"):
             status, h, _ = c.get(path)
             check(status == 401 and "www-authenticate" in h, f"{path} without a password → {status}")
+        status, _, body = c.get("/renkei-partners/.renkei-manifest")
+        check(status in (401, 404) and b"index.html" not in body,
+              f"/renkei-partners/.renkei-manifest without a password → {status}")
         status, _, _ = c.get("/renkei-partners/", auth=f"{USER}:wrong")
         check(status == 401, f"partners with a wrong password → {status}")
 
