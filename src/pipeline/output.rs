@@ -57,7 +57,7 @@ impl OutFile {
 /// contents, so it only ever replaces a folder that carries this mark: a Hugo `public/`, a
 /// document folder or a mistyped `--out` is refused instead of wiped.
 pub const MARKER: &str = ".renkei-output";
-const MARKER_TEXT: &str = "This folder is written by renkei. Every build replaces all of its contents.\nこのフォルダは renkei が生成します。生成のたびに中身はすべて置き換わります。\n";
+const MARKER_TEXT: &str = "This folder is written by renkei. Each build rewrites what changed and removes what it no longer makes; files put here by hand may be replaced.\nこのフォルダは renkei が生成します。生成のたびに、変わったファイルを書き直し、不要になったファイルを削除します。手で置いたファイルは置き換わることがあります。\n";
 /// The marker's line that says which day the output was built for (`check` compares it with
 /// the days statuses change).
 const BUILT_ON: &str = "build-date: ";
