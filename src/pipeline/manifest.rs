@@ -73,10 +73,6 @@ impl Manifest {
         Some(Manifest { files })
     }
 
-    pub fn get(&self, path: &str) -> Option<&Entry> {
-        self.files.get(path)
-    }
-
     pub fn insert(&mut self, path: String, entry: Entry) {
         self.files.insert(path, entry);
     }
@@ -87,14 +83,6 @@ impl Manifest {
 
     pub fn paths(&self) -> impl Iterator<Item = &String> {
         self.files.keys()
-    }
-
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
     }
 
     /// One line per file, sorted by path, so the same output gives the same manifest.

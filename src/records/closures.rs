@@ -157,17 +157,3 @@ pub fn listed(
     }
     out
 }
-
-/// What a build on `today` lists (see [`listed`]).
-pub fn upcoming(
-    closures: &[Closure],
-    today: NaiveDate,
-    horizon_days: i64,
-    limit: usize,
-) -> Vec<Closure> {
-    listed(closures, today, horizon_days, limit)
-        .into_iter()
-        .filter(|l| l.shown)
-        .map(|l| l.closure)
-        .collect()
-}

@@ -145,11 +145,10 @@ pub fn render_site(
             .map_err(|e| Fatal::output(&e).into())
     };
     timer.step("render: pages");
-    put(crate::formats::export::exports(site))?;
-    put(feeds(site))?;
-    timer.step("render: exports and feeds");
-    put(crate::search::index_files(site))?;
-    timer.step("render: search index written");
+    for (name, make) in COLLECTION_FILES {
+        put(make(site))?;
+        timer.step(&format!("render: {name} written"));
+    }
     let mut rest = desk_cards(site);
     rest.push(crate::formats::sitemap::sitemap(site, &indexed));
     rest.push(crate::formats::sitemap::robots(site));
@@ -176,13 +175,22 @@ fn desk_cards(site: &Site) -> Vec<OutFile> {
         .collect()
 }
 
-/// Files derived from many records at once: exports, the seminar calendar, the feeds and the
-/// search index.
+/// What makes the files derived from many records at once: exports, the seminar calendar and
+/// the feeds, the search index. One list for the full build (which writes each group before
+/// making the next) and for serve (which wants them all).
+type MakeFiles = fn(&Site) -> Vec<OutFile>;
+const COLLECTION_FILES: [(&str, MakeFiles); 3] = [
+    ("exports", crate::formats::export::exports),
+    ("calendar and feeds", feeds),
+    ("search index", crate::search::index_files),
+];
+
+/// Files derived from many records at once (see [`COLLECTION_FILES`]).
 pub fn collection_files(site: &Site) -> Vec<OutFile> {
-    let mut files = crate::formats::export::exports(site);
-    files.extend(feeds(site));
-    files.extend(crate::search::index_files(site));
-    files
+    COLLECTION_FILES
+        .iter()
+        .flat_map(|(_, make)| make(site))
+        .collect()
 }
 
 /// The seminar calendar and the feeds.
