@@ -143,7 +143,10 @@ impl serde::Serialize for JsonRow<'_> {
     }
 }
 
-pub fn exports(site: &Site) -> Vec<OutFile> {
+pub fn exports(
+    site: &Site,
+    emit: &mut (dyn FnMut(Vec<OutFile>) -> std::io::Result<()> + '_),
+) -> std::io::Result<()> {
     let urls = &site.config.urls;
     let abs = |u: &str| urls.absolute(u.strip_prefix(urls.prefix()).unwrap_or(u));
     let partners_profile = site.profile == crate::records::meta::Profile::Partners;
@@ -161,83 +164,86 @@ pub fn exports(site: &Site) -> Vec<OutFile> {
         }
         row
     };
-    let partner_rows: Vec<Vec<String>> = site
-        .partners
-        .iter()
-        .map(|p| {
-            let row = vec![
-                p.place.name.clone(),
-                p.place.yomi.clone(),
-                p.kind_label.to_string(),
-                p.departments.join("、"),
-                p.place.area.clone(),
-                p.place.postal.clone(),
-                p.place.address.clone(),
-                opt(&p.place.tel.as_ref().map(|t| &t.display)),
-                opt(&p.place.fax.as_ref().map(|t| &t.display)),
-                opt(&p.place.url),
-                opt(&p.director.as_ref().map(|d| &d.name)),
-                p.services.join("、"),
-                if p.registered { "○" } else { "" }.to_string(),
-                opt(&p.beds),
-                opt(&p.navii_id),
-                geo(p.place.geo, 0),
-                geo(p.place.geo, 1),
-                opt(&p.place.updated),
-                abs(&p.meta.url),
-            ];
-            finish(row, &p.meta)
-        })
-        .collect();
-    let care_rows: Vec<Vec<String>> = site
-        .care
-        .iter()
-        .map(|c| {
-            let row = vec![
-                c.place.name.clone(),
-                c.place.yomi.clone(),
-                c.services.join("、"),
-                opt(&c.office_number),
-                opt(&c.operator),
-                c.place.area.clone(),
-                c.place.postal.clone(),
-                c.place.address.clone(),
-                opt(&c.place.tel.as_ref().map(|t| &t.display)),
-                opt(&c.place.fax.as_ref().map(|t| &t.display)),
-                opt(&c.place.url),
-                opt(&c.capacity),
-                c.accepting
-                    .map(|a| if a { "可" } else { "停止中" })
-                    .unwrap_or("")
-                    .to_string(),
-                geo(c.place.geo, 0),
-                geo(c.place.geo, 1),
-                opt(&c.place.updated),
-                abs(&c.meta.url),
-            ];
-            finish(row, &c.meta)
-        })
-        .collect();
-    let doctor_rows: Vec<Vec<String>> = site
-        .doctors
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let clinic = &site.partners[site.partner_of_doctor[i]];
-            let row = vec![
-                d.name.clone(),
-                d.yomi.clone(),
-                clinic.place.name.clone(),
-                d.departments.join("、"),
-                d.specialties.join("、"),
-                opt(&d.registered_since),
-                if d.co_treatment { "○" } else { "" }.to_string(),
-                abs(&clinic.meta.url),
-                abs(&d.meta.url),
-            ];
-            finish(row, &d.meta)
-        })
-        .collect();
+    let partner_rows = || -> Vec<Vec<String>> {
+        site.partners
+            .iter()
+            .map(|p| {
+                let row = vec![
+                    p.place.name.clone(),
+                    p.place.yomi.clone(),
+                    p.kind_label.to_string(),
+                    p.departments.join("、"),
+                    p.place.area.clone(),
+                    p.place.postal.clone(),
+                    p.place.address.clone(),
+                    opt(&p.place.tel.as_ref().map(|t| &t.display)),
+                    opt(&p.place.fax.as_ref().map(|t| &t.display)),
+                    opt(&p.place.url),
+                    opt(&p.director.as_ref().map(|d| &d.name)),
+                    p.services.join("、"),
+                    if p.registered { "○" } else { "" }.to_string(),
+                    opt(&p.beds),
+                    opt(&p.navii_id),
+                    geo(p.place.geo, 0),
+                    geo(p.place.geo, 1),
+                    opt(&p.place.updated),
+                    abs(&p.meta.url),
+                ];
+                finish(row, &p.meta)
+            })
+            .collect()
+    };
+    let care_rows = || -> Vec<Vec<String>> {
+        site.care
+            .iter()
+            .map(|c| {
+                let row = vec![
+                    c.place.name.clone(),
+                    c.place.yomi.clone(),
+                    c.services.join("、"),
+                    opt(&c.office_number),
+                    opt(&c.operator),
+                    c.place.area.clone(),
+                    c.place.postal.clone(),
+                    c.place.address.clone(),
+                    opt(&c.place.tel.as_ref().map(|t| &t.display)),
+                    opt(&c.place.fax.as_ref().map(|t| &t.display)),
+                    opt(&c.place.url),
+                    opt(&c.capacity),
+                    c.accepting
+                        .map(|a| if a { "可" } else { "停止中" })
+                        .unwrap_or("")
+                        .to_string(),
+                    geo(c.place.geo, 0),
+                    geo(c.place.geo, 1),
+                    opt(&c.place.updated),
+                    abs(&c.meta.url),
+                ];
+                finish(row, &c.meta)
+            })
+            .collect()
+    };
+    let doctor_rows = || -> Vec<Vec<String>> {
+        site.doctors
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let clinic = &site.partners[site.partner_of_doctor[i]];
+                let row = vec![
+                    d.name.clone(),
+                    d.yomi.clone(),
+                    clinic.place.name.clone(),
+                    d.departments.join("、"),
+                    d.specialties.join("、"),
+                    opt(&d.registered_since),
+                    if d.co_treatment { "○" } else { "" }.to_string(),
+                    abs(&clinic.meta.url),
+                    abs(&d.meta.url),
+                ];
+                finish(row, &d.meta)
+            })
+            .collect()
+    };
 
     let json_rows = |header: &[&str], rows: &[Vec<String>]| -> String {
         // Keys in the order the file has always had them (serde_json's map sorts them).
@@ -253,8 +259,9 @@ pub fn exports(site: &Site) -> Vec<OutFile> {
             .collect();
         serde_json::to_string_pretty(&records).unwrap_or_else(|_| "[]".into()) + "\n"
     };
-    let mut files = Vec::new();
-    for (name, header, rows) in [
+    // One table at a time, made, written and dropped: at 100k records each is tens of MB.
+    type Rows<'a> = &'a dyn Fn() -> Vec<Vec<String>>;
+    let tables: [(&str, Vec<&str>, Rows); 3] = [
         (
             "partners",
             with_extra(PARTNER_HEADER.to_vec()),
@@ -262,17 +269,15 @@ pub fn exports(site: &Site) -> Vec<OutFile> {
         ),
         ("care", with_extra(CARE_HEADER.to_vec()), &care_rows),
         ("doctors", with_extra(DOCTOR_HEADER.to_vec()), &doctor_rows),
-    ] {
-        files.push(OutFile::text(
-            format!("data/{name}.csv"),
-            csv(&header, rows),
-        ));
-        files.push(OutFile::text(
-            format!("data/{name}.json"),
-            json_rows(&header, rows),
-        ));
+    ];
+    for (name, header, rows) in tables {
+        let rows = rows();
+        emit(vec![
+            OutFile::text(format!("data/{name}.csv"), csv(&header, &rows)),
+            OutFile::text(format!("data/{name}.json"), json_rows(&header, &rows)),
+        ])?;
     }
-    files
+    Ok(())
 }
 
 #[cfg(test)]

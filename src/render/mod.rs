@@ -133,26 +133,23 @@ pub fn render_site(
         diags.extend(errors);
         return Err(Failure::Content);
     }
-    // Each group of generated files goes to the sink before the next is made, so the exports,
-    // the feeds and the search index (hundreds of MB at 100k records) are never all in memory.
-    let mut put = |files: Vec<OutFile>| -> Result<(), Failure> {
+    // Each group of generated files goes to the sink as it is made, so the exports, the feeds
+    // and the search index (hundreds of MB at 100k records) are never all in memory.
+    let mut put = |files: Vec<OutFile>| -> std::io::Result<()> {
         for f in &files {
             written.insert(f.path.clone());
         }
-        files
-            .into_par_iter()
-            .try_for_each(|f| sink.put(f))
-            .map_err(|e| Fatal::output(&e).into())
+        files.into_par_iter().try_for_each(|f| sink.put(f))
     };
     timer.step("render: pages");
     for (name, make) in COLLECTION_FILES {
-        put(make(site))?;
+        make(site, &mut put).map_err(|e| Fatal::output(&e))?;
         timer.step(&format!("render: {name} written"));
     }
     let mut rest = desk_cards(site);
     rest.push(crate::formats::sitemap::sitemap(site, &indexed));
     rest.push(crate::formats::sitemap::robots(site));
-    put(rest)?;
+    put(rest).map_err(|e| Fatal::output(&e))?;
     Ok(written)
 }
 
@@ -176,21 +173,28 @@ fn desk_cards(site: &Site) -> Vec<OutFile> {
 }
 
 /// What makes the files derived from many records at once: exports, the seminar calendar and
-/// the feeds, the search index. One list for the full build (which writes each group before
-/// making the next) and for serve (which wants them all).
-type MakeFiles = fn(&Site) -> Vec<OutFile>;
+/// the feeds, the search index. One list for the full build (which writes each batch before
+/// making the next) and for serve (which wants them all). Each hands its files to the closure
+/// it is given, in as many batches as it likes.
+type MakeFiles = fn(&Site, &mut Emit) -> std::io::Result<()>;
+type Emit<'a> = dyn FnMut(Vec<OutFile>) -> std::io::Result<()> + 'a;
 const COLLECTION_FILES: [(&str, MakeFiles); 3] = [
     ("exports", crate::formats::export::exports),
-    ("calendar and feeds", feeds),
-    ("search index", crate::search::index_files),
+    ("calendar and feeds", |site, emit| emit(feeds(site))),
+    ("search index", crate::search::write_index),
 ];
 
 /// Files derived from many records at once (see [`COLLECTION_FILES`]).
 pub fn collection_files(site: &Site) -> Vec<OutFile> {
-    COLLECTION_FILES
-        .iter()
-        .flat_map(|(_, make)| make(site))
-        .collect()
+    let mut files = Vec::new();
+    for (_, make) in COLLECTION_FILES {
+        // Collecting into memory cannot fail.
+        let _ = make(site, &mut |batch| {
+            files.extend(batch);
+            Ok(())
+        });
+    }
+    files
 }
 
 /// The seminar calendar and the feeds.

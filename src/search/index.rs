@@ -28,6 +28,7 @@ use rayon::prelude::*;
 
 use super::documents::{Doc, Field, FACETS};
 use super::normalize::value_runs;
+use super::postings::{self, Postings};
 use crate::pipeline::output::OutFile;
 
 /// BM25 term-frequency saturation and length normalisation.
@@ -118,22 +119,9 @@ fn unpack(mut g: Gram) -> String {
     chars.iter().rev().collect()
 }
 
-/// Weights are rounded to these levels (about √2 apart) so a posting list can be stored as one
-/// run of record numbers per level, which compresses far better than a weight per record.
-const LEVELS: [u8; 16] = [1, 2, 3, 4, 6, 8, 11, 16, 22, 32, 45, 64, 90, 128, 180, 255];
-
-fn level(score: f64) -> u8 {
-    // The nearest level in log terms: below the geometric mean of two levels, the lower one.
-    for pair in LEVELS.windows(2) {
-        if score * score < f64::from(pair[0]) * f64::from(pair[1]) {
-            return pair[0];
-        }
-    }
-    LEVELS[LEVELS.len() - 1]
-}
-
-/// Weight of a whole-value match, which puts 「谷口消化器内科クリニック」 above 「… 2号館」.
-const EXACT: u8 = 255;
+/// A whole-value match takes the top level, which puts 「谷口消化器内科クリニック」 above
+/// 「… 2号館」.
+const EXACT: u8 = postings::TOP;
 
 /// Whole values a query can equal, keyed `=value`: names, readings and numbers, with their
 /// runs joined (so 「みどり調剤 山手店」 typed with or without its space is one key). `=` is a
@@ -163,50 +151,72 @@ fn collapsed(reading: &str) -> Option<String> {
     (short != reading).then_some(short)
 }
 
-/// The index's files and the figures `RENKEI_TIMINGS` and the benchmark print.
-pub struct Built {
-    pub files: Vec<OutFile>,
+/// The figures `RENKEI_TIMINGS` and the benchmark print.
+#[derive(Debug, Default)]
+pub struct Stats {
     pub grams: usize,
     pub postings: usize,
     pub shards: usize,
+    pub files: usize,
 }
 
-/// Builds the index of `docs`. `words` is the site's vocabulary as manifest members
-/// ([`super::vocabulary::Vocabulary::manifest_json`]).
-pub fn build(docs: &[Doc], words: &str) -> Built {
-    let per_doc = grams_per_doc(docs);
-    let mut packed: GramMap<Vec<(u32, u8)>> = GramMap::default();
-    for (id, weights) in per_doc.into_iter().enumerate() {
-        for (gram, w) in weights {
-            packed.entry(gram).or_default().push((id as u32, w));
-        }
-    }
-    let mut postings: Vec<(String, Vec<(u32, u8)>)> =
-        packed.into_iter().map(|(g, l)| (unpack(g), l)).collect();
-    let mut exact: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
-    for (id, d) in docs.iter().enumerate() {
-        for token in exact_tokens(d) {
-            exact.entry(token).or_default().push((id as u32, EXACT));
-        }
-    }
-    postings.extend(exact);
-    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let posting_count = postings.iter().map(|p| p.1.len()).sum();
-    let encoded: Vec<(String, String)> = postings
-        .par_iter()
-        .map(|(gram, list)| (json_string(gram), encode_postings(list)))
-        .collect();
-    let total: usize = encoded.iter().map(|(g, l)| g.len() + l.len() + 2).sum();
-    let facets = facet_lists(docs);
-    let doc_rows: Vec<String> = docs.iter().map(doc_row).collect();
+/// Shards made and handed on at a time: enough to keep both cores busy, few enough that the
+/// JSON of only a sliver of the index is in memory at once.
+const SHARD_BATCH: usize = 256;
 
-    let mut files = Vec::new();
+/// Records whose grams are worked out at a time before they join the posting lists.
+const DOC_BATCH: usize = 2048;
+
+/// Builds the index of `docs` and hands its files to `emit` a batch at a time, so a large
+/// site's shards are written while the next are made. `words` is the site's vocabulary as
+/// manifest members ([`super::vocabulary::Vocabulary::manifest_json`]).
+pub fn build(
+    mut docs: Vec<Doc>,
+    words: &str,
+    emit: &mut (dyn FnMut(Vec<OutFile>) -> std::io::Result<()> + '_),
+) -> std::io::Result<Stats> {
+    // What needs the records' text is taken first; then the grams, which drop each batch's
+    // text as they go, so the text and the posting lists are never all in memory together.
+    let mut timer = crate::pipeline::timing::Timer::new();
+    let facets = facet_lists(&docs);
+    let doc_rows: Vec<String> = docs.iter().map(doc_row).collect();
+    let exact = exact_postings(&docs);
+    timer.step("search: rows and whole values");
+    let grams = gather(&mut docs);
+    timer.step("search: grams");
+    // Every key in the order the shards list them. `=` starts exact keys and no gram, so the
+    // keys are distinct and an unstable sort is deterministic.
+    let mut entries: Vec<(String, &Postings)> = grams
+        .iter()
+        .map(|(g, p)| (unpack(*g), p))
+        .chain(exact.iter().map(|(k, p)| (k.clone(), p)))
+        .collect();
+    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    timer.step("search: sorted");
+    let mut stats = Stats {
+        grams: entries.len(),
+        postings: entries.iter().map(|(_, p)| p.len()).sum(),
+        ..Stats::default()
+    };
+    // The JSON's size decides the shard count; it is measured here and made again per shard
+    // below rather than kept, which at 100k records would be hundreds of MB held at once.
+    let total: usize = entries
+        .par_iter()
+        .map_init(String::new, |buf, (gram, list)| {
+            buf.clear();
+            list.encode(buf);
+            json_string(gram).len() + buf.len() + 2
+        })
+        .sum();
+    timer.step("search: sized");
+
     let inline = total + doc_rows.iter().map(String::len).sum::<usize>() <= INLINE_BYTES;
     let shards = if inline {
         0
     } else {
         total.div_ceil(SHARD_BYTES).max(1)
     };
+    stats.shards = shards;
     let mut manifest = format!(
         "{{\"version\":1,\"docs\":{},\"shards\":{shards},\"chunk\":{CHUNK},\"facets\":{{",
         docs.len()
@@ -222,7 +232,7 @@ pub fn build(docs: &[Doc], words: &str) -> Built {
     // Trigrams in more than one record in HEAVY: a query of several trigrams skips these when it
     // has rarer ones (「クリニック」's are in every clinic), which keeps long names from fetching
     // the largest shards while still pinning the record down.
-    let heavy: Vec<&str> = postings
+    let heavy: Vec<&str> = entries
         .iter()
         .filter(|(g, list)| g.chars().count() == 3 && list.len() * HEAVY > docs.len())
         .map(|(g, _)| g.as_str())
@@ -234,7 +244,7 @@ pub fn build(docs: &[Doc], words: &str) -> Built {
     }
     if inline {
         manifest.push_str(",\"postings\":");
-        manifest.push_str(&object(encoded.iter()));
+        manifest.push_str(&object(entries.iter()));
         manifest.push_str(",\"facetDocs\":{");
         for (i, (key, values)) in facets.iter().enumerate() {
             if i > 0 {
@@ -247,16 +257,26 @@ pub fn build(docs: &[Doc], words: &str) -> Built {
         manifest.push_str(&doc_rows.join(","));
         manifest.push(']');
     } else {
-        let mut by_shard: Vec<Vec<&(String, String)>> = vec![Vec::new(); shards];
-        for ((gram, _), e) in postings.iter().zip(&encoded) {
-            by_shard[fnv1a(gram) as usize % shards].push(e);
+        let mut by_shard: Vec<Vec<&(String, &Postings)>> = vec![Vec::new(); shards];
+        for e in &entries {
+            by_shard[fnv1a(&e.0) as usize % shards].push(e);
         }
-        for (n, entries) in by_shard.into_iter().enumerate() {
-            files.push(OutFile::text(
-                format!("search/p/{n}.json"),
-                object(entries.into_iter()),
-            ));
+        for (b, batch) in by_shard.chunks(SHARD_BATCH).enumerate() {
+            let files: Vec<OutFile> = batch
+                .par_iter()
+                .enumerate()
+                .map(|(i, shard)| {
+                    OutFile::text(
+                        format!("search/p/{}.json", b * SHARD_BATCH + i),
+                        object(shard.iter().copied()),
+                    )
+                })
+                .collect();
+            stats.files += files.len();
+            emit(files)?;
         }
+        drop(by_shard);
+        let mut files = Vec::new();
         for (key, values) in &facets {
             for (i, d) in values.values().enumerate() {
                 files.push(OutFile::text(
@@ -271,79 +291,126 @@ pub fn build(docs: &[Doc], words: &str) -> Built {
                 format!("[{}]", rows.join(",")),
             ));
         }
+        stats.files += files.len();
+        emit(files)?;
     }
     manifest.push_str("}\n");
-    files.push(OutFile::text("search/index.json", manifest));
-    Built {
-        files,
-        grams: postings.len(),
-        postings: posting_count,
-        shards,
-    }
+    stats.files += 1;
+    emit(vec![OutFile::text("search/index.json", manifest)])?;
+    Ok(stats)
 }
 
-/// Each record's grams with their quantised weights, in gram order.
-fn grams_per_doc(docs: &[Doc]) -> Vec<Vec<(Gram, u8)>> {
-    let texts: Vec<Vec<(Field, Vec<Vec<char>>)>> = docs
+/// Every gram's postings, records numbered in `docs` order. Records are worked out in
+/// batches, in parallel, and joined in order; each batch's text is dropped once its grams are
+/// in, so memory holds the compact lists and what is left of the text, not both in full.
+fn gather(docs: &mut [Doc]) -> GramMap<Postings> {
+    let avg = field_averages(docs);
+    let mut grams: GramMap<Postings> = GramMap::default();
+    for (b, batch) in docs.chunks_mut(DOC_BATCH).enumerate() {
+        let weights: Vec<Vec<(Gram, u8)>> =
+            batch.par_iter().map(|d| doc_weights(d, &avg)).collect();
+        for (i, list) in weights.into_iter().enumerate() {
+            let id = (b * DOC_BATCH + i) as u32;
+            for (gram, level) in list {
+                grams.entry(gram).or_default().push(id, level);
+            }
+        }
+        for d in batch {
+            d.fields = Vec::new();
+        }
+    }
+    grams
+}
+
+/// The records each whole value ([`exact_tokens`]) belongs to.
+fn exact_postings(docs: &[Doc]) -> BTreeMap<String, Postings> {
+    let mut exact: BTreeMap<String, Postings> = BTreeMap::new();
+    for (id, d) in docs.iter().enumerate() {
+        for token in exact_tokens(d) {
+            exact.entry(token).or_default().push(id as u32, EXACT);
+        }
+    }
+    exact
+}
+
+/// A record's text by field, cut into runs of searchable characters; fields holding readings
+/// also get their runs with long vowels left out.
+fn field_runs(d: &Doc) -> Vec<(Field, Vec<Vec<char>>)> {
+    Field::ALL
+        .iter()
+        .map(|field| {
+            let mut runs: Vec<Vec<char>> = d
+                .fields
+                .iter()
+                .filter(|(f, _)| f == field)
+                .flat_map(|(_, t)| value_runs(t))
+                .collect();
+            if field.has_readings() {
+                let short: Vec<Vec<char>> = runs
+                    .iter()
+                    .filter_map(|r| collapsed(&r.iter().collect::<String>()))
+                    .map(|s| s.chars().collect())
+                    .collect();
+                runs.extend(short);
+            }
+            (*field, runs)
+        })
+        .filter(|(_, runs)| !runs.is_empty())
+        .collect()
+}
+
+/// Average length of each field over the records that have it, for BM25's length norm.
+type Averages = [f64; Field::ALL.len()];
+
+fn field_averages(docs: &[Doc]) -> Averages {
+    let sums = docs
         .par_iter()
         .map(|d| {
-            Field::ALL
-                .iter()
-                .map(|field| {
-                    let mut runs: Vec<Vec<char>> = d
-                        .fields
-                        .iter()
-                        .filter(|(f, _)| f == field)
-                        .flat_map(|(_, t)| value_runs(t))
-                        .collect();
-                    if field.has_readings() {
-                        let short: Vec<Vec<char>> = runs
-                            .iter()
-                            .filter_map(|r| collapsed(&r.iter().collect::<String>()))
-                            .map(|s| s.chars().collect())
-                            .collect();
-                        runs.extend(short);
-                    }
-                    (*field, runs)
-                })
-                .filter(|(_, runs)| !runs.is_empty())
-                .collect()
-        })
-        .collect();
-    // Average length of each field over the records that have it, for BM25's length norm.
-    let mut sums: HashMap<Field, (usize, usize)> = HashMap::new();
-    for (field, runs) in texts.iter().flatten() {
-        let s = sums.entry(*field).or_default();
-        s.0 += runs.iter().map(Vec::len).sum::<usize>();
-        s.1 += 1;
-    }
-    let avg = |f: Field| {
-        sums.get(&f)
-            .map_or(1.0, |(len, n)| (*len as f64 / *n as f64).max(1.0))
-    };
-    texts
-        .into_par_iter()
-        .map(|fields| {
-            let mut score: GramMap<f64> = GramMap::default();
-            for (field, values) in fields {
-                let len: usize = values.iter().map(Vec::len).sum();
-                let norm = K1 * (1.0 - B + B * len as f64 / avg(field));
-                let mut tf: GramMap<u32> = GramMap::default();
-                for v in &values {
-                    grams(v, field.has_unigrams(), |g| *tf.entry(g).or_default() += 1);
-                }
-                for (g, n) in tf {
-                    let n = f64::from(n);
-                    *score.entry(g).or_default() += field.weight() * n / (n + norm);
-                }
+            let mut s = [(0usize, 0usize); Field::ALL.len()];
+            for (field, runs) in field_runs(d) {
+                let slot = &mut s[field as usize];
+                slot.0 += runs.iter().map(Vec::len).sum::<usize>();
+                slot.1 += 1;
             }
-            let mut weights: Vec<(Gram, u8)> = score
-                .into_iter()
-                .map(|(g, s)| (g, level(s * SCALE)))
-                .collect();
-            weights.sort_unstable();
-            weights
+            s
         })
+        .reduce(
+            || [(0, 0); Field::ALL.len()],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    x.0 += y.0;
+                    x.1 += y.1;
+                }
+                a
+            },
+        );
+    sums.map(|(len, n)| {
+        if n == 0 {
+            1.0
+        } else {
+            (len as f64 / n as f64).max(1.0)
+        }
+    })
+}
+
+/// One record's grams with their weight levels ([`postings::level`]).
+fn doc_weights(d: &Doc, avg: &Averages) -> Vec<(Gram, u8)> {
+    let mut score: GramMap<f64> = GramMap::default();
+    for (field, values) in field_runs(d) {
+        let len: usize = values.iter().map(Vec::len).sum();
+        let norm = K1 * (1.0 - B + B * len as f64 / avg[field as usize]);
+        let mut tf: GramMap<u32> = GramMap::default();
+        for v in &values {
+            grams(v, field.has_unigrams(), |g| *tf.entry(g).or_default() += 1);
+        }
+        for (g, n) in tf {
+            let n = f64::from(n);
+            *score.entry(g).or_default() += field.weight() * n / (n + norm);
+        }
+    }
+    score
+        .into_iter()
+        .map(|(g, s)| (g, postings::level(s * SCALE)))
         .collect()
 }
 
@@ -360,26 +427,6 @@ fn facet_lists(docs: &[Doc]) -> Vec<(&'static str, BTreeMap<String, Vec<u32>>)> 
                 .push(id as u32);
         }
     }
-    out
-}
-
-fn encode_postings(list: &[(u32, u8)]) -> String {
-    let mut by_level: Vec<Vec<u32>> = vec![Vec::new(); 256];
-    for (doc, w) in list {
-        by_level[usize::from(*w)].push(*doc);
-    }
-    let mut out = String::with_capacity(list.len() * 4 + 8);
-    out.push('[');
-    for (w, docs) in by_level.iter().enumerate().rev() {
-        if !docs.is_empty() {
-            if out.len() > 1 {
-                out.push(',');
-            }
-            let _ = write!(out, "{w},{},", docs.len());
-            push_gaps(&mut out, docs);
-        }
-    }
-    out.push(']');
     out
 }
 
@@ -414,9 +461,19 @@ fn json_string(s: &str) -> String {
     json(s)
 }
 
-fn object<'a>(entries: impl Iterator<Item = &'a (String, String)>) -> String {
-    let parts: Vec<String> = entries.map(|(k, v)| format!("{k}:{v}")).collect();
-    format!("{{{}}}", parts.join(","))
+/// `{"gram":[…],…}`: the entries' postings as one JSON object.
+fn object<'a, 'p: 'a>(entries: impl Iterator<Item = &'a (String, &'p Postings)>) -> String {
+    let mut out = String::from("{");
+    for (i, (gram, list)) in entries.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&json_string(gram));
+        out.push(':');
+        list.encode(&mut out);
+    }
+    out.push('}');
+    out
 }
 
 #[cfg(test)]
@@ -457,27 +514,72 @@ mod tests {
     }
 
     #[test]
-    fn postings_are_runs_per_weight_level() {
-        assert_eq!(level(1.0), 1);
-        assert_eq!(level(5.0), 6);
-        assert_eq!(level(1000.0), 255);
-        // Records 3 and 10 at weight 45, record 7 at 8.
-        assert_eq!(
-            encode_postings(&[(3, 45), (7, 8), (10, 45)]),
-            "[45,2,3,7,8,1,7]"
-        );
-    }
-
-    #[test]
     fn names_weigh_more_than_bodies() {
         let doc = |field| Doc {
             fields: vec![(field, "さくら".to_string())],
             ..Doc::default()
         };
-        let w = grams_per_doc(&[doc(Field::Name), doc(Field::Body)]);
+        let docs = [doc(Field::Name), doc(Field::Body)];
+        let avg = field_averages(&docs);
         let key = pack(&['さ', 'く']);
-        let weight = |d: &Vec<(Gram, u8)>| d.iter().find(|(g, _)| *g == key).map(|x| x.1);
-        assert!(weight(&w[0]) > weight(&w[1]));
+        let weight = |d: &Doc| {
+            doc_weights(d, &avg)
+                .into_iter()
+                .find(|(g, _)| *g == key)
+                .map(|x| x.1)
+        };
+        assert!(weight(&docs[0]) > weight(&docs[1]));
+    }
+
+    #[test]
+    fn gathered_lists_number_records_across_batches() {
+        // More records than one batch, each with its own name and a shared word.
+        let docs: Vec<Doc> = (0..DOC_BATCH + 300)
+            .map(|i| Doc {
+                fields: vec![
+                    (Field::Name, format!("医院{i}")),
+                    (
+                        Field::Body,
+                        if i % 7 == 0 {
+                            "在宅".into()
+                        } else {
+                            String::new()
+                        },
+                    ),
+                ],
+                ..Doc::default()
+            })
+            .collect();
+        let avg = field_averages(&docs);
+        let grams = gather(&mut docs.clone());
+        let mut expected: GramMap<Vec<(u32, u8)>> = GramMap::default();
+        for (id, d) in docs.iter().enumerate() {
+            for (g, l) in doc_weights(d, &avg) {
+                expected.entry(g).or_default().push((id as u32, l));
+            }
+        }
+        assert_eq!(grams.len(), expected.len());
+        for (g, list) in &expected {
+            let got: Vec<(u32, u8)> = grams[g].iter().collect();
+            assert_eq!(&got, list, "{}", unpack(*g));
+        }
+        let home = grams[&pack(&['在', '宅'])]
+            .iter()
+            .map(|p| p.0)
+            .collect::<Vec<_>>();
+        assert_eq!(home.len(), (DOC_BATCH + 300).div_ceil(7));
+        let past_the_first_batch = (DOC_BATCH as u32 / 7 + 1) * 7;
+        assert!(home.contains(&past_the_first_batch));
+    }
+
+    fn collect(docs: &[Doc]) -> (Vec<OutFile>, Stats) {
+        let mut files = Vec::new();
+        let stats = build(docs.to_vec(), "", &mut |batch| {
+            files.extend(batch);
+            Ok(())
+        })
+        .expect("no output errors in memory");
+        (files, stats)
     }
 
     #[test]
@@ -489,10 +591,62 @@ mod tests {
             facets: vec![(0, "北地区".into())],
             ..Doc::default()
         }];
-        let built = build(&docs, "");
-        assert_eq!(built.files.len(), 1);
-        assert_eq!(built.shards, 0);
-        let OutFile { path, .. } = &built.files[0];
-        assert_eq!(path, "search/index.json");
+        let (files, stats) = collect(&docs);
+        assert_eq!(files.len(), 1);
+        assert_eq!(stats.shards, 0);
+        assert_eq!(files[0].path, "search/index.json");
+    }
+
+    #[test]
+    fn large_sites_put_every_key_in_the_shard_its_hash_names() {
+        // Bodies of kanji picked by a fixed pseudo-random walk: enough distinct grams for more
+        // shards than one batch makes.
+        let kanji: Vec<char> = ('\u{4E00}'..='\u{4FFF}').collect();
+        let mut seed: u32 = 1;
+        let docs: Vec<Doc> = (0..500)
+            .map(|i| {
+                let body: String = (0..120)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                        kanji[(seed >> 16) as usize % kanji.len()]
+                    })
+                    .collect();
+                Doc {
+                    path: format!("partners/p{i}/"),
+                    title: format!("さくら医院{i}"),
+                    fields: vec![
+                        (Field::Name, format!("さくら医院{i}号館")),
+                        (Field::Body, body),
+                    ],
+                    ..Doc::default()
+                }
+            })
+            .collect();
+        let (files, stats) = collect(&docs);
+        assert!(stats.shards > SHARD_BATCH, "{} shards", stats.shards);
+        let shard_files = files.iter().filter(|f| f.path.starts_with("search/p/"));
+        assert_eq!(shard_files.count(), stats.shards);
+        assert_eq!(stats.files, files.len());
+        let mut keys = 0;
+        for f in files.iter().filter(|f| f.path.starts_with("search/p/")) {
+            let n: usize = f.path["search/p/".len()..f.path.len() - 5]
+                .parse()
+                .expect("a shard number");
+            let crate::pipeline::output::Source::Bytes(bytes) = &f.source else {
+                panic!("{} is not made in memory", f.path);
+            };
+            let text = std::str::from_utf8(bytes).expect("JSON text");
+            let shard: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(text).expect("a JSON object");
+            for key in shard.keys() {
+                assert_eq!(fnv1a(key) as usize % stats.shards, n, "{key}");
+            }
+            keys += shard.len();
+        }
+        assert_eq!(keys, stats.grams);
+        assert_eq!(
+            files.last().map(|f| f.path.as_str()),
+            Some("search/index.json")
+        );
     }
 }

@@ -16,6 +16,7 @@
 pub mod documents;
 pub mod index;
 pub mod normalize;
+mod postings;
 pub mod romaji;
 pub mod slip;
 pub mod vocabulary;
@@ -47,29 +48,43 @@ pub fn form_options(site: &Site) -> FormOptions {
     }
 }
 
-/// The index files of `site`, under `search/`, and the client's 異体字 table.
-pub fn index_files(site: &Site) -> Vec<OutFile> {
+/// The index files of `site`, under `search/`, and the client's 異体字 table, handed to `emit` a
+/// batch at a time (a large site's index is hundreds of MB; see [`index::build`]).
+pub fn write_index(
+    site: &Site,
+    emit: &mut (dyn FnMut(Vec<OutFile>) -> std::io::Result<()> + '_),
+) -> std::io::Result<()> {
     let started = std::time::Instant::now();
     let docs = documents::documents(site);
     let words = vocabulary::Vocabulary::new(&vocabulary::Lists::of(&site.config), &site.vocabulary)
         .manifest_json(|facet, value| browse_path(site, facet, value));
-    let built = index::build(&docs, &words);
+    let records = docs.len();
+    let stats = index::build(docs, &words, emit)?;
     if std::env::var_os("RENKEI_TIMINGS").is_some() {
         eprintln!(
             "  search index: {} ms ({} records, {} grams, {} postings, {} shards, {} files)",
             started.elapsed().as_millis(),
-            docs.len(),
-            built.grams,
-            built.postings,
-            built.shards,
-            built.files.len()
+            records,
+            stats.grams,
+            stats.postings,
+            stats.shards,
+            stats.files
         );
     }
-    let mut files = built.files;
-    files.push(OutFile::text(
+    emit(vec![OutFile::text(
         "assets/itaiji.mjs",
         normalize::itaiji_module(),
-    ));
+    )])
+}
+
+/// [`write_index`]'s files all at once, for `serve`, which keeps them in memory anyway.
+pub fn index_files(site: &Site) -> Vec<OutFile> {
+    let mut files = Vec::new();
+    // Collecting into memory cannot fail.
+    let _ = write_index(site, &mut |batch| {
+        files.extend(batch);
+        Ok(())
+    });
     files
 }
 
