@@ -293,6 +293,7 @@ impl Theme {
     pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera
             .render(template, context)
+            .map(|html| crate::render::compact::trim_indentation(&html))
             .map_err(|e| template_error(&e, &self.origins, template))
     }
 }

@@ -272,6 +272,26 @@ fn search_page_finds_by_url_and_as_you_type() {
 }
 
 #[test]
+fn the_vcard_link_saves_the_records_card_under_its_name() {
+    if !browser_ready() {
+        return;
+    }
+    let (_tmp, out) = build_demo(&["--base-url", "http://127.0.0.1:8000/"]);
+    let stdout = node([
+        repo().join("tests/browser/vcard.mjs").into_os_string(),
+        out.into_os_string(),
+        "/partners/sakura-naika/".into(),
+        "さくら内科クリニック".into(),
+        "/care/minato-houkan/".into(),
+        "みなと訪問看護ステーション".into(),
+        "/doctors/dr-asakura-rie/".into(),
+        "朝倉 理恵".into(),
+    ]);
+    assert!(stdout.contains("vcard: ok"), "{stdout}");
+    assert_eq!(stdout.matches("ok   /").count(), 3, "{stdout}");
+}
+
+#[test]
 fn pages_built_on_one_day_show_a_later_days_states_by_the_visitors_clock() {
     if !browser_ready() {
         return;

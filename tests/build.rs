@@ -155,7 +155,8 @@ fn a_failing_build_leaves_the_previous_output_byte_identical() {
     let leftovers: Vec<String> = fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("renkei-"))
+        // The record of the last good build's inputs stays (it describes the kept output).
+        .filter(|n| n.contains("renkei-") && !n.ends_with(".renkei-inputs"))
         .collect();
     assert!(
         leftovers.is_empty(),
@@ -225,6 +226,7 @@ fn local_links(out: &Path, prefix: &str) -> Vec<(String, String)> {
                 if link.starts_with("http")
                     || link.starts_with("tel:")
                     || link.starts_with("mailto:")
+                    || link.starts_with("data:text/vcard;")
                     || link.starts_with('#')
                 {
                     continue;
@@ -570,7 +572,10 @@ fn directory_pages_carry_vcards_and_json_ld() {
         "https://www.example.jp/renkei/partners/sakura-naika/"
     );
 
-    let raw = read(&out, "partners/sakura-naika/contact.vcf");
+    // Each record's card rides in its page as a data: link, saved under the record's name.
+    let page = read(&out, "partners/sakura-naika/index.html");
+    assert!(page.contains("download=\"さくら内科クリニック.vcf\""));
+    let raw = common::vcard_in(&page).expect("a vCard link");
     for line in raw.split("\r\n") {
         assert!(line.len() <= 75, "unfolded line: {line}");
     }
@@ -582,13 +587,21 @@ fn directory_pages_carry_vcards_and_json_ld() {
     assert!(card.contains("TEL;VALUE=uri;TYPE=\"work,voice\":tel:+81-99-211-1234\r\n"));
     assert!(card.contains("TEL;VALUE=uri;TYPE=\"work,fax\":tel:+81-99-211-1235\r\n"));
     assert!(card.contains("ADR;TYPE=work:;;本町2丁目3-4;みなと市;汐見県;899-0102;JP\r\n"));
-    let doc_card = read(&out, "doctors/dr-sato/contact.vcf").replace("\r\n ", "");
+    let doc_card = common::vcard_in(&read(&out, "doctors/dr-sato/index.html"))
+        .expect("a vCard link")
+        .replace("\r\n ", "");
     assert!(
         doc_card.contains("X-PHONETIC-LAST-NAME:さとう\r\n")
             && doc_card.contains("X-PHONETIC-FIRST-NAME:いちろう\r\n")
     );
     assert!(doc_card.contains("N;SORT-AS=\"さとう,いちろう\":佐藤;一郎;;;\r\n"));
-    assert!(out.join("care/minato-houkan/contact.vcf").is_file());
+    assert!(
+        common::vcard_in(&read(&out, "care/minato-houkan/index.html"))
+            .expect("a vCard link")
+            .contains("KIND:org\r\n")
+    );
+    // No file per record any more (desks' cards are files: tests/publish.rs fetches one).
+    assert!(!out.join("partners/sakura-naika/contact.vcf").exists());
 }
 
 #[test]
@@ -615,7 +628,10 @@ fn browse_pages_group_the_directory_without_javascript() {
     // Every partner appears in exactly one area page and one 五十音 page.
     let total = fs::read_dir(out.join("partners"))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().join("contact.vcf").exists())
+        .filter(|e| {
+            let page = e.as_ref().unwrap().path().join("index.html");
+            page.exists() && common::vcard_in(&fs::read_to_string(page).unwrap()).is_some()
+        })
         .count();
     for facet in ["area", "gojuon", "kind"] {
         let mut seen = 0;

@@ -32,13 +32,17 @@ fn a_linked_output_folder_is_written_through_and_nothing_outside_it_is_deleted()
     assert_eq!(files(&real).len(), count, "the link's target lost files");
     assert!(real.join("partners/sakura-naika/index.html").is_file());
     assert_eq!(read(&neighbour, "sub/sitemap.xml"), "keep");
-    // Only the link, its target and the neighbour: no staging folder left behind.
+    // Only the link, its target, the neighbour and the record of the inputs the target was
+    // built from (kept beside the real folder): no staging folder left behind.
     let mut names: Vec<_> = fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["neighbour", "public", "real"]);
+    assert_eq!(
+        names,
+        [".real.renkei-inputs", "neighbour", "public", "real"]
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Rebuilding into an existing output writes only what changed: nothing when nothing changed
 //! (mtimes and inodes kept), the files of an edited record, removals for a deleted one, all of
-//! it with `--clean`, and nothing at all when the build fails.
+//! it with `--clean`, and nothing at all when the build fails. Exactly the last build's inputs
+//! into its intact output are not rendered at all, and report that build's figures and warnings.
 
 mod common;
 
@@ -60,6 +61,108 @@ fn a_rebuild_with_nothing_changed_writes_nothing() {
     );
     assert_eq!(rewritten(&before, &snapshot(&out)), Vec::<String>::new());
     assert_eq!(snapshot(&out), before);
+
+    // Without the record of the last build's inputs, the site is rendered again and compared
+    // file by file: still nothing written.
+    fs::remove_file(site.path().join(".public.renkei-inputs")).unwrap();
+    pause();
+    let o = build_ok(site.path(), &out, &[]);
+    assert!(stdout(&o).contains("書き込み 0 件"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("入力に変更がなく"), "{}", stdout(&o));
+    assert_eq!(snapshot(&out), before);
+}
+
+#[test]
+fn the_same_inputs_again_are_not_rendered_and_repeat_the_warnings() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    // A warning the second build must repeat.
+    replace(
+        root,
+        "content/partners/sakura-naika.md",
+        "updated: 2026-04-01",
+        "updated: 2020-04-01",
+    );
+    let first = build_ok(root, &out, &[]);
+    let warning = "sakura-naika.md:19:1: 警告: updated:";
+    assert!(stderr(&first).contains(warning), "{}", stderr(&first));
+    let before = snapshot(&out);
+    pause();
+    let again = build_ok(root, &out, &[]);
+    assert!(
+        stdout(&again).contains("(前回の生成から入力に変更がなく、出力もそのままでした)"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(stderr(&again), stderr(&first));
+    let figures = |o: &std::process::Output| {
+        let line = stdout(o);
+        line[..line.find(" 秒で").unwrap()]
+            .rsplit_once(' ')
+            .unwrap()
+            .0
+            .to_string()
+    };
+    assert_eq!(figures(&again), figures(&first));
+    assert_eq!(snapshot(&out), before);
+    // The record quotes content (its warnings): it is kept beside the output, never in it.
+    let record = fs::read_to_string(root.join(".public.renkei-inputs")).unwrap();
+    assert!(record.contains("updated"));
+    for (path, (_, _, bytes)) in &before {
+        assert!(!path.contains("renkei-inputs"), "{path}");
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("情報の更新日"),
+            "{path} holds a warning"
+        );
+    }
+
+    // Any other input, option or a changed output file means a real build.
+    let next_day = build_on("2026-11-26", root, &out, &[]);
+    assert!(next_day.status.success());
+    assert!(
+        !stdout(&next_day).contains("入力に変更がなく"),
+        "another date"
+    );
+    for (args, what) in [
+        (vec!["--drafts"], "drafts"),
+        (
+            vec!["--base-url", "https://other.example.jp/"],
+            "another base_url",
+        ),
+    ] {
+        let o = build_ok(root, &out, &args);
+        assert!(
+            !stdout(&o).contains("入力に変更がなく"),
+            "{what}: {}",
+            stdout(&o)
+        );
+    }
+    build_ok(root, &out, &[]);
+    let o = build_ok(root, &out, &[]);
+    assert!(stdout(&o).contains("入力に変更がなく"), "{}", stdout(&o));
+    fs::create_dir_all(root.join("themes/default/templates")).unwrap();
+    fs::write(root.join("themes/default/templates/unused.html"), "x").unwrap();
+    let o = build_ok(root, &out, &[]);
+    assert!(
+        !stdout(&o).contains("入力に変更がなく"),
+        "a theme file: {}",
+        stdout(&o)
+    );
+    fs::remove_file(out.join("index.html")).unwrap();
+    let o = build_ok(root, &out, &[]);
+    assert!(
+        !stdout(&o).contains("入力に変更がなく"),
+        "a removed page: {}",
+        stdout(&o)
+    );
+    assert!(out.join("index.html").is_file());
+    let o = build_ok(root, &out, &["--clean"]);
+    assert!(
+        !stdout(&o).contains("入力に変更がなく"),
+        "--clean: {}",
+        stdout(&o)
+    );
 }
 
 #[test]

@@ -261,15 +261,18 @@ fn an_edit_updates_every_page_that_shows_the_record() {
         "/renkei/doctors/dr-sato/",
         "/renkei/pathways/nousocchu/",
         "/renkei/partners/print/",
-        "/renkei/partners/sakura-naika/contact.vcf",
         "/renkei/data/partners.csv",
     ] {
         // The edited page is served first, the pages that show it a moment later (same update):
         // on a busy machine they may still be the old ones when the first is new.
-        // (the vCard writes the number as a tel: URI, +81-99-211-7777)
         wait_for(s.port, page, |r| {
             r.body.contains("211-7777") && !r.body.contains("211-1234")
         });
+    }
+    // The clinic's and its 登録医's vCards (data: links in their pages) have the new number.
+    for page in ["/renkei/partners/sakura-naika/", "/renkei/doctors/dr-sato/"] {
+        let card = vcard_in(&request(s.port, "GET", page).body).expect("a vCard link");
+        assert!(card.contains("tel:+81-99-211-7777"), "{page}: {card}");
     }
 
     // A changed shape (another area) moves the record between browse pages: full rebuild.

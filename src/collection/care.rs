@@ -5,7 +5,6 @@ use tera::Context;
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::pipeline::output::OutFile;
 use crate::records::directory::browse::Facet;
 use crate::records::directory::gojuon::sort_key;
 use crate::records::directory::{self, CareOffice};
@@ -98,15 +97,9 @@ impl Kind for CareOffice {
             "service_links",
             &facet_links(&site.care_facets, "service", &c.services),
         );
+        let card = crate::formats::vcard::care(c, &site.config.urls.absolute(&path));
+        ctx.insert("vcard", &crate::formats::vcard::data_url(&card));
         (path, "care/detail.html", ctx)
-    }
-
-    /// `contact.vcf` (「連絡先に保存」).
-    fn attachment(site: &Site, i: usize) -> Option<OutFile> {
-        let c = &site.care[i];
-        let page = Self::COLLECTION.path(&c.meta.slug);
-        let card = crate::formats::vcard::care(c, &site.config.urls.absolute(&page));
-        Some(OutFile::text(format!("{page}contact.vcf"), card))
     }
 
     /// Pathways show their members.

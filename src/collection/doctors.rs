@@ -5,7 +5,6 @@ use tera::Context;
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::pipeline::output::OutFile;
 use crate::records::directory::browse::Facet;
 use crate::records::directory::gojuon::sort_key;
 use crate::records::directory::{self, Doctor};
@@ -102,16 +101,9 @@ impl Kind for Doctor {
             )),
         );
         ctx.insert("partner", &partner_item(site, site.partner_of_doctor[i]));
+        let card = crate::formats::vcard::doctor(d, clinic, &site.config.urls.absolute(&path));
+        ctx.insert("vcard", &crate::formats::vcard::data_url(&card));
         (path, "doctors/detail.html", ctx)
-    }
-
-    /// `contact.vcf`: the doctor at the clinic's address and numbers.
-    fn attachment(site: &Site, i: usize) -> Option<OutFile> {
-        let d = &site.doctors[i];
-        let page = Self::COLLECTION.path(&d.meta.slug);
-        let clinic = &site.partners[site.partner_of_doctor[i]];
-        let card = crate::formats::vcard::doctor(d, clinic, &site.config.urls.absolute(&page));
-        Some(OutFile::text(format!("{page}contact.vcf"), card))
     }
 
     /// The clinic's page lists its 登録医.

@@ -5,7 +5,6 @@ use tera::Context;
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::pipeline::output::OutFile;
 use crate::records::directory::browse::Facet;
 use crate::records::directory::gojuon::sort_key;
 use crate::records::directory::{self, Partner, PartnerKind};
@@ -124,15 +123,9 @@ impl Kind for Partner {
             &facet_links(&site.partner_facets, "service", &p.services),
         );
         ctx.insert("pathways", &pathways);
+        let card = crate::formats::vcard::partner(p, &site.config.urls.absolute(&path));
+        ctx.insert("vcard", &crate::formats::vcard::data_url(&card));
         (path, "partners/detail.html", ctx)
-    }
-
-    /// `contact.vcf` (「連絡先に保存」).
-    fn attachment(site: &Site, i: usize) -> Option<OutFile> {
-        let p = &site.partners[i];
-        let page = Self::COLLECTION.path(&p.meta.slug);
-        let card = crate::formats::vcard::partner(p, &site.config.urls.absolute(&page));
-        Some(OutFile::text(format!("{page}contact.vcf"), card))
     }
 
     /// A clinic's 登録医 show its name and area on their pages, list and vCards; pathways show

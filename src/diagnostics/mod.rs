@@ -15,7 +15,9 @@ pub use snippet::Sources;
 use crate::yaml::Pos;
 
 /// How bad a problem is. Errors fail the build; warnings are printed and counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -23,7 +25,7 @@ pub enum Severity {
 }
 
 /// One problem in one place.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Path as the user sees it, relative to the site root (`content/partners/sakura.md`).

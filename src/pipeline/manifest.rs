@@ -44,11 +44,15 @@ pub fn hash(bytes: &[u8]) -> u64 {
 /// Size and mtime of the file at `path`, as a manifest records them.
 pub fn stat(path: &Path) -> io::Result<(u64, u128)> {
     let m = fs::metadata(path)?;
-    let mtime = m
-        .modified()?
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    Ok((m.len(), mtime))
+    Ok((m.len(), mtime_of(&m)))
+}
+
+/// A file's mtime in nanoseconds since the epoch (0 where the system has none).
+pub fn mtime_of(m: &fs::Metadata) -> u128 {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
 }
 
 impl Manifest {
@@ -83,6 +87,10 @@ impl Manifest {
 
     pub fn paths(&self) -> impl Iterator<Item = &String> {
         self.files.keys()
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = (&String, &Entry)> {
+        self.files.iter()
     }
 
     /// One line per file, sorted by path, so the same output gives the same manifest.

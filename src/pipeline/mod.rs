@@ -8,6 +8,7 @@ pub mod manifest;
 pub mod output;
 pub mod report;
 pub mod timing;
+mod unchanged;
 mod update;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -39,6 +40,9 @@ pub struct Summary {
     pub seconds: f64,
     /// What `build` did to the output folder (`check` writes nothing).
     pub changes: Option<output::Changes>,
+    /// The inputs were exactly the last build's and its output was intact: nothing was
+    /// rendered, and the figures and warnings are that build's ([`unchanged`]).
+    pub reused: bool,
 }
 
 impl Summary {
@@ -60,6 +64,11 @@ impl Summary {
                 c.written, c.kept, c.removed
             ),
             None => String::new(),
+        };
+        let changes = if self.reused {
+            format!("{changes}(前回の生成から入力に変更がなく、出力もそのままでした)")
+        } else {
+            changes
         };
         format!(
             "{} ページを {:.2} 秒で{verb}しました({}{drafts}){changes}",
@@ -157,7 +166,8 @@ fn add_static(
 }
 
 /// `renkei build`: run the pipeline, staging what changed, and put it in place. `clean` writes
-/// every file again.
+/// every file again. Inputs exactly the last build's, into its intact output, are not built
+/// again ([`unchanged`]).
 pub fn build(
     opts: &LoadOptions,
     out: &Path,
@@ -165,13 +175,67 @@ pub fn build(
     diags: &Diagnostics,
 ) -> Result<Summary, Failure> {
     let started = Instant::now();
+    let mut timer = Timer::new();
     let out = output::resolve_target(out, &opts.root).map_err(|m| Failure::Fatal(m.into()))?;
+    let inputs = unchanged::fingerprint(opts);
+    if let Some(record) = inputs
+        .as_deref()
+        .filter(|_| !clean)
+        .and_then(|fp| unchanged::reusable(&out, fp))
+    {
+        timer.step("unchanged inputs, output intact");
+        diags.extend(record.diagnostics);
+        return Ok(Summary {
+            pages: record.pages,
+            files: record.files,
+            bytes: record.bytes,
+            counts: Collection::ALL
+                .into_iter()
+                .map(|c| {
+                    let n = record.counts.iter().find(|(l, _)| l == c.label());
+                    (c.label(), n.map_or(0, |(_, n)| *n))
+                })
+                .collect(),
+            drafts_skipped: record.drafts_skipped,
+            seconds: started.elapsed().as_secs_f64(),
+            changes: Some(output::Changes {
+                written: 0,
+                kept: record.files,
+                removed: 0,
+            }),
+            reused: true,
+        });
+    }
+    timer.step("inputs fingerprinted");
     let staging = Staging::begin(&out, clean).map_err(write_failure)?;
     staging.stamp(opts.build_date).map_err(write_failure)?;
     // On any error the staging folder is dropped, which deletes it.
     let (site, _) = run(opts, diags, &staging)?;
     let summary = summary(&site, staging.tally(), started);
+    // The record describes the output about to be replaced: gone first, so that no failure
+    // from here on can leave it vouching for an output it no longer describes.
+    unchanged::forget(&out);
     let changes = staging.commit().map_err(write_failure)?;
+    // An input edited while the build ran: the output may hold some of the edit, so it is not
+    // recorded as the output of either version.
+    if let Some(fingerprint) = inputs.filter(|fp| unchanged::fingerprint(opts).as_ref() == Some(fp))
+    {
+        let record = unchanged::Record {
+            fingerprint,
+            pages: summary.pages,
+            files: summary.files,
+            bytes: summary.bytes,
+            counts: summary
+                .counts
+                .iter()
+                .map(|(l, n)| (l.to_string(), *n))
+                .collect(),
+            drafts_skipped: summary.drafts_skipped,
+            diagnostics: diags.sorted(),
+        };
+        // Without the record the next build is a full one: nothing is lost.
+        let _ = unchanged::remember(&out, &record);
+    }
     Ok(Summary {
         seconds: started.elapsed().as_secs_f64(),
         changes: Some(changes),
@@ -242,5 +306,6 @@ fn summary(site: &Site, tally: &Tally, started: Instant) -> Summary {
         drafts_skipped: site.drafts_skipped,
         seconds: started.elapsed().as_secs_f64(),
         changes: None,
+        reused: false,
     }
 }

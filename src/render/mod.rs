@@ -4,6 +4,7 @@
 //! collected in job order, which keeps the output byte-identical whatever the thread count.
 //! Templates are parsed once (in [`Theme::load`]); each job only builds a small context.
 
+pub mod compact;
 pub mod context;
 pub mod incremental;
 mod lists;

@@ -67,6 +67,11 @@ pub fn build_ok(root: &Path, out: &Path, extra: &[&str]) -> Output {
 
 /// Builds `root` into `out` for a fixed date, whatever the outcome.
 pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
+    build_on("2026-11-25", root, out, extra)
+}
+
+/// Builds `root` into `out` as on `date`, whatever the outcome.
+pub fn build_on(date: &str, root: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "build",
         "--root",
@@ -74,7 +79,7 @@ pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
         "--out",
         out.to_str().unwrap(),
         "--date",
-        "2026-11-25",
+        date,
     ];
     args.extend_from_slice(extra);
     renkei(&args)
@@ -263,4 +268,30 @@ pub fn sheet(root: &Path, text: &str) -> String {
     let path = root.join("sheet.csv");
     fs::write(&path, text).expect("write sheet");
     path.to_str().expect("utf-8 path").to_string()
+}
+
+/// The vCard a page's 「連絡先を保存」 link carries (`href="data:text/vcard;…;base64,…"`),
+/// decoded, or `None` when the page has none.
+pub fn vcard_in(html: &str) -> Option<String> {
+    const PREFIX: &str = "href=\"data:text/vcard;charset=utf-8;base64,";
+    let start = html.find(PREFIX)? + PREFIX.len();
+    let b64 = &html[start..start + html[start..].find('"')?];
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut bytes = Vec::new();
+    for chunk in b64.as_bytes().chunks(4) {
+        let digits: Vec<u8> = chunk.iter().map_while(|c| value(*c)).collect();
+        let n = digits
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, d)| n | u32::from(*d) << (18 - 6 * i));
+        bytes.extend((0..digits.len().saturating_sub(1)).map(|i| (n >> (16 - 8 * i)) as u8));
+    }
+    Some(String::from_utf8(bytes).expect("a vCard is UTF-8"))
 }

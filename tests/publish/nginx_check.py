@@ -237,11 +237,11 @@ def run(args, tmp):
 
         seminar = next(d for d in sorted(os.listdir(os.path.join(public, "seminars")))
                        if os.path.isfile(os.path.join(public, "seminars", d, "seminar.ics")))
-        doctor = next(d for d in sorted(os.listdir(os.path.join(public, "doctors")))
-                      if os.path.isfile(os.path.join(public, "doctors", d, "contact.vcf")))
+        card = next(f for f in sorted(os.listdir(os.path.join(public, "contact")))
+                    if f.endswith(".vcf"))
         for path, expected in [
             (f"/renkei/seminars/{seminar}/seminar.ics", "text/calendar; charset=utf-8"),
-            (f"/renkei/doctors/{doctor}/contact.vcf", "text/vcard; charset=utf-8"),
+            (f"/renkei/contact/{card}", "text/vcard; charset=utf-8"),
             ("/renkei/data/partners.csv", "text/csv; charset=utf-8"),
             ("/renkei/data/partners.json", "application/json; charset=utf-8"),
             ("/renkei/assets/style.css", "text/css; charset=utf-8"),

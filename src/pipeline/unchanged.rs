@@ -1,0 +1,207 @@
+//! A rebuild of exactly the inputs the last build had: nothing to render, nothing to write.
+//!
+//! A daily or scheduled build often finds nothing edited since the last one, and rendering
+//! 17k pages only to find every byte the same costs seconds. Like `make` or cargo, `build`
+//! fingerprints what it reads — every file under `content/` and `themes/`, the options, the
+//! build date and the renkei program itself — and after a successful build records the
+//! fingerprint with what that build reported. The next build with the same fingerprint, into
+//! an output folder still exactly as that build left it (every file's size and mtime as in
+//! `.renkei-manifest`), writes nothing and reports the same pages, counts and warnings.
+//!
+//! The record is kept *beside* the output folder (`.public.renkei-inputs`), never in it: its
+//! warnings quote content, and the output folder is what gets published. Anything unexpected
+//! (no record, another fingerprint, a file changed or missing in the output, an unreadable
+//! input) simply means a full build, which is always correct.
+
+use std::fs;
+use std::hash::Hasher;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::manifest::{self, Manifest};
+use super::output::MARKER;
+use crate::diagnostics::Diagnostic;
+use crate::load::LoadOptions;
+
+/// What a successful build reported, kept for the next build of the same inputs.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Record {
+    /// The inputs' fingerprint, hex.
+    pub fingerprint: String,
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub counts: Vec<(String, usize)>,
+    pub drafts_skipped: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The record's place: beside the output folder, named after it.
+fn record_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    parent.join(format!(".{name}.renkei-inputs"))
+}
+
+/// The fingerprint of everything a build of `opts` reads, or `None` if some input could not
+/// be read (the build itself will say what).
+pub fn fingerprint(opts: &LoadOptions) -> Option<String> {
+    let mut files = Vec::new();
+    for dir in ["content", "themes"] {
+        list_files(&opts.root.join(dir), Path::new(dir), 0, &mut files).ok()?;
+    }
+    files.sort();
+    let hashes: Vec<u64> = files
+        .par_iter()
+        .map(|(_, path)| fs::read(path).map(|bytes| manifest::hash(&bytes)))
+        .collect::<io::Result<_>>()
+        .ok()?;
+    let mut h = std::hash::DefaultHasher::new();
+    // The program: another renkei (a new release, or a rebuilt binary) may render differently.
+    h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    let exe = std::env::current_exe().and_then(fs::metadata).ok()?;
+    h.write_u64(exe.len());
+    h.write_u128(manifest::mtime_of(&exe));
+    h.write(format!("{:?}", opts.profile).as_bytes());
+    h.write(opts.build_date.to_string().as_bytes());
+    h.write(format!("{:?}", opts.base_url).as_bytes());
+    h.write_u8(u8::from(opts.drafts));
+    for ((shown, _), hash) in files.iter().zip(hashes) {
+        h.write(shown.as_bytes());
+        h.write_u8(0);
+        h.write_u64(hash);
+    }
+    Some(format!("{:016x}", h.finish()))
+}
+
+/// Every file under `dir` as (path shown relative to the site, real path). Links are followed
+/// the way the loader follows them; the depth limit keeps a link to a parent from looping.
+fn list_files(
+    dir: &Path,
+    shown: &Path,
+    depth: usize,
+    out: &mut Vec<(String, PathBuf)>,
+) -> io::Result<()> {
+    const DEEPEST: usize = 32;
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        // No themes/ folder: the built-in theme, which the program's fingerprint covers.
+        Err(e) if e.kind() == io::ErrorKind::NotFound && depth == 0 => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let path = entry.path();
+        let name = shown.join(entry.file_name());
+        if fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+            if depth >= DEEPEST {
+                return Err(io::Error::other("folders nested too deep"));
+            }
+            list_files(&path, &name, depth + 1, out)?;
+        } else {
+            out.push((name.to_string_lossy().into_owned(), path));
+        }
+    }
+    Ok(())
+}
+
+/// The last build's record, if it was made from `fingerprint` and `out` is still exactly as
+/// that build left it.
+pub fn reusable(out: &Path, fingerprint: &str) -> Option<Record> {
+    let text = fs::read_to_string(record_path(out)).ok()?;
+    let record: Record = serde_json::from_str(&text).ok()?;
+    if record.fingerprint != fingerprint || !out.join(MARKER).is_file() {
+        return None;
+    }
+    let manifest = Manifest::read(out)?;
+    let entries: Vec<(&String, &manifest::Entry)> = manifest.entries().collect();
+    if entries.len() != record.files {
+        return None;
+    }
+    let intact = entries.par_iter().all(|(path, e)| {
+        manifest::stat(&out.join(path.as_str())).is_ok_and(|(s, m)| s == e.size && m == e.mtime)
+    });
+    intact.then_some(record)
+}
+
+/// Keeps `record` beside `out` for the next build (written whole, then renamed into place).
+pub fn remember(out: &Path, record: &Record) -> io::Result<()> {
+    let path = record_path(out);
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    fs::write(&tmp, serde_json::to_vec(record).map_err(io::Error::other)?)?;
+    fs::rename(&tmp, &path)
+}
+
+/// Forgets the record, when a build is about to change the output it describes.
+pub fn forget(out: &Path) {
+    let _ = fs::remove_file(record_path(out));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(root: &Path) -> LoadOptions {
+        LoadOptions {
+            root: root.to_path_buf(),
+            profile: crate::records::meta::Profile::Public,
+            build_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("a date"),
+            base_url: Default::default(),
+            drafts: false,
+        }
+    }
+
+    #[test]
+    fn any_input_or_option_changes_the_fingerprint() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let root = tmp.path();
+        fs::create_dir_all(root.join("content/partners")).expect("folders");
+        fs::write(root.join("content/site.yaml"), "title: a\n").expect("a file");
+        fs::write(root.join("content/partners/a.md"), "---\nname: a\n---\n").expect("a file");
+        let first = fingerprint(&opts(root)).expect("a fingerprint");
+        assert_eq!(fingerprint(&opts(root)).as_ref(), Some(&first));
+
+        fs::write(root.join("content/partners/a.md"), "---\nname: b\n---\n").expect("a file");
+        let edited = fingerprint(&opts(root)).expect("a fingerprint");
+        assert_ne!(edited, first);
+        fs::rename(
+            root.join("content/partners/a.md"),
+            root.join("content/partners/b.md"),
+        )
+        .expect("a rename");
+        let renamed = fingerprint(&opts(root)).expect("a fingerprint");
+        assert_ne!(renamed, edited);
+        fs::create_dir_all(root.join("themes/mine/templates")).expect("folders");
+        fs::write(root.join("themes/mine/templates/base.html"), "x").expect("a file");
+        let themed = fingerprint(&opts(root)).expect("a fingerprint");
+        assert_ne!(themed, renamed);
+
+        let mut later = opts(root);
+        later.build_date = later.build_date.succ_opt().expect("a date");
+        assert_ne!(fingerprint(&later).as_ref(), Some(&themed));
+        let mut drafts = opts(root);
+        drafts.drafts = true;
+        assert_ne!(fingerprint(&drafts).as_ref(), Some(&themed));
+    }
+
+    #[test]
+    fn the_record_lives_beside_the_output_not_in_it() {
+        assert_eq!(
+            record_path(Path::new("site/public")),
+            Path::new("site/.public.renkei-inputs")
+        );
+        assert_eq!(
+            record_path(Path::new("public")),
+            Path::new("./.public.renkei-inputs")
+        );
+    }
+}
