@@ -247,6 +247,9 @@ pub struct Staging {
     /// Paths staged because their bytes changed (or are new).
     written: Mutex<Vec<String>>,
     kept: AtomicUsize,
+    /// Folders already made in the staging folder: tens of thousands of files share a few
+    /// thousand folders, and asking the file system again for each file costs a lookup apiece.
+    made: Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 /// What a build did to its output folder.
@@ -290,6 +293,7 @@ impl Staging {
             manifest: Mutex::new(Manifest::default()),
             written: Mutex::new(Vec::new()),
             kept: AtomicUsize::new(0),
+            made: Mutex::default(),
         })
     }
 
@@ -400,10 +404,16 @@ impl Sink for Staging {
         }
         let target = self.dir.join(&file.path);
         if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
+            if !lock(&self.made).contains(parent) {
+                fs::create_dir_all(parent)?;
+                lock(&self.made).insert(parent.to_path_buf());
+            }
         }
-        fs::write(&target, bytes)?;
-        let (size, mtime) = manifest::stat(&target)?;
+        let mut out = fs::File::create(&target)?;
+        io::Write::write_all(&mut out, bytes)?;
+        // The open file's own metadata: no second lookup of the path.
+        let written = out.metadata()?;
+        let (size, mtime) = (written.len(), manifest::mtime_of(&written));
         lock(&self.manifest).insert(file.path.clone(), Entry { hash, size, mtime });
         lock(&self.written).push(file.path);
         Ok(())

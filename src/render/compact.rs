@@ -27,30 +27,30 @@ pub fn trim_indentation(html: &str) -> String {
 }
 
 /// Whether, after `line`, the text is inside `<pre>` or `<textarea>`, given whether it was
-/// before it: the last opening or closing tag of either on the line decides.
+/// before it: the last opening or closing tag of either on the line decides. Runs on every
+/// line of every page, so it looks only at each `<` and allocates nothing.
 fn ends_preformatted(line: &str, before: bool) -> bool {
-    let lower = line.to_ascii_lowercase();
-    let last = |tags: &[&str]| tags.iter().filter_map(|t| last_tag(&lower, t)).max();
-    match (last(&["<pre", "<textarea"]), last(&["</pre", "</textarea"])) {
-        (Some(open), Some(close)) => open > close,
-        (Some(_), None) => true,
-        (None, Some(_)) => false,
-        (None, None) => before,
+    let bytes = line.as_bytes();
+    let mut inside = before;
+    for (at, _) in line.match_indices('<') {
+        let rest = &bytes[at + 1..];
+        let (closing, name) = match rest.first() {
+            Some(b'/') => (true, &rest[1..]),
+            _ => (false, rest),
+        };
+        if ["pre", "textarea"].iter().any(|tag| is_tag(name, tag)) {
+            inside = !closing;
+        }
     }
+    inside
 }
 
-/// Where the last `tag` (`<pre`, `</pre`, …) starts in `line`, when it is the whole tag name
-/// (`<pre>` and `<pre class=…>`, not `<preview>`).
-fn last_tag(line: &str, tag: &str) -> Option<usize> {
-    line.match_indices(tag)
-        .filter(|(at, _)| {
-            line[at + tag.len()..]
-                .chars()
-                .next()
-                .is_some_and(|c| c == '>' || c.is_ascii_whitespace() || c == '/')
-        })
-        .map(|(at, _)| at)
-        .last()
+/// Whether `text` starts with the tag name `tag` (any case) and the name ends there
+/// (`pre>`, `pre class=…`; not `preview`).
+fn is_tag(text: &[u8], tag: &str) -> bool {
+    text.len() > tag.len()
+        && text[..tag.len()].eq_ignore_ascii_case(tag.as_bytes())
+        && matches!(text[tag.len()], b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r')
 }
 
 #[cfg(test)]
