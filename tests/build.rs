@@ -227,6 +227,7 @@ fn local_links(out: &Path, prefix: &str) -> Vec<(String, String)> {
                     || link.starts_with("tel:")
                     || link.starts_with("mailto:")
                     || link.starts_with("data:text/vcard;")
+                    || link.starts_with("data:text/calendar;")
                     || link.starts_with('#')
                 {
                     continue;

@@ -346,12 +346,15 @@ fn urls_and_control_characters_never_reach_feeds_cards_or_calendars() {
                 if name.ends_with(".vcf") || name.ends_with(".ics") {
                     content_lines_are_well_formed(&name, &text)?;
                 }
-                // Directory records carry their vCard in the page as a data: link.
-                if let Some(card) = name.ends_with(".html").then(|| vcard_in(&text)).flatten() {
-                    content_lines_are_well_formed(&name, &card)?;
-                    if name == "partners/sakura-naika/index.html" {
-                        prop_assert_eq!(card.matches("\r\nTEL").count(), 2, "{}", card);
+                // Records carry their vCard or iCalendar in the page as a data: link.
+                if name.ends_with(".html") {
+                    for carried in [vcard_in(&text), ical_in(&text)].into_iter().flatten() {
+                        content_lines_are_well_formed(&name, &carried)?;
                     }
+                }
+                if name == "partners/sakura-naika/index.html" {
+                    let card = vcard_in(&text).unwrap_or_default();
+                    prop_assert_eq!(card.matches("\r\nTEL").count(), 2, "{}", card);
                 }
             }
             Ok(())

@@ -113,7 +113,7 @@ fn curriculum_codes_show_their_names_from_the_table_in_force() {
     build_ok(site.path(), &out, &[]);
     let page = read(&out, "seminars/open-conf-2026-12/index.html");
     assert!(page.contains("CC 12 地域医療") && page.contains("CC 13 医療と介護および福祉の連携"));
-    let ics = read(&out, "seminars/open-conf-2026-12/seminar.ics");
+    let ics = ical_in(&page).expect("a calendar link");
     assert!(ics.contains("12 地域医療"));
 
     // A site's own table replaces the built-in names.

@@ -98,7 +98,10 @@ impl Kind for CareOffice {
             &facet_links(&site.care_facets, "service", &c.services),
         );
         let card = crate::formats::vcard::care(c, &site.config.urls.absolute(&path));
-        ctx.insert("vcard", &crate::formats::vcard::data_url(&card));
+        ctx.insert(
+            "vcard",
+            &crate::formats::dataurl::encode("text/vcard", &card),
+        );
         (path, "care/detail.html", ctx)
     }
 

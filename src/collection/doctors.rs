@@ -102,7 +102,10 @@ impl Kind for Doctor {
         );
         ctx.insert("partner", &partner_item(site, site.partner_of_doctor[i]));
         let card = crate::formats::vcard::doctor(d, clinic, &site.config.urls.absolute(&path));
-        ctx.insert("vcard", &crate::formats::vcard::data_url(&card));
+        ctx.insert(
+            "vcard",
+            &crate::formats::dataurl::encode("text/vcard", &card),
+        );
         (path, "doctors/detail.html", ctx)
     }
 

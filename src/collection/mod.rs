@@ -50,7 +50,6 @@ use tera::Context;
 
 use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::pipeline::output::OutFile;
 use crate::records::directory::browse::Facet;
 use crate::records::meta::{LoadCtx, Meta};
 use crate::render::{Job, PER_PAGE};
@@ -194,10 +193,6 @@ pub trait Kind: Sized + Clone + Serialize + Send + Sync + 'static {
     fn list_items(site: &Site, items: &[usize], ctx: &mut Context);
     /// The record's own page.
     fn detail(site: &Site, i: usize) -> PageParts;
-    /// The file beside the record's page (a vCard, an iCalendar), if it has one.
-    fn attachment(_site: &Site, _i: usize) -> Option<OutFile> {
-        None
-    }
     /// A record's page to print (`forms/<slug>/print/`: a form renkei draws), if it has one.
     fn print_page(_site: &Site, _i: usize) -> Option<PageParts> {
         None
@@ -274,7 +269,7 @@ impl Record {
 }
 
 /// Every page a collection renders, in a fixed order: list pages, browse pages, record pages
-/// and the printable directory. Attachments are listed separately, as they are not pages.
+/// and the printable directory.
 pub fn pages<K: Kind>(site: &Site) -> Vec<Job> {
     let c = K::COLLECTION;
     let mut jobs = Vec::new();
@@ -303,13 +298,13 @@ pub fn pages<K: Kind>(site: &Site) -> Vec<Job> {
     jobs
 }
 
-/// Every page and file that shows record `i` of `K`: its own page and attachment, the list
+/// Every page that shows record `i` of `K`: its own page (with its vCard or iCalendar), the list
 /// and browse pages it sits on, its printable directory and what [`Kind::shown_by`] adds.
 /// Built from the same facts as [`pages`], which is what keeps `serve`'s single-record
 /// updates equal to a full build (tests/incremental.rs checks it).
 pub fn showing<K: Kind>(site: &Site, i: usize) -> Vec<Job> {
     let c = K::COLLECTION;
-    let mut jobs = vec![Job::Detail(c, i), Job::Attachment(c, i)];
+    let mut jobs = vec![Job::Detail(c, i)];
     if K::PRINT_PAGES {
         jobs.push(Job::Printout(c, i));
     }

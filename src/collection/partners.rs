@@ -124,7 +124,10 @@ impl Kind for Partner {
         );
         ctx.insert("pathways", &pathways);
         let card = crate::formats::vcard::partner(p, &site.config.urls.absolute(&path));
-        ctx.insert("vcard", &crate::formats::vcard::data_url(&card));
+        ctx.insert(
+            "vcard",
+            &crate::formats::dataurl::encode("text/vcard", &card),
+        );
         (path, "partners/detail.html", ctx)
     }
 

@@ -6,7 +6,6 @@ use tera::Context;
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
-use crate::pipeline::output::OutFile;
 use crate::records::directory::browse::Facet;
 use crate::records::meta::{LoadCtx, Meta};
 use crate::records::seminar::{self, Seminar, SeminarKind, Status};
@@ -106,17 +105,16 @@ impl Kind for Seminar {
             &[(Self::LABEL, "seminars/")],
             Self::DIR,
         );
-        (path, "seminars/detail.html", ctx_with(&page, "seminar", s))
-    }
-
-    /// `seminar.ics`, to add the seminar to a calendar.
-    fn attachment(site: &Site, i: usize) -> Option<OutFile> {
-        let s = &site.seminars[i];
-        let page = Self::COLLECTION.path(&s.meta.slug);
-        Some(OutFile::text(
-            format!("{page}seminar.ics"),
-            crate::formats::ical::seminar(site, s),
-        ))
+        let mut ctx = ctx_with(&page, "seminar", s);
+        // 「カレンダーに追加」: the seminar's iCalendar, in the page (`formats::dataurl`).
+        if !s.cancelled {
+            let calendar = crate::formats::ical::seminar(site, s);
+            ctx.insert(
+                "ical",
+                &crate::formats::dataurl::encode("text/calendar", &calendar),
+            );
+        }
+        (path, "seminars/detail.html", ctx)
     }
 
     /// The home page shows upcoming seminars.

@@ -2,6 +2,7 @@
 //! feed readers, search engines, spreadsheets).
 
 pub mod contentline;
+pub mod dataurl;
 pub mod export;
 pub mod feed;
 pub mod ical;

@@ -1,10 +1,5 @@
 //! vCard 4.0 (RFC 6350) for 「連絡先に保存」: each directory record's card, carried in its page
-//! as a `data:` link ([`data_url`]), and one `contact/<id>.vcf` file per desk (窓口).
-//!
-//! The records' cards used to be a `contact.vcf` file beside each page: at 10k records that was
-//! 14k of the site's 37k files, for a link most visitors never tap, and files (not bytes) are
-//! what a disk and an upload pay for. A `data:` link with `download` saves the same card the
-//! same way, works without script, and costs the page under a kilobyte.
+//! (`super::dataurl`), and one `contact/<id>.vcf` file per desk (窓口).
 //!
 //! Japanese phones file contacts by reading, not by kanji, so the reading goes in too:
 //! `X-PHONETIC-LAST-NAME`/`X-PHONETIC-FIRST-NAME` for people (iOS and Android read these) and
@@ -207,51 +202,9 @@ pub fn doctor(d: &Doctor, clinic: &Partner, page_url: &str) -> String {
     card.finish()
 }
 
-/// `card` as a `data:` URL, base64 (RFC 2397): what a page's 「連絡先を保存」 link points at.
-/// Only the base64 alphabet follows the fixed prefix, so it needs no escaping in an attribute.
-pub fn data_url(card: &str) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let bytes = card.as_bytes();
-    let mut out = String::with_capacity(40 + bytes.len().div_ceil(3) * 4);
-    out.push_str("data:text/vcard;charset=utf-8;base64,");
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn data_urls_are_base64_of_the_card() {
-        let url = |s| data_url(s).replace("data:text/vcard;charset=utf-8;base64,", "");
-        // RFC 4648's test vectors.
-        for (text, b64) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(url(text), b64);
-        }
-        assert_eq!(url("さ"), "44GV");
-        assert_eq!(url("\u{fb}\u{ff}"), "w7vDvw==");
-    }
 
     #[test]
     fn addresses_split_into_region_locality_street() {

@@ -112,11 +112,7 @@ fn replace<K: Kind>(
     for f in files {
         sink.put(f).map_err(|e| Fatal::output(&e))?;
     }
-    Ok(Some(
-        jobs.iter()
-            .filter(|j| !matches!(j, Job::Attachment(..)))
-            .count(),
-    ))
+    Ok(Some(jobs.len()))
 }
 
 /// `pages/index.md` is the home page's text: only the home page and the search index show it.

@@ -44,8 +44,6 @@ pub enum Job {
     },
     /// A record's own page.
     Detail(Collection, usize),
-    /// The file beside a record's page ([`Kind::attachment`]): a vCard, an iCalendar.
-    Attachment(Collection, usize),
     /// The A4 printable directory of partners or care offices.
     Print(Collection),
     /// A record's own page to print ([`Kind::print_page`]): a form renkei draws.
@@ -61,20 +59,16 @@ pub enum Job {
 impl Job {
     /// Whether the job is an HTML page search engines may list.
     fn is_indexed_page(self) -> bool {
-        !matches!(
-            self,
-            Job::NotFound | Job::Attachment(..) | Job::Printout(..)
-        )
+        !matches!(self, Job::NotFound | Job::Printout(..))
     }
 }
 
-/// Every page and attachment of the site, in a fixed order.
+/// Every page of the site, in a fixed order.
 pub fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs = vec![Job::Home, Job::Search, Job::NotFound];
     for c in Collection::ALL {
         for_kind!(c, K => {
             jobs.extend(collection::pages::<K>(site));
-            jobs.extend((0..K::all(site).len()).map(|i| Job::Attachment(c, i)));
         });
     }
     if site.outpatient.is_some() {
@@ -285,7 +279,7 @@ pub(crate) fn ctx_with(page: &PageCtx, key: &'static str, value: &impl Serialize
     ctx
 }
 
-/// Renders one job; `None` for a record without an attachment.
+/// Renders one job; `None` for a record without a page to print.
 fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<Option<OutFile>, Diagnostic> {
     let (path, template, ctx) = match job {
         Job::Home => home(site),
@@ -314,7 +308,6 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<Option<OutFile>, D
         } => for_kind!(collection, K => browse::<K>(site, facet, group, page)),
         Job::Print(c) => printable(site, c),
         Job::Detail(c, i) => for_kind!(c, K => K::detail(site, i)),
-        Job::Attachment(c, i) => return Ok(for_kind!(c, K => K::attachment(site, i))),
         Job::Printout(c, i) => match for_kind!(c, K => K::print_page(site, i)) {
             Some(parts) => parts,
             None => return Ok(None),

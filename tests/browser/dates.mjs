@@ -18,7 +18,7 @@ const servers = [await serveSite(path.resolve(early)), await serveSite(path.reso
 // Every page that shows a date-dependent state: home, outpatient, seminar lists and pages.
 const seminarDir = path.join(path.resolve(late), 'seminars');
 const seminarPages = fs.readdirSync(seminarDir, { withFileTypes: true })
-  .filter((e) => e.isDirectory() && fs.existsSync(path.join(seminarDir, e.name, 'seminar.ics')))
+  .filter((e) => e.isDirectory() && fs.existsSync(path.join(seminarDir, e.name, 'index.html')))
   .map((e) => `/seminars/${e.name}/`);
 const pages = ['/', '/outpatient/', '/seminars/', ...seminarPages];
 

@@ -270,11 +270,11 @@ pub fn sheet(root: &Path, text: &str) -> String {
     path.to_str().expect("utf-8 path").to_string()
 }
 
-/// The vCard a page's 「連絡先を保存」 link carries (`href="data:text/vcard;…;base64,…"`),
-/// decoded, or `None` when the page has none.
-pub fn vcard_in(html: &str) -> Option<String> {
-    const PREFIX: &str = "href=\"data:text/vcard;charset=utf-8;base64,";
-    let start = html.find(PREFIX)? + PREFIX.len();
+/// The file of type `mime` a page carries as a `data:` link (`href="data:<mime>;…;base64,…"`:
+/// a record's vCard, a seminar's iCalendar), decoded, or `None` when the page has none.
+pub fn carried_file(html: &str, mime: &str) -> Option<String> {
+    let prefix = format!("href=\"data:{mime};charset=utf-8;base64,");
+    let start = html.find(&prefix)? + prefix.len();
     let b64 = &html[start..start + html[start..].find('"')?];
     let value = |c: u8| match c {
         b'A'..=b'Z' => Some(c - b'A'),
@@ -293,5 +293,15 @@ pub fn vcard_in(html: &str) -> Option<String> {
             .fold(0u32, |n, (i, d)| n | u32::from(*d) << (18 - 6 * i));
         bytes.extend((0..digits.len().saturating_sub(1)).map(|i| (n >> (16 - 8 * i)) as u8));
     }
-    Some(String::from_utf8(bytes).expect("a vCard is UTF-8"))
+    Some(String::from_utf8(bytes).expect("a carried file is UTF-8"))
+}
+
+/// The vCard a directory page's 「連絡先をスマートフォンに保存」 link carries.
+pub fn vcard_in(html: &str) -> Option<String> {
+    carried_file(html, "text/vcard")
+}
+
+/// The iCalendar a seminar page's 「カレンダーに追加」 link carries.
+pub fn ical_in(html: &str) -> Option<String> {
+    carried_file(html, "text/calendar")
 }
