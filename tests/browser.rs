@@ -272,13 +272,13 @@ fn search_page_finds_by_url_and_as_you_type() {
 }
 
 #[test]
-fn the_vcard_link_saves_the_records_card_under_its_name() {
+fn the_carried_vcard_and_calendar_save_under_the_records_name() {
     if !browser_ready() {
         return;
     }
     let (_tmp, out) = build_demo(&["--base-url", "http://127.0.0.1:8000/"]);
     let stdout = node([
-        repo().join("tests/browser/vcard.mjs").into_os_string(),
+        repo().join("tests/browser/downloads.mjs").into_os_string(),
         out.into_os_string(),
         "/partners/sakura-naika/".into(),
         "さくら内科クリニック".into(),
@@ -286,9 +286,13 @@ fn the_vcard_link_saves_the_records_card_under_its_name() {
         "みなと訪問看護ステーション".into(),
         "/doctors/dr-asakura-rie/".into(),
         "朝倉 理恵".into(),
+        "/seminars/meeting-2026-12/".into(),
+        "令和8年度 みなと地域連携懇話会".into(),
+        "/seminars/training-2026-12/".into(),
+        "-".into(),
     ]);
-    assert!(stdout.contains("vcard: ok"), "{stdout}");
-    assert_eq!(stdout.matches("ok   /").count(), 3, "{stdout}");
+    assert!(stdout.contains("downloads: ok"), "{stdout}");
+    assert_eq!(stdout.matches("ok   /").count(), 5, "{stdout}");
 }
 
 #[test]
