@@ -290,7 +290,7 @@ pub fn read(node: &Node, report: &FileReport, choice: &BaseUrl) -> Option<SiteCo
     let services = list_or_default(&mut f, "services", DEFAULT_SERVICES);
     let care_services = list_or_default(&mut f, "care_services", DEFAULT_CARE_SERVICES);
     let news_categories = list_or_default(&mut f, "news_categories", DEFAULT_NEWS_CATEGORIES);
-    let theme = f.text("theme").unwrap_or_else(|| "default".to_string());
+    let theme = read_theme(&mut f);
     let attributions: Vec<String> = f
         .text_list("attributions")
         .into_iter()
@@ -318,6 +318,30 @@ pub fn read(node: &Node, report: &FileReport, choice: &BaseUrl) -> Option<SiteCo
         theme,
         attributions,
     })
+}
+
+/// `theme:`, a folder name in `themes/`. A path (`../shared-theme`, `/srv/theme`) would load
+/// templates from outside the site, which `build` does not watch when it decides whether
+/// anything changed since the last build, and which `serve` does not watch either.
+fn read_theme(f: &mut Fields) -> String {
+    let Some(name) = f.text("theme") else {
+        return "default".to_string();
+    };
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', ':'])
+        && std::path::Path::new(&name).components().count() == 1;
+    if !plain {
+        let pos = f.node("theme").map_or(f.key_pos("theme"), |n| n.pos);
+        f.report().error(
+            pos,
+            "theme",
+            format!("テーマは themes/ の中のフォルダ名で書いてください(「{name}」はフォルダ名ではありません)"),
+            Some("default(themes/default/ を使う)"),
+        );
+        return "default".to_string();
+    }
+    name
 }
 
 /// `desks:`, each desk's `id` once.
@@ -444,5 +468,28 @@ mod tests {
         let report = FileReport::new("content/site.yaml");
         assert!(read(&yaml::parse(&bad, 1).unwrap(), &report, &preview).is_none());
         assert!(report.has_errors());
+    }
+
+    #[test]
+    fn a_theme_is_a_folder_name_in_themes_never_a_path() {
+        for ok in ["default", "mine", "病院テーマ"] {
+            let text = format!("{SITE}theme: {ok}\n");
+            let report = FileReport::new("content/site.yaml");
+            let cfg = read(&yaml::parse(&text, 1).unwrap(), &report, &BaseUrl::Site).unwrap();
+            assert_eq!(cfg.theme, ok);
+            assert!(!report.has_errors());
+        }
+        for bad in ["../shared", "/srv/theme", "a/b", "..", ".hidden", "c:\\x"] {
+            let text = format!("{SITE}theme: '{bad}'\n");
+            let report = FileReport::new("content/site.yaml");
+            let _ = read(&yaml::parse(&text, 1).unwrap(), &report, &BaseUrl::Site);
+            let lines = report.into_messages();
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.contains("site.yaml:9") && l.contains("theme")),
+                "{bad}: {lines:?}"
+            );
+        }
     }
 }

@@ -287,7 +287,7 @@ fn the_carried_vcard_and_calendar_save_under_the_records_name() {
         "/doctors/dr-asakura-rie/".into(),
         "朝倉 理恵".into(),
         "/seminars/meeting-2026-12/".into(),
-        "令和8年度 みなと地域連携懇話会".into(),
+        "令和8年度 みなと地域連携懇話会@20261204T183000".into(),
         "/seminars/training-2026-12/".into(),
         "-".into(),
     ]);

@@ -156,7 +156,7 @@ fn a_failing_build_leaves_the_previous_output_byte_identical() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         // The record of the last good build's inputs stays (it describes the kept output).
-        .filter(|n| n.contains("renkei-") && !n.ends_with(".renkei-inputs"))
+        .filter(|n| n.contains("renkei-") && !n.starts_with(".renkei-inputs."))
         .collect();
     assert!(
         leftovers.is_empty(),

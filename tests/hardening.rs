@@ -12,6 +12,7 @@ use common::*;
 #[test]
 fn a_linked_output_folder_is_written_through_and_nothing_outside_it_is_deleted() {
     let site = site_copy("minimal");
+    settle(site.path());
     let tmp = tempfile::tempdir().unwrap();
     let real = tmp.path().join("real");
     build_ok(site.path(), &real, &[]);
@@ -41,7 +42,7 @@ fn a_linked_output_folder_is_written_through_and_nothing_outside_it_is_deleted()
     names.sort();
     assert_eq!(
         names,
-        [".real.renkei-inputs", "neighbour", "public", "real"]
+        [".renkei-inputs.real", "neighbour", "public", "real"]
     );
 }
 

@@ -49,6 +49,7 @@ fn pause() {
 fn a_rebuild_with_nothing_changed_writes_nothing() {
     let site = site_copy("minimal");
     let out = site.path().join("public");
+    settle(site.path());
     build_ok(site.path(), &out, &[]);
     let before = snapshot(&out);
     pause();
@@ -64,7 +65,7 @@ fn a_rebuild_with_nothing_changed_writes_nothing() {
 
     // Without the record of the last build's inputs, the site is rendered again and compared
     // file by file: still nothing written.
-    fs::remove_file(site.path().join(".public.renkei-inputs")).unwrap();
+    fs::remove_file(site.path().join(".renkei-inputs.public")).unwrap();
     pause();
     let o = build_ok(site.path(), &out, &[]);
     assert!(stdout(&o).contains("書き込み 0 件"), "{}", stdout(&o));
@@ -84,6 +85,7 @@ fn the_same_inputs_again_are_not_rendered_and_repeat_the_warnings() {
         "updated: 2026-04-01",
         "updated: 2020-04-01",
     );
+    settle(root);
     let first = build_ok(root, &out, &[]);
     let warning = "sakura-naika.md:19:1: 警告: updated:";
     assert!(stderr(&first).contains(warning), "{}", stderr(&first));
@@ -96,18 +98,27 @@ fn the_same_inputs_again_are_not_rendered_and_repeat_the_warnings() {
         stdout(&again)
     );
     assert_eq!(stderr(&again), stderr(&first));
+    // The whole summary but the seconds: pages, counts, drafts and files all as reported.
     let figures = |o: &std::process::Output| {
         let line = stdout(o);
-        line[..line.find(" 秒で").unwrap()]
-            .rsplit_once(' ')
-            .unwrap()
-            .0
-            .to_string()
+        let (pages, rest) = line.split_once(" ページを ").unwrap();
+        let (_, rest) = rest.split_once(" 秒で").unwrap();
+        let rest = rest.replace("(前回の生成から入力に変更がなく、出力もそのままでした)", "");
+        // The first build wrote every file; the second kept every one of them.
+        let files: usize = ["書き込み ", "変更なし "]
+            .iter()
+            .map(|k| {
+                let n = &rest[rest.find(k).unwrap() + k.len()..];
+                n[..n.find(' ').unwrap()].parse::<usize>().unwrap()
+            })
+            .sum();
+        let counts = &rest[..rest.find("。書き込み").unwrap()];
+        (pages.to_string(), counts.to_string(), files)
     };
     assert_eq!(figures(&again), figures(&first));
     assert_eq!(snapshot(&out), before);
     // The record quotes content (its warnings): it is kept beside the output, never in it.
-    let record = fs::read_to_string(root.join(".public.renkei-inputs")).unwrap();
+    let record = fs::read_to_string(root.join(".renkei-inputs.public")).unwrap();
     assert!(record.contains("updated"));
     for (path, (_, _, bytes)) in &before {
         assert!(!path.contains("renkei-inputs"), "{path}");
@@ -117,52 +128,98 @@ fn the_same_inputs_again_are_not_rendered_and_repeat_the_warnings() {
         );
     }
 
-    // Any other input, option or a changed output file means a real build.
-    let next_day = build_on("2026-11-26", root, &out, &[]);
-    assert!(next_day.status.success());
-    assert!(
-        !stdout(&next_day).contains("入力に変更がなく"),
-        "another date"
-    );
-    for (args, what) in [
-        (vec!["--drafts"], "drafts"),
+    // Any other input, option or a changed output file means a real build. Each is tried
+    // right after a build that was itself reused, so the option alone makes the difference.
+    let reused = |o: &std::process::Output| stdout(o).contains("入力に変更がなく");
+    for (date, args, what) in [
+        ("2026-11-26", vec![], "another date"),
+        ("2026-11-25", vec!["--drafts"], "drafts"),
         (
+            "2026-11-25",
             vec!["--base-url", "https://other.example.jp/"],
             "another base_url",
         ),
     ] {
-        let o = build_ok(root, &out, &args);
-        assert!(
-            !stdout(&o).contains("入力に変更がなく"),
-            "{what}: {}",
-            stdout(&o)
-        );
+        build_ok(root, &out, &[]);
+        assert!(reused(&build_ok(root, &out, &[])), "before {what}");
+        let o = build_on(date, root, &out, &args);
+        assert!(o.status.success(), "{what}: {}", stderr(&o));
+        assert!(!reused(&o), "{what}: {}", stdout(&o));
     }
     build_ok(root, &out, &[]);
-    let o = build_ok(root, &out, &[]);
-    assert!(stdout(&o).contains("入力に変更がなく"), "{}", stdout(&o));
+    assert!(reused(&build_ok(root, &out, &[])), "before a theme file");
     fs::create_dir_all(root.join("themes/default/templates")).unwrap();
     fs::write(root.join("themes/default/templates/unused.html"), "x").unwrap();
+    settle(root);
     let o = build_ok(root, &out, &[]);
-    assert!(
-        !stdout(&o).contains("入力に変更がなく"),
-        "a theme file: {}",
-        stdout(&o)
-    );
+    assert!(!reused(&o), "a theme file: {}", stdout(&o));
+    assert!(reused(&build_ok(root, &out, &[])), "before a removed page");
     fs::remove_file(out.join("index.html")).unwrap();
     let o = build_ok(root, &out, &[]);
-    assert!(
-        !stdout(&o).contains("入力に変更がなく"),
-        "a removed page: {}",
-        stdout(&o)
-    );
+    assert!(!reused(&o), "a removed page: {}", stdout(&o));
     assert!(out.join("index.html").is_file());
+    assert!(reused(&build_ok(root, &out, &[])), "before --clean");
     let o = build_ok(root, &out, &["--clean"]);
-    assert!(
-        !stdout(&o).contains("入力に変更がなく"),
-        "--clean: {}",
-        stdout(&o)
-    );
+    assert!(!reused(&o), "--clean: {}", stdout(&o));
+}
+
+/// Copies `from` to `to` keeping each file's mtime, as `cp -a` and `rsync -a` do.
+fn copy_keeping_mtimes(from: &Path, to: &Path) {
+    for rel in files(from) {
+        let target = to.join(&rel);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(from.join(&rel), &target).unwrap();
+        let modified = fs::metadata(from.join(&rel)).unwrap().modified().unwrap();
+        let file = fs::File::options().write(true).open(&target).unwrap();
+        file.set_modified(modified).unwrap();
+    }
+}
+
+#[test]
+fn an_older_output_put_back_with_its_mtimes_is_built_again() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    settle(root);
+    build_on("2026-11-24", root, &out, &[]);
+    let backup = root.join("backup");
+    copy_keeping_mtimes(&out, &backup);
+    build_ok(root, &out, &[]);
+    let today = snapshot(&out);
+    // The day before's output comes back, every file with its size and mtime, its manifest
+    // and marker with it: the record of today's inputs must not vouch for it.
+    fs::remove_dir_all(&out).unwrap();
+    copy_keeping_mtimes(&backup, &out);
+    let o = build_ok(root, &out, &[]);
+    assert!(!stdout(&o).contains("入力に変更がなく"), "{}", stdout(&o));
+    // The pages are today's again (the manifest records the restored files' own mtimes).
+    let bytes = |s: &BTreeMap<String, (SystemTime, u64, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
+        s.iter()
+            .filter(|(p, _)| !p.starts_with(".renkei-"))
+            .map(|(p, v)| (p.clone(), v.2.clone()))
+            .collect()
+    };
+    assert_eq!(bytes(&snapshot(&out)), bytes(&today));
+}
+
+#[test]
+fn inputs_saved_seconds_ago_are_not_recorded() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    // Freshly copied: a save within the same clock tick could follow unnoticed.
+    build_ok(root, &out, &[]);
+    assert!(!root.join(".renkei-inputs.public").exists());
+    let o = build_ok(root, &out, &[]);
+    assert!(!stdout(&o).contains("入力に変更がなく"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("書き込み 0 件"), "{}", stdout(&o));
+    settle(root);
+    build_ok(root, &out, &[]);
+    assert!(root.join(".renkei-inputs.public").exists());
+    // An editor's lock file (Emacs leaves `.#name`, a link to nowhere) changes nothing.
+    std::os::unix::fs::symlink("user@host.1234", root.join("content/partners/.#a.md")).unwrap();
+    let o = build_ok(root, &out, &[]);
+    assert!(stdout(&o).contains("入力に変更がなく"), "{}", stdout(&o));
 }
 
 #[test]

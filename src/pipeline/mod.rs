@@ -179,9 +179,9 @@ pub fn build(
     let out = output::resolve_target(out, &opts.root).map_err(|m| Failure::Fatal(m.into()))?;
     let inputs = unchanged::fingerprint(opts);
     if let Some(record) = inputs
-        .as_deref()
+        .as_ref()
         .filter(|_| !clean)
-        .and_then(|fp| unchanged::reusable(&out, fp))
+        .and_then(|i| unchanged::reusable(&out, &i.fingerprint))
     {
         timer.step("unchanged inputs, output intact");
         diags.extend(record.diagnostics);
@@ -218,10 +218,12 @@ pub fn build(
     let changes = staging.commit().map_err(write_failure)?;
     // An input edited while the build ran: the output may hold some of the edit, so it is not
     // recorded as the output of either version.
-    if let Some(fingerprint) = inputs.filter(|fp| unchanged::fingerprint(opts).as_ref() == Some(fp))
-    {
+    let unchanged_since = |first: &unchanged::Inputs| {
+        unchanged::fingerprint(opts).is_some_and(|now| now.fingerprint == first.fingerprint)
+    };
+    if let Some(inputs) = inputs.filter(|i| i.settled && unchanged_since(i)) {
         let record = unchanged::Record {
-            fingerprint,
+            fingerprint: inputs.fingerprint,
             pages: summary.pages,
             files: summary.files,
             bytes: summary.bytes,
@@ -232,9 +234,10 @@ pub fn build(
                 .collect(),
             drafts_skipped: summary.drafts_skipped,
             diagnostics: diags.sorted(),
+            manifest: String::new(),
         };
         // Without the record the next build is a full one: nothing is lost.
-        let _ = unchanged::remember(&out, &record);
+        let _ = unchanged::remember(&out, record);
     }
     Ok(Summary {
         seconds: started.elapsed().as_secs_f64(),

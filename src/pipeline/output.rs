@@ -411,8 +411,10 @@ impl Sink for Staging {
         }
         let mut out = fs::File::create(&target)?;
         io::Write::write_all(&mut out, bytes)?;
-        // The open file's own metadata: no second lookup of the path.
-        let written = out.metadata()?;
+        // Stat after closing: NFS sends the bytes, and so sets the mtime, when the file is
+        // closed, and a manifest holding the mtime of the still-open file would never match.
+        drop(out);
+        let written = fs::metadata(&target)?;
         let (size, mtime) = (written.len(), manifest::mtime_of(&written));
         lock(&self.manifest).insert(file.path.clone(), Entry { hash, size, mtime });
         lock(&self.written).push(file.path);

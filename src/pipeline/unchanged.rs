@@ -9,8 +9,11 @@
 //! an output folder still exactly as that build left it (every file's size and mtime as in
 //! `.renkei-manifest`), writes nothing and reports the same pages, counts and warnings.
 //!
-//! The record is kept *beside* the output folder (`.public.renkei-inputs`), never in it: its
-//! warnings quote content, and the output folder is what gets published. Anything unexpected
+//! The record is kept *beside* the output folder (`.renkei-inputs.public`), never in it: its
+//! warnings quote content, and the output folder is what gets published. Its name starts with
+//! `.renkei-` so that the rule a web server already has for renkei's own files
+//! (`location ~ /\.renkei-` in docs/publish.md) also hides it when the output's parent is
+//! itself served. Anything unexpected
 //! (no record, another fingerprint, a file changed or missing in the output, an unreadable
 //! input) simply means a full build, which is always correct.
 
@@ -38,6 +41,10 @@ pub struct Record {
     pub counts: Vec<(String, usize)>,
     pub drafts_skipped: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// The hash of the `.renkei-manifest` this build wrote: an older output put back with its
+    /// own manifest (`cp -a`, `rsync -a` keep sizes and mtimes) is not this build's output.
+    #[serde(default)]
+    pub manifest: String,
 }
 
 /// The record's place: beside the output folder, named after it.
@@ -50,12 +57,30 @@ fn record_path(out: &Path) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    parent.join(format!(".{name}.renkei-inputs"))
+    parent.join(format!(".renkei-inputs.{name}"))
 }
+
+/// The fingerprint of what a build reads, and whether it can be trusted to notice the next
+/// edit.
+pub struct Inputs {
+    /// Hex.
+    pub fingerprint: String,
+    /// No input was modified within [`RACY`] of the moment the fingerprint was taken. A file
+    /// saved again within the same tick of a coarse clock (FAT keeps mtimes to 2 s) and at
+    /// the same size looks untouched; git calls such an entry racily clean. A build whose
+    /// inputs were that fresh is not recorded, so the next one builds in full.
+    pub settled: bool,
+}
+
+/// How close to the fingerprint's moment an mtime must be to be doubted.
+const RACY: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The fingerprint of everything a build of `opts` reads, or `None` if some input could not
 /// be read (the build itself will say what).
-pub fn fingerprint(opts: &LoadOptions) -> Option<String> {
+pub fn fingerprint(opts: &LoadOptions) -> Option<Inputs> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
     let mut files = Vec::new();
     for dir in ["content", "themes"] {
         list_files(&opts.root.join(dir), Path::new(dir), 0, &mut files).ok()?;
@@ -69,6 +94,7 @@ pub fn fingerprint(opts: &LoadOptions) -> Option<String> {
         .map(|(_, path)| fs::metadata(path).map(|m| (m.len(), manifest::mtime_of(&m), inode(&m))))
         .collect::<io::Result<_>>()
         .ok()?;
+    let newest = stamps.iter().map(|s| s.1).max().unwrap_or(0);
     let mut h = std::hash::DefaultHasher::new();
     // The program: another renkei (a new release, or a rebuilt binary) may render differently.
     h.write(env!("CARGO_PKG_VERSION").as_bytes());
@@ -86,7 +112,10 @@ pub fn fingerprint(opts: &LoadOptions) -> Option<String> {
         h.write_u128(mtime);
         h.write_u64(ino);
     }
-    Some(format!("{:016x}", h.finish()))
+    Some(Inputs {
+        fingerprint: format!("{:016x}", h.finish()),
+        settled: newest + RACY.as_nanos() < now,
+    })
 }
 
 /// The file's inode where there is one: an editor that saves by writing a new file and
@@ -103,6 +132,8 @@ fn inode(_: &fs::Metadata) -> u64 {
 
 /// Every file under `dir` as (path shown relative to the site, real path). Links are followed
 /// the way the loader follows them; the depth limit keeps a link to a parent from looping.
+/// Names starting with a dot are skipped as the loader and the theme skip them: an editor's
+/// lock file (Emacs's `.#a.md`, a link to nowhere) must not make every build a full one.
 fn list_files(
     dir: &Path,
     shown: &Path,
@@ -118,6 +149,9 @@ fn list_files(
     };
     for entry in entries {
         let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
         let path = entry.path();
         let name = shown.join(entry.file_name());
         if fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
@@ -137,7 +171,10 @@ fn list_files(
 pub fn reusable(out: &Path, fingerprint: &str) -> Option<Record> {
     let text = fs::read_to_string(record_path(out)).ok()?;
     let record: Record = serde_json::from_str(&text).ok()?;
-    if record.fingerprint != fingerprint || !out.join(MARKER).is_file() {
+    if record.fingerprint != fingerprint
+        || !out.join(MARKER).is_file()
+        || manifest_hash(out)? != record.manifest
+    {
         return None;
     }
     let manifest = Manifest::read(out)?;
@@ -151,11 +188,19 @@ pub fn reusable(out: &Path, fingerprint: &str) -> Option<Record> {
     intact.then_some(record)
 }
 
-/// Keeps `record` beside `out` for the next build (written whole, then renamed into place).
-pub fn remember(out: &Path, record: &Record) -> io::Result<()> {
+/// The hash of `out`'s manifest, hex.
+fn manifest_hash(out: &Path) -> Option<String> {
+    let bytes = fs::read(out.join(manifest::MANIFEST)).ok()?;
+    Some(format!("{:016x}", manifest::hash(&bytes)))
+}
+
+/// Keeps `record` beside `out` for the next build (written whole, then renamed into place),
+/// tied to the manifest the build just wrote.
+pub fn remember(out: &Path, mut record: Record) -> io::Result<()> {
+    record.manifest = manifest_hash(out).ok_or_else(|| io::Error::other("no manifest"))?;
     let path = record_path(out);
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    fs::write(&tmp, serde_json::to_vec(record).map_err(io::Error::other)?)?;
+    fs::write(&tmp, serde_json::to_vec(&record).map_err(io::Error::other)?)?;
     fs::rename(&tmp, &path)
 }
 
@@ -185,41 +230,48 @@ mod tests {
         fs::create_dir_all(root.join("content/partners")).expect("folders");
         fs::write(root.join("content/site.yaml"), "title: a\n").expect("a file");
         fs::write(root.join("content/partners/a.md"), "---\nname: a\n---\n").expect("a file");
-        let first = fingerprint(&opts(root)).expect("a fingerprint");
-        assert_eq!(fingerprint(&opts(root)).as_ref(), Some(&first));
+        let first = fingerprint(&opts(root)).expect("a fingerprint").fingerprint;
+        let again = fingerprint(&opts(root)).map(|i| i.fingerprint);
+        assert_eq!(again.as_ref(), Some(&first));
 
         fs::write(root.join("content/partners/a.md"), "---\nname: b\n---\n").expect("a file");
-        let edited = fingerprint(&opts(root)).expect("a fingerprint");
+        let edited = fingerprint(&opts(root)).expect("a fingerprint").fingerprint;
         assert_ne!(edited, first);
         fs::rename(
             root.join("content/partners/a.md"),
             root.join("content/partners/b.md"),
         )
         .expect("a rename");
-        let renamed = fingerprint(&opts(root)).expect("a fingerprint");
+        let renamed = fingerprint(&opts(root)).expect("a fingerprint").fingerprint;
         assert_ne!(renamed, edited);
         fs::create_dir_all(root.join("themes/mine/templates")).expect("folders");
         fs::write(root.join("themes/mine/templates/base.html"), "x").expect("a file");
-        let themed = fingerprint(&opts(root)).expect("a fingerprint");
+        let themed = fingerprint(&opts(root)).expect("a fingerprint").fingerprint;
         assert_ne!(themed, renamed);
 
         let mut later = opts(root);
         later.build_date = later.build_date.succ_opt().expect("a date");
-        assert_ne!(fingerprint(&later).as_ref(), Some(&themed));
+        assert_ne!(
+            fingerprint(&later).map(|i| i.fingerprint),
+            Some(themed.clone())
+        );
         let mut drafts = opts(root);
         drafts.drafts = true;
-        assert_ne!(fingerprint(&drafts).as_ref(), Some(&themed));
+        assert_ne!(
+            fingerprint(&drafts).map(|i| i.fingerprint),
+            Some(themed.clone())
+        );
     }
 
     #[test]
     fn the_record_lives_beside_the_output_not_in_it() {
         assert_eq!(
             record_path(Path::new("site/public")),
-            Path::new("site/.public.renkei-inputs")
+            Path::new("site/.renkei-inputs.public")
         );
         assert_eq!(
             record_path(Path::new("public")),
-            Path::new("./.public.renkei-inputs")
+            Path::new("./.renkei-inputs.public")
         );
     }
 }

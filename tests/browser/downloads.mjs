@@ -5,8 +5,10 @@
 //   node tests/browser/downloads.mjs SITE_DIR PAGE NAME [PAGE NAME …]
 //
 // SITE_DIR is a build made with --base-url http://127.0.0.1:<any port>/. A PAGE under
-// /seminars/ is checked to save "NAME.ics" with `SUMMARY:NAME`; any other to save "NAME.vcf"
-// with `FN:NAME`. A cancelled seminar's page (NAME "-") must offer no calendar link.
+// /seminars/ takes NAME as "TITLE@START" (START as iCalendar writes it, 20261204T183000) and
+// is checked to save "TITLE.ics" with `SUMMARY:TITLE` and the start in Japan's time; any other
+// to save "NAME.vcf" with `FN:NAME`. A cancelled seminar's page (NAME "-") must offer no
+// calendar link.
 // Prints "downloads: ok" when all pass.
 
 import fs from 'node:fs';
@@ -24,8 +26,12 @@ let failures = 0;
 try {
   const page = await context.newPage();
   for (let i = 0; i < rest.length; i += 2) {
-    const [p, name] = [rest[i], rest[i + 1]];
+    const p = rest[i];
     const calendar = p.startsWith('/seminars/');
+    const at = rest[i + 1].lastIndexOf('@');
+    const [name, start] = calendar && at > 0
+      ? [rest[i + 1].slice(0, at), rest[i + 1].slice(at + 1)]
+      : [rest[i + 1], ''];
     const link = calendar ? /カレンダーに追加/ : /連絡先をスマートフォンに保存/;
     await page.goto(server.base + p, { waitUntil: 'load' });
     if (name === '-') {
@@ -40,7 +46,7 @@ try {
     const file = await download.path();
     const text = (file ? fs.readFileSync(file, 'utf8') : '').replace(/\r\n /g, '');
     const [ext, begin, line, number] = calendar
-      ? ['ics', 'BEGIN:VCALENDAR\r\n', `SUMMARY:${name}\r\n`, 'DTSTART;TZID=Asia/Tokyo:']
+      ? ['ics', 'BEGIN:VCALENDAR\r\n', `SUMMARY:${name}\r\n`, `DTSTART;TZID=Asia/Tokyo:${start}\r\n`]
       : ['vcf', 'BEGIN:VCARD\r\nVERSION:4.0\r\n', `FN:${name}\r\n`, 'TEL;VALUE=uri;TYPE="work,voice":tel:+81-'];
     const problems = [];
     if (download.suggestedFilename() !== `${name}.${ext}`) problems.push(`saved as ${download.suggestedFilename()}`);

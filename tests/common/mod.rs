@@ -29,6 +29,24 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Moves every input file's mtime (`content/`, `themes/`) an hour back, keeping their order. `build` records
+/// its inputs only when none was modified in the last seconds (a save within one tick of a
+/// coarse clock would look untouched), so a test that expects the record ages the site first,
+/// as an edit made a while ago would be.
+pub fn settle(root: &Path) {
+    let hour = std::time::Duration::from_secs(3600);
+    let inputs = ["content", "themes"].map(|d| root.join(d));
+    for path in inputs
+        .iter()
+        .filter(|d| d.is_dir())
+        .flat_map(|d| files(d).into_iter().map(move |rel| d.join(rel)))
+    {
+        let file = fs::File::options().write(true).open(&path).unwrap();
+        let modified = file.metadata().unwrap().modified().unwrap();
+        file.set_modified(modified - hour).unwrap();
+    }
+}
+
 /// A fresh copy of a fixture site in a temporary folder.
 pub fn site_copy(name: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
