@@ -203,23 +203,119 @@ fn an_older_output_put_back_with_its_mtimes_is_built_again() {
 }
 
 #[test]
-fn inputs_saved_seconds_ago_are_not_recorded() {
+fn inputs_saved_seconds_ago_are_looked_at_again() {
     let site = site_copy("minimal");
     let root = site.path();
     let out = root.join("public");
-    // Freshly copied: a save within the same clock tick could follow unnoticed.
+    // Freshly copied: a save within the same clock tick could follow unnoticed, so the next
+    // build does not take the record's word for these files.
     build_ok(root, &out, &[]);
-    assert!(!root.join(".renkei-inputs.public").exists());
     let o = build_ok(root, &out, &[]);
     assert!(!stdout(&o).contains("入力に変更がなく"), "{}", stdout(&o));
     assert!(stdout(&o).contains("書き込み 0 件"), "{}", stdout(&o));
     settle(root);
     build_ok(root, &out, &[]);
-    assert!(root.join(".renkei-inputs.public").exists());
+    let o = build_ok(root, &out, &[]);
+    assert!(stdout(&o).contains("入力に変更がなく"), "{}", stdout(&o));
     // An editor's lock file (Emacs leaves `.#name`, a link to nowhere) changes nothing.
     std::os::unix::fs::symlink("user@host.1234", root.join("content/partners/.#a.md")).unwrap();
     let o = build_ok(root, &out, &[]);
     assert!(stdout(&o).contains("入力に変更がなく"), "{}", stdout(&o));
+}
+
+/// The output's files and bytes, without renkei's own records.
+fn site_bytes(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    snapshot(out)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with(".renkei-"))
+        .map(|(p, v)| (p, v.2))
+        .collect()
+}
+
+const EDITED: &str = "のファイルが載るページ";
+
+#[test]
+fn an_edit_renders_only_the_pages_showing_it_and_matches_a_full_build() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    let fresh = root.join("fresh");
+    // (file, from, to, whether the record keeps its shape)
+    let edits = [
+        (
+            "content/partners/sakura-naika.md",
+            "tel: \"099-211-1234\"",
+            "tel: \"099-211-1299\"",
+            true,
+        ),
+        (
+            "content/care/minato-houkan.md",
+            "tel: \"099-231-0001\"",
+            "tel: \"099-231-0009\"",
+            true,
+        ),
+        ("content/news/fax-hours.md", "16時まで", "17時まで", true),
+        (
+            "content/partners/sakura-naika.md",
+            "area: 中央",
+            "area: 北部",
+            false,
+        ),
+    ];
+    for (file, from, to, same_shape) in edits {
+        settle(root);
+        build_ok(root, &out, &[]);
+        let before = snapshot(&out);
+        replace(root, file, from, to);
+        let o = build_ok(root, &out, &[]);
+        assert_eq!(
+            stdout(&o).contains(EDITED),
+            same_shape,
+            "{file}: {}",
+            stdout(&o)
+        );
+        // Every byte as a full build of the same inputs makes it, and nothing else written.
+        let _ = fs::remove_dir_all(&fresh);
+        build_ok(root, &fresh, &[]);
+        assert_eq!(
+            site_bytes(&out),
+            site_bytes(&fresh),
+            "{file}: {from} → {to}"
+        );
+        let after = snapshot(&out);
+        for p in rewritten(&before, &after) {
+            assert!(
+                p.starts_with(".renkei-") || before.get(&p).map(|b| &b.2) != Some(&after[&p].2),
+                "{p} was written with the same bytes"
+            );
+        }
+        // The same edit built again at once: the file is still doubtful, looked at again.
+        let o = build_ok(root, &out, &[]);
+        assert!(stdout(&o).contains("書き込み 0 件"), "{}", stdout(&o));
+    }
+}
+
+#[test]
+fn an_edit_of_anything_but_a_record_builds_everything() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    settle(root);
+    build_ok(root, &out, &[]);
+    replace(root, "content/site.yaml", "地域医療連携室", "地域連携室");
+    let o = build_ok(root, &out, &[]);
+    assert!(!stdout(&o).contains(EDITED), "{}", stdout(&o));
+    settle(root);
+    build_ok(root, &out, &[]);
+    // A new record: the lists it joins are other pages than before.
+    fs::copy(
+        root.join("content/news/fax-hours.md"),
+        root.join("content/news/fax-hours-2.md"),
+    )
+    .unwrap();
+    let o = build_ok(root, &out, &[]);
+    assert!(!stdout(&o).contains(EDITED), "{}", stdout(&o));
+    assert!(out.join("news/fax-hours-2/index.html").is_file());
 }
 
 #[test]

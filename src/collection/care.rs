@@ -15,7 +15,7 @@ use crate::search::documents::{place_doc, site_path, Doc, Field};
 use crate::site::Site;
 
 /// Where a care office appears: its name and reading (五十音 order), area and services.
-#[derive(PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Shape {
     name: String,
     yomi: String,

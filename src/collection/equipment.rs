@@ -16,7 +16,7 @@ use crate::search::documents::{site_path, titled, Doc, Field};
 use crate::site::Site;
 
 /// What the overview shows of a modality, and its place in it.
-#[derive(PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Shape {
     order: i64,
     title: String,

@@ -16,7 +16,7 @@ use crate::site::Site;
 
 /// Where a form appears: its purpose (group and order), title (order) and what its list row
 /// shows besides.
-#[derive(PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Shape {
     title: String,
     purpose: String,

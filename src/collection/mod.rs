@@ -163,8 +163,10 @@ pub trait Kind: Sized + Clone + Serialize + Send + Sync + 'static {
     /// list page either, rather than an empty one.
     const OPTIONAL: bool = false;
     /// What decides where a record appears — order, grouping and links. Equal shapes mean
-    /// equal positions everywhere, which is what lets `serve` re-render only a record's pages.
-    type Shape: PartialEq;
+    /// equal positions everywhere, which is what lets `serve` re-render only a record's pages,
+    /// and `build` too: the record of the last build keeps a hash of each shape's `Debug` text
+    /// (`pipeline::edit`), so every field of a shape must show in its `Debug`.
+    type Shape: PartialEq + std::fmt::Debug;
 
     /// The folder of its generated pages (`partners/area/…`, `news/page/2/`) that a record
     /// named `slug` would collide with, if any.

@@ -14,7 +14,7 @@ use crate::search::documents::{site_path, titled, Doc, Field};
 use crate::site::Site;
 
 /// Where a notice appears: its date and pin (order), and its category.
-#[derive(PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Shape {
     date: NaiveDate,
     category: String,

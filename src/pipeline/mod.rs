@@ -3,10 +3,12 @@
 //! `build` runs all of it; `check` stops before writing. Both go through [`run`], so they can
 //! never disagree about what is valid.
 
+mod edit;
 pub mod freshness;
 pub mod manifest;
 pub mod output;
 pub mod report;
+pub mod target;
 pub mod timing;
 mod unchanged;
 mod update;
@@ -43,6 +45,9 @@ pub struct Summary {
     /// The inputs were exactly the last build's and its output was intact: nothing was
     /// rendered, and the figures and warnings are that build's ([`unchanged`]).
     pub reused: bool,
+    /// Only records changed, none moving between pages: (input files changed, pages rendered),
+    /// every other page kept as the last build left it ([`edit`]).
+    pub edited: Option<(usize, usize)>,
 }
 
 impl Summary {
@@ -67,6 +72,8 @@ impl Summary {
         };
         let changes = if self.reused {
             format!("{changes}(前回の生成から入力に変更がなく、出力もそのままでした)")
+        } else if let Some((files, pages)) = self.edited {
+            format!("{changes}(変更された {files} 件のファイルが載るページ {pages} 件と、検索・一覧データだけを作り直しました)")
         } else {
             changes
         };
@@ -86,6 +93,17 @@ pub fn run(
     diags: &Diagnostics,
     sink: &dyn Sink,
 ) -> Result<(Site, Theme), Failure> {
+    run_with(opts, diags, sink, None).map(|(site, theme, _)| (site, theme))
+}
+
+/// [`run`], rendering only the pages an `edit` touches when it allows that. Returns how many
+/// pages were rendered that way (`None`: the whole site).
+fn run_with(
+    opts: &LoadOptions,
+    diags: &Diagnostics,
+    sink: &dyn Sink,
+    edit: Option<&edit::Edit>,
+) -> Result<(Site, Theme, Option<usize>), Failure> {
     let mut timer = Timer::new();
     let content = load::load(opts, diags)?.ok_or(Failure::Content)?;
     timer.step("load");
@@ -102,6 +120,11 @@ pub fn run(
         return Err(Failure::Content);
     }
     timer.step("theme");
+    if let Some(jobs) = edit.and_then(|e| e.jobs(&site)) {
+        render::render_edit(&site, &mut theme, &jobs, sink, diags)?;
+        timer.step("render (the pages an edit touches)");
+        return Ok((site, theme, Some(jobs.len())));
+    }
     let generated = render::render_site(&site, &mut theme, sink, diags)?;
     timer.step("render");
     add_static(&site, &theme, &generated, diags, sink)?;
@@ -109,7 +132,7 @@ pub fn run(
         return Err(Failure::Content);
     }
     timer.step("static");
-    Ok((site, theme))
+    Ok((site, theme, None))
 }
 
 fn write_failure(e: std::io::Error) -> Failure {
@@ -176,11 +199,11 @@ pub fn build(
 ) -> Result<Summary, Failure> {
     let started = Instant::now();
     let mut timer = Timer::new();
-    let out = output::resolve_target(out, &opts.root).map_err(|m| Failure::Fatal(m.into()))?;
+    let out = target::resolve_target(out, &opts.root).map_err(|m| Failure::Fatal(m.into()))?;
     let inputs = unchanged::fingerprint(opts);
     if let Some(record) = inputs
         .as_ref()
-        .filter(|_| !clean)
+        .filter(|i| !clean && i.settled)
         .and_then(|i| unchanged::reusable(&out, &i.fingerprint))
     {
         timer.step("unchanged inputs, output intact");
@@ -204,13 +227,27 @@ pub fn build(
                 removed: 0,
             }),
             reused: true,
+            edited: None,
         });
     }
     timer.step("inputs fingerprinted");
+    // Which inputs changed since the last build, if that build's output is intact.
+    let edit = inputs
+        .as_ref()
+        .filter(|_| !clean)
+        .and_then(|i| edit::plan(&out, i));
+    timer.step("the last build's record read");
     let staging = Staging::begin(&out, clean).map_err(write_failure)?;
     staging.stamp(opts.build_date).map_err(write_failure)?;
     // On any error the staging folder is dropped, which deletes it.
-    let (site, _) = run(opts, diags, &staging)?;
+    let (site, _, rendered) = run_with(opts, diags, &staging, edit.as_ref())?;
+    let edited = match (&edit, rendered) {
+        (Some(edit), Some(pages)) => {
+            staging.keep_the_rest().map_err(write_failure)?;
+            Some((edit.files(), pages))
+        }
+        _ => None,
+    };
     let summary = summary(&site, staging.tally(), started);
     // The record describes the output about to be replaced: gone first, so that no failure
     // from here on can leave it vouching for an output it no longer describes.
@@ -219,9 +256,9 @@ pub fn build(
     // An input edited while the build ran: the output may hold some of the edit, so it is not
     // recorded as the output of either version.
     let unchanged_since = |first: &unchanged::Inputs| {
-        unchanged::fingerprint(opts).is_some_and(|now| now.fingerprint == first.fingerprint)
+        unchanged::fingerprint(opts).is_some_and(|now| first.still_holds(&now))
     };
-    if let Some(inputs) = inputs.filter(|i| i.settled && unchanged_since(i)) {
+    if let Some(inputs) = inputs.filter(unchanged_since) {
         let record = unchanged::Record {
             fingerprint: inputs.fingerprint,
             pages: summary.pages,
@@ -235,13 +272,18 @@ pub fn build(
             drafts_skipped: summary.drafts_skipped,
             diagnostics: diags.sorted(),
             manifest: String::new(),
+            settings: inputs.settings,
+            stamps: inputs.stamps,
+            shapes: edit::shapes(&site),
         };
         // Without the record the next build is a full one: nothing is lost.
         let _ = unchanged::remember(&out, record);
     }
+    timer.step("this build's record kept");
     Ok(Summary {
         seconds: started.elapsed().as_secs_f64(),
         changes: Some(changes),
+        edited,
         ..summary
     })
 }
@@ -310,5 +352,6 @@ fn summary(site: &Site, tally: &Tally, started: Instant) -> Summary {
         seconds: started.elapsed().as_secs_f64(),
         changes: None,
         reused: false,
+        edited: None,
     }
 }

@@ -45,6 +45,15 @@ pub struct Record {
     /// own manifest (`cp -a`, `rsync -a` keep sizes and mtimes) is not this build's output.
     #[serde(default)]
     pub manifest: String,
+    /// What the fingerprint was made of, for the next build to tell *which* inputs changed
+    /// ([`super::edit`]).
+    #[serde(default)]
+    pub settings: String,
+    #[serde(default)]
+    pub stamps: Vec<(String, u64)>,
+    /// Each record's source file with a hash of its shape ([`crate::collection::Kind::Shape`]).
+    #[serde(default)]
+    pub shapes: Vec<(String, u64)>,
 }
 
 /// The record's place: beside the output folder, named after it.
@@ -65,11 +74,35 @@ fn record_path(out: &Path) -> PathBuf {
 pub struct Inputs {
     /// Hex.
     pub fingerprint: String,
-    /// No input was modified within [`RACY`] of the moment the fingerprint was taken. A file
-    /// saved again within the same tick of a coarse clock (FAT keeps mtimes to 2 s) and at
-    /// the same size looks untouched; git calls such an entry racily clean. A build whose
-    /// inputs were that fresh is not recorded, so the next one builds in full.
+    /// No input was modified within [`RACY`] of the moment the fingerprint was taken: the
+    /// fingerprint can vouch for every file. Only then may a build be skipped.
     pub settled: bool,
+    /// The program, the options and the build date, hashed.
+    pub settings: String,
+    /// Each input file (its path shown from the site's folder) with a hash of its size, mtime
+    /// and inode, in path order; [`DOUBTFUL`] for a file modified within [`RACY`].
+    pub stamps: Vec<(String, u64)>,
+}
+
+/// The stamp of a file modified within [`RACY`] of the fingerprint. A file saved again within
+/// the same tick of a coarse clock (FAT keeps mtimes to 2 s) and at the same size looks
+/// untouched; git calls such an entry racily clean and looks at it again next time. So does
+/// renkei: a doubtful file counts as changed in the next build, whatever its stamp then.
+pub const DOUBTFUL: u64 = 0;
+
+impl Inputs {
+    /// Whether `later` (taken after the build) still describes the files this build read:
+    /// every file it could vouch for is as it was. A doubtful file is looked at again by the
+    /// next build anyway.
+    pub fn still_holds(&self, later: &Inputs) -> bool {
+        self.settings == later.settings
+            && self.stamps.len() == later.stamps.len()
+            && self
+                .stamps
+                .iter()
+                .zip(&later.stamps)
+                .all(|((p, s), (q, t))| p == q && (*s == DOUBTFUL || s == t))
+    }
 }
 
 /// How close to the fingerprint's moment an mtime must be to be doubted.
@@ -94,7 +127,6 @@ pub fn fingerprint(opts: &LoadOptions) -> Option<Inputs> {
         .map(|(_, path)| fs::metadata(path).map(|m| (m.len(), manifest::mtime_of(&m), inode(&m))))
         .collect::<io::Result<_>>()
         .ok()?;
-    let newest = stamps.iter().map(|s| s.1).max().unwrap_or(0);
     let mut h = std::hash::DefaultHasher::new();
     // The program: another renkei (a new release, or a rebuilt binary) may render differently.
     h.write(env!("CARGO_PKG_VERSION").as_bytes());
@@ -105,16 +137,34 @@ pub fn fingerprint(opts: &LoadOptions) -> Option<Inputs> {
     h.write(opts.build_date.to_string().as_bytes());
     h.write(format!("{:?}", opts.base_url).as_bytes());
     h.write_u8(u8::from(opts.drafts));
-    for ((shown, _), (len, mtime, ino)) in files.iter().zip(stamps) {
+    let settings = format!("{:016x}", h.finish());
+    let stamps: Vec<(String, u64)> = files
+        .into_iter()
+        .zip(stamps)
+        .map(|((shown, _), (len, mtime, ino))| {
+            if mtime + RACY.as_nanos() >= now {
+                return (shown, DOUBTFUL);
+            }
+            let mut h = std::hash::DefaultHasher::new();
+            h.write_u64(len);
+            h.write_u128(mtime);
+            h.write_u64(ino);
+            // Never the doubtful stamp by chance.
+            (shown, h.finish().max(DOUBTFUL + 1))
+        })
+        .collect();
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(settings.as_bytes());
+    for (shown, stamp) in &stamps {
         h.write(shown.as_bytes());
         h.write_u8(0);
-        h.write_u64(len);
-        h.write_u128(mtime);
-        h.write_u64(ino);
+        h.write_u64(*stamp);
     }
     Some(Inputs {
         fingerprint: format!("{:016x}", h.finish()),
-        settled: newest + RACY.as_nanos() < now,
+        settled: stamps.iter().all(|(_, s)| *s != DOUBTFUL),
+        settings,
+        stamps,
     })
 }
 
@@ -169,12 +219,15 @@ fn list_files(
 /// The last build's record, if it was made from `fingerprint` and `out` is still exactly as
 /// that build left it.
 pub fn reusable(out: &Path, fingerprint: &str) -> Option<Record> {
+    previous(out).filter(|record| record.fingerprint == fingerprint)
+}
+
+/// The last build's record, if `out` is still exactly as that build left it: its manifest, and
+/// every file the manifest lists at the size and mtime it gave.
+pub fn previous(out: &Path) -> Option<Record> {
     let text = fs::read_to_string(record_path(out)).ok()?;
     let record: Record = serde_json::from_str(&text).ok()?;
-    if record.fingerprint != fingerprint
-        || !out.join(MARKER).is_file()
-        || manifest_hash(out)? != record.manifest
-    {
+    if !out.join(MARKER).is_file() || manifest_hash(out)? != record.manifest {
         return None;
     }
     let manifest = Manifest::read(out)?;
@@ -223,18 +276,29 @@ mod tests {
         }
     }
 
+    /// Writes `text` with an mtime of its own an hour ago: files saved seconds before a build
+    /// are [`DOUBTFUL`] whatever they hold.
+    fn write_old(path: &Path, text: &str) {
+        static SECONDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        fs::write(path, text).expect("a file");
+        let n = SECONDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let when = std::time::SystemTime::now() - std::time::Duration::from_secs(3600 - n);
+        let file = fs::File::options().write(true).open(path).expect("a file");
+        file.set_modified(when).expect("an mtime");
+    }
+
     #[test]
     fn any_input_or_option_changes_the_fingerprint() {
         let tmp = tempfile::tempdir().expect("a temporary folder");
         let root = tmp.path();
         fs::create_dir_all(root.join("content/partners")).expect("folders");
-        fs::write(root.join("content/site.yaml"), "title: a\n").expect("a file");
-        fs::write(root.join("content/partners/a.md"), "---\nname: a\n---\n").expect("a file");
+        write_old(&root.join("content/site.yaml"), "title: a\n");
+        write_old(&root.join("content/partners/a.md"), "---\nname: a\n---\n");
         let first = fingerprint(&opts(root)).expect("a fingerprint").fingerprint;
         let again = fingerprint(&opts(root)).map(|i| i.fingerprint);
         assert_eq!(again.as_ref(), Some(&first));
 
-        fs::write(root.join("content/partners/a.md"), "---\nname: b\n---\n").expect("a file");
+        write_old(&root.join("content/partners/a.md"), "---\nname: b\n---\n");
         let edited = fingerprint(&opts(root)).expect("a fingerprint").fingerprint;
         assert_ne!(edited, first);
         fs::rename(
@@ -245,7 +309,7 @@ mod tests {
         let renamed = fingerprint(&opts(root)).expect("a fingerprint").fingerprint;
         assert_ne!(renamed, edited);
         fs::create_dir_all(root.join("themes/mine/templates")).expect("folders");
-        fs::write(root.join("themes/mine/templates/base.html"), "x").expect("a file");
+        write_old(&root.join("themes/mine/templates/base.html"), "x");
         let themed = fingerprint(&opts(root)).expect("a fingerprint").fingerprint;
         assert_ne!(themed, renamed);
 
@@ -261,6 +325,26 @@ mod tests {
             fingerprint(&drafts).map(|i| i.fingerprint),
             Some(themed.clone())
         );
+    }
+
+    #[test]
+    fn a_file_saved_seconds_ago_is_doubtful_until_it_settles() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let root = tmp.path();
+        fs::create_dir_all(root.join("content")).expect("folders");
+        write_old(&root.join("content/site.yaml"), "title: a\n");
+        let old = fingerprint(&opts(root)).expect("a fingerprint");
+        assert!(old.settled);
+        fs::write(root.join("content/site.yaml"), "title: b\n").expect("a file");
+        let fresh = fingerprint(&opts(root)).expect("a fingerprint");
+        assert!(!fresh.settled);
+        assert_eq!(fresh.stamps[0].1, DOUBTFUL);
+        // A doubtful file edited again (same size, maybe the same mtime tick) still holds:
+        // the next build looks at it again whatever its stamp.
+        fs::write(root.join("content/site.yaml"), "title: c\n").expect("a file");
+        let again = fingerprint(&opts(root)).expect("a fingerprint");
+        assert!(fresh.still_holds(&again));
+        assert!(!old.still_holds(&fresh), "a settled file that changed");
     }
 
     #[test]

@@ -148,6 +148,30 @@ pub fn render_site(
     Ok(written)
 }
 
+/// Renders only `jobs` and the files made from many records at once (exports, calendar, feeds,
+/// search index), for a rebuild after an edit that keeps every other page as it is
+/// ([`crate::pipeline::edit`]).
+pub fn render_edit(
+    site: &Site,
+    theme: &mut Theme,
+    jobs: &[Job],
+    sink: &dyn Sink,
+    diags: &Diagnostics,
+) -> Result<(), Failure> {
+    theme.set_global("site", &site_ctx(site));
+    let mut timer = crate::pipeline::timing::Timer::new();
+    render_jobs(site, theme, jobs, sink, diags)?;
+    timer.step("render: pages an edit touches");
+    for (name, make) in COLLECTION_FILES {
+        make(site, &mut |files| {
+            files.into_par_iter().try_for_each(|f| sink.put(f))
+        })
+        .map_err(|e| Fatal::output(&e))?;
+        timer.step(&format!("render: {name} written"));
+    }
+    Ok(())
+}
+
 /// Why one job stopped: the template's problem, or the output's.
 enum Stop {
     Template(Diagnostic),

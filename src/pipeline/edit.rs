@@ -1,0 +1,115 @@
+//! A rebuild after a few records were edited: only the pages that show them are rendered.
+//!
+//! Staff mostly change a phone number or a seminar's text and build again. The record of the
+//! last build ([`unchanged::Record`]) says what each input file was and what shape each record
+//! had; when the program, options, build date and every other input are the same, the set of
+//! files is the same, and every changed file is a record that kept its shape, the pages that
+//! show those records are exactly the ones `serve` re-renders for the same edit
+//! ([`collection::showing`], one source of truth for both). Every other page of the output is
+//! kept as the last build left it. The files made from many records at once (exports,
+//! calendar, feeds, search index) are made again in full, as in every build, because any of
+//! them may show any record.
+//!
+//! Anything else — a new, removed or renamed file, site.yaml, a data file, a theme, a record
+//! whose shape (name, reading, area, dates …) changed, an output not exactly as the last build
+//! left it — is a full build. tests/rebuild.rs checks the result against a full build byte for
+//! byte.
+
+use std::collections::HashMap;
+use std::hash::Hasher;
+use std::path::Path;
+
+use super::unchanged::{self, Inputs};
+use crate::collection::{self, for_kind, Collection, Kind};
+use crate::render::Job;
+use crate::site::Site;
+
+/// Which records changed since the last build, and the shapes they had then.
+#[derive(Debug)]
+pub struct Edit {
+    /// Source files (`content/partners/a.md`) whose size, mtime or inode changed.
+    changed: Vec<String>,
+    shapes: HashMap<String, u64>,
+}
+
+impl Edit {
+    /// How many input files changed.
+    pub fn files(&self) -> usize {
+        self.changed.len()
+    }
+
+    /// The pages to render, or `None` when the edit may move records between pages (or is
+    /// not a record at all) and the whole site must be rendered.
+    pub fn jobs(&self, site: &Site) -> Option<Vec<Job>> {
+        let mut jobs = Vec::new();
+        for source in &self.changed {
+            let (c, i, shape) = Collection::ALL
+                .into_iter()
+                .find_map(|c| for_kind!(c, K => find::<K>(site, source)))?;
+            if self.shapes.get(source) != Some(&shape) {
+                return None;
+            }
+            jobs.extend(for_kind!(c, K => collection::showing::<K>(site, i)));
+        }
+        jobs.sort_unstable();
+        jobs.dedup();
+        Some(jobs)
+    }
+}
+
+/// What changed since the last build into `out`, if only input files did (not the program,
+/// the options or the date) and none was added or removed, and `out` is intact.
+pub fn plan(out: &Path, inputs: &Inputs) -> Option<Edit> {
+    let record = unchanged::previous(out)?;
+    if record.settings != inputs.settings || record.stamps.len() != inputs.stamps.len() {
+        return None;
+    }
+    let mut changed = Vec::new();
+    for ((was, stamp_was), (now, stamp)) in record.stamps.iter().zip(&inputs.stamps) {
+        if was != now {
+            return None;
+        }
+        if stamp_was != stamp || *stamp == unchanged::DOUBTFUL {
+            changed.push(now.clone());
+        }
+    }
+    if changed.is_empty() {
+        return None;
+    }
+    Some(Edit {
+        changed,
+        shapes: record.shapes.into_iter().collect(),
+    })
+}
+
+/// Record `source` of `K`: its index and shape hash. The home page's text (`pages/index.md`)
+/// is not among the pages, so an edit of it is a full build.
+fn find<K: Kind>(site: &Site, source: &str) -> Option<(Collection, usize, u64)> {
+    let i = K::all(site)
+        .iter()
+        .position(|r| r.meta().source == source)?;
+    Some((K::COLLECTION, i, shape_hash(&K::all(site)[i])))
+}
+
+/// A record's shape as the next build compares it: a hash of its `Debug` text, which lists
+/// every field the shape holds.
+fn shape_hash<K: Kind>(record: &K) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(format!("{:?}", record.shape()).as_bytes());
+    h.finish()
+}
+
+/// Every record's source file with its shape hash, for the record of this build.
+pub fn shapes(site: &Site) -> Vec<(String, u64)> {
+    let mut shapes = Vec::new();
+    for c in Collection::ALL {
+        for_kind!(c, K => {
+            shapes.extend(
+                K::all(site)
+                    .iter()
+                    .map(|r| (r.meta().source.clone(), shape_hash(r))),
+            );
+        });
+    }
+    shapes
+}
