@@ -201,7 +201,10 @@ fn edits_show_up_and_broken_files_show_an_overlay() {
 
     // Break it: the last good page stays, with the error overlay.
     std::fs::write(&file, original.replace("title:", "titel:")).unwrap();
-    let broken = wait_for(s.port, page, |r| r.body.contains("renkei-errors"));
+    // The write may be seen half done (an empty file) and reported first; wait for its error.
+    let broken = wait_for(s.port, page, |r| {
+        r.body.contains("renkei-errors") && r.body.contains("fax-hours.md:2:1: titel")
+    });
     assert!(
         broken.body.contains("15時30分まで"),
         "old content still served"
@@ -527,7 +530,11 @@ fn only_localhost_names_and_ip_addresses_are_served() {
     ] {
         let r = get(&host);
         assert_eq!(r.status, 200, "{host}");
-        assert!(r.body.contains("テスト市民病院"));
+        assert!(
+            r.body.contains("テスト市民病院"),
+            "{host}: {}",
+            &r.body.chars().take(600).collect::<String>()
+        );
     }
     // A DNS-rebinding page reaches 127.0.0.1 under its own name.
     for host in [

@@ -253,6 +253,7 @@ pub fn build(
     // from here on can leave it vouching for an output it no longer describes.
     unchanged::forget(&out);
     let changes = staging.commit().map_err(write_failure)?;
+    timer.step("built and in place");
     // An input edited while the build ran: the output may hold some of the edit, so it is not
     // recorded as the output of either version.
     let unchanged_since = |first: &unchanged::Inputs| {
