@@ -17,7 +17,6 @@
 
 use std::collections::HashMap;
 use std::hash::Hasher;
-use std::path::Path;
 
 use super::unchanged::{self, Inputs};
 use crate::collection::{self, for_kind, Collection, Kind};
@@ -57,10 +56,10 @@ impl Edit {
     }
 }
 
-/// What changed since the last build into `out`, if only input files did (not the program,
-/// the options or the date) and none was added or removed, and `out` is intact.
-pub fn plan(out: &Path, inputs: &Inputs) -> Option<Edit> {
-    let record = unchanged::previous(out)?;
+/// What changed since the build `record` describes (its output checked intact by
+/// [`unchanged::previous`]), if only input files did (not the program, the options or the
+/// date) and none was added or removed.
+pub fn plan(record: unchanged::Record, inputs: &Inputs) -> Option<Edit> {
     if record.settings != inputs.settings || record.stamps.len() != inputs.stamps.len() {
         return None;
     }

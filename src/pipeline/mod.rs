@@ -201,13 +201,19 @@ pub fn build(
     let mut timer = Timer::new();
     let out = target::resolve_target(out, &opts.root).map_err(|m| Failure::Fatal(m.into()))?;
     let inputs = unchanged::fingerprint(opts);
-    if let Some(record) = inputs
+    // The last build's record, if the output is still as that build left it.
+    let previous = inputs
         .as_ref()
-        .filter(|i| !clean && i.settled)
-        .and_then(|i| unchanged::reusable(&out, &i.fingerprint))
-    {
+        .filter(|_| !clean)
+        .and_then(|_| unchanged::previous(&out));
+    let same_inputs = |r: &unchanged::Record| {
+        inputs
+            .as_ref()
+            .is_some_and(|i| i.settled && i.fingerprint == r.fingerprint)
+    };
+    if let Some(record) = previous.as_ref().filter(|r| same_inputs(r)) {
         timer.step("unchanged inputs, output intact");
-        diags.extend(record.diagnostics);
+        diags.extend(record.diagnostics.iter().cloned());
         return Ok(Summary {
             pages: record.pages,
             files: record.files,
@@ -230,13 +236,11 @@ pub fn build(
             edited: None,
         });
     }
-    timer.step("inputs fingerprinted");
-    // Which inputs changed since the last build, if that build's output is intact.
-    let edit = inputs
-        .as_ref()
-        .filter(|_| !clean)
-        .and_then(|i| edit::plan(&out, i));
-    timer.step("the last build's record read");
+    timer.step("inputs fingerprinted, the last build's record read");
+    // Which inputs changed since the last build.
+    let edit = previous
+        .zip(inputs.as_ref())
+        .and_then(|(r, i)| edit::plan(r, i));
     let staging = Staging::begin(&out, clean).map_err(write_failure)?;
     staging.stamp(opts.build_date).map_err(write_failure)?;
     // On any error the staging folder is dropped, which deletes it.

@@ -15,7 +15,9 @@
 //! (`location ~ /\.renkei-` in docs/publish.md) also hides it when the output's parent is
 //! itself served. Anything unexpected
 //! (no record, another fingerprint, a file changed or missing in the output, an unreadable
-//! input) simply means a full build, which is always correct.
+//! input) simply means a full build, which is always correct. The record also keeps each
+//! file's stamp and each record's shape, so that a build after an edit can tell which records
+//! changed ([`super::edit`]).
 
 use std::fs;
 use std::hash::Hasher;
@@ -214,12 +216,6 @@ fn list_files(
         }
     }
     Ok(())
-}
-
-/// The last build's record, if it was made from `fingerprint` and `out` is still exactly as
-/// that build left it.
-pub fn reusable(out: &Path, fingerprint: &str) -> Option<Record> {
-    previous(out).filter(|record| record.fingerprint == fingerprint)
 }
 
 /// The last build's record, if `out` is still exactly as that build left it: its manifest, and
