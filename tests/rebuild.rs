@@ -296,6 +296,40 @@ fn an_edit_renders_only_the_pages_showing_it_and_matches_a_full_build() {
 }
 
 #[test]
+fn an_edit_that_shrinks_the_search_index_leaves_no_stale_shard() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    let fresh = root.join("fresh");
+    // A body of kanji picked by a fixed pseudo-random walk: tens of thousands of distinct
+    // grams, so the index is cut into shards; the edit takes it away again.
+    let mut x: u32 = 12345;
+    let long: String = (0..12_000)
+        .map(|i| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            if i % 40 == 39 {
+                '。'
+            } else {
+                char::from_u32(0x4E00 + (x >> 16) % 0x5000).unwrap()
+            }
+        })
+        .collect();
+    let file = "content/news/fax-hours.md";
+    replace(root, file, "12月1日から", &format!("{long}\n\n12月1日から"));
+    settle(root);
+    build_ok(root, &out, &[]);
+    let shards = |dir: &Path| fs::read_dir(dir.join("search/p")).map_or(0, |d| d.count());
+    let before = shards(&out);
+    assert!(before > 2, "{before} shards");
+    replace(root, file, &long, "短い本文");
+    let o = build_ok(root, &out, &[]);
+    assert!(stdout(&o).contains(EDITED), "{}", stdout(&o));
+    build_ok(root, &fresh, &[]);
+    assert!(shards(&out) < before);
+    assert_eq!(site_bytes(&out), site_bytes(&fresh));
+}
+
+#[test]
 fn an_edit_of_anything_but_a_record_builds_everything() {
     let site = site_copy("minimal");
     let root = site.path();

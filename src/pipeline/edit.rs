@@ -15,7 +15,7 @@
 //! left it — is a full build. tests/rebuild.rs checks the result against a full build byte for
 //! byte.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hasher;
 
 use super::unchanged::{self, Inputs};
@@ -29,12 +29,19 @@ pub struct Edit {
     /// Source files (`content/partners/a.md`) whose size, mtime or inode changed.
     changed: Vec<String>,
     shapes: HashMap<String, u64>,
+    /// The last build's files made from many records at once.
+    derived: HashSet<String>,
 }
 
 impl Edit {
     /// How many input files changed.
     pub fn files(&self) -> usize {
         self.changed.len()
+    }
+
+    /// The last build's files made from many records at once: made again, never kept.
+    pub fn derived(&self) -> &HashSet<String> {
+        &self.derived
     }
 
     /// The pages to render, or `None` when the edit may move records between pages (or is
@@ -60,7 +67,11 @@ impl Edit {
 /// [`unchanged::previous`]), if only input files did (not the program, the options or the
 /// date) and none was added or removed.
 pub fn plan(record: unchanged::Record, inputs: &Inputs) -> Option<Edit> {
-    if record.settings != inputs.settings || record.stamps.len() != inputs.stamps.len() {
+    // A record from before the derived files were listed cannot say which files to drop.
+    if record.settings != inputs.settings
+        || record.stamps.len() != inputs.stamps.len()
+        || record.derived.is_empty()
+    {
         return None;
     }
     let mut changed = Vec::new();
@@ -78,6 +89,7 @@ pub fn plan(record: unchanged::Record, inputs: &Inputs) -> Option<Edit> {
     Some(Edit {
         changed,
         shapes: record.shapes.into_iter().collect(),
+        derived: record.derived.into_iter().collect(),
     })
 }
 

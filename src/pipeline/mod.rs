@@ -93,17 +93,26 @@ pub fn run(
     diags: &Diagnostics,
     sink: &dyn Sink,
 ) -> Result<(Site, Theme), Failure> {
-    run_with(opts, diags, sink, None).map(|(site, theme, _)| (site, theme))
+    run_with(opts, diags, sink, None).map(|ran| (ran.site, ran.theme))
 }
 
-/// [`run`], rendering only the pages an `edit` touches when it allows that. Returns how many
-/// pages were rendered that way (`None`: the whole site).
+/// What [`run_with`] made.
+struct Ran {
+    site: Site,
+    theme: Theme,
+    /// How many pages were rendered for an edit; `None`: the whole site.
+    edited_pages: Option<usize>,
+    /// The paths of the files made from many records at once ([`render::Rendered::derived`]).
+    derived: Vec<String>,
+}
+
+/// [`run`], rendering only the pages an `edit` touches when it allows that.
 fn run_with(
     opts: &LoadOptions,
     diags: &Diagnostics,
     sink: &dyn Sink,
     edit: Option<&edit::Edit>,
-) -> Result<(Site, Theme, Option<usize>), Failure> {
+) -> Result<Ran, Failure> {
     let mut timer = Timer::new();
     let content = load::load(opts, diags)?.ok_or(Failure::Content)?;
     timer.step("load");
@@ -121,18 +130,28 @@ fn run_with(
     }
     timer.step("theme");
     if let Some(jobs) = edit.and_then(|e| e.jobs(&site)) {
-        render::render_edit(&site, &mut theme, &jobs, sink, diags)?;
+        let derived = render::render_edit(&site, &mut theme, &jobs, sink, diags)?;
         timer.step("render (the pages an edit touches)");
-        return Ok((site, theme, Some(jobs.len())));
+        return Ok(Ran {
+            site,
+            theme,
+            edited_pages: Some(jobs.len()),
+            derived,
+        });
     }
-    let generated = render::render_site(&site, &mut theme, sink, diags)?;
+    let rendered = render::render_site(&site, &mut theme, sink, diags)?;
     timer.step("render");
-    add_static(&site, &theme, &generated, diags, sink)?;
+    add_static(&site, &theme, &rendered.paths, diags, sink)?;
     if diags.has_errors() {
         return Err(Failure::Content);
     }
     timer.step("static");
-    Ok((site, theme, None))
+    Ok(Ran {
+        site,
+        theme,
+        edited_pages: None,
+        derived: rendered.derived,
+    })
 }
 
 fn write_failure(e: std::io::Error) -> Failure {
@@ -244,10 +263,17 @@ pub fn build(
     let staging = Staging::begin(&out, clean).map_err(write_failure)?;
     staging.stamp(opts.build_date).map_err(write_failure)?;
     // On any error the staging folder is dropped, which deletes it.
-    let (site, _, rendered) = run_with(opts, diags, &staging, edit.as_ref())?;
-    let edited = match (&edit, rendered) {
+    let Ran {
+        site,
+        edited_pages,
+        derived,
+        ..
+    } = run_with(opts, diags, &staging, edit.as_ref())?;
+    let edited = match (&edit, edited_pages) {
         (Some(edit), Some(pages)) => {
-            staging.keep_the_rest().map_err(write_failure)?;
+            staging
+                .keep_the_rest(edit.derived())
+                .map_err(write_failure)?;
             Some((edit.files(), pages))
         }
         _ => None,
@@ -280,6 +306,7 @@ pub fn build(
             settings: inputs.settings,
             stamps: inputs.stamps,
             shapes: edit::shapes(&site),
+            derived,
         };
         // Without the record the next build is a full one: nothing is lost.
         let _ = unchanged::remember(&out, record);

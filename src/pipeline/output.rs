@@ -214,11 +214,15 @@ impl Staging {
         )
     }
 
-    /// Keeps every file of the previous build that this build did not make, as it is: a
-    /// rebuild after an edit renders only the pages that show the edited records
+    /// Keeps every file of the previous build that this build did not make, except those in
+    /// `made_again` (which this build made in full, so one it did not make is gone), as it
+    /// is: a rebuild after an edit renders only the pages that show the edited records
     /// ([`super::edit`]) and has checked that the output is exactly as that build left it.
     /// Returns how many files were kept this way.
-    pub fn keep_the_rest(&self) -> io::Result<usize> {
+    pub fn keep_the_rest(
+        &self,
+        made_again: &std::collections::HashSet<String>,
+    ) -> io::Result<usize> {
         let previous = self
             .previous
             .as_ref()
@@ -226,7 +230,7 @@ impl Staging {
         let mut manifest = lock(&self.manifest);
         let mut carried = 0;
         for (path, entry) in previous.entries() {
-            if !manifest.contains(path) {
+            if !manifest.contains(path) && !made_again.contains(path) {
                 manifest.insert(path.clone(), *entry);
                 self.tally.add(path, entry.size);
                 carried += 1;

@@ -56,6 +56,10 @@ pub struct Record {
     /// Each record's source file with a hash of its shape ([`crate::collection::Kind::Shape`]).
     #[serde(default)]
     pub shapes: Vec<(String, u64)>,
+    /// The paths of the files made from many records at once, which a build after an edit
+    /// makes again rather than keeps ([`crate::render::Rendered::derived`]).
+    #[serde(default)]
+    pub derived: Vec<String>,
 }
 
 /// The record's place: beside the output folder, named after it.

@@ -80,6 +80,18 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
+/// The output paths a render wrote.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// Every path.
+    pub paths: BTreeSet<String>,
+    /// Those of the files made from many records at once ([`COLLECTION_FILES`]: exports,
+    /// calendar, feeds, search index), which a rebuild after an edit makes again in full: how
+    /// many there are can change with any record (the search index's shard count), so the
+    /// next such rebuild must not keep one it no longer makes.
+    pub derived: Vec<String>,
+}
+
 /// Renders every page and the generated files (vCards, exports, sitemap, robots.txt) into
 /// `sink` as each is ready. Returns the output paths written.
 /// Template problems go to `diags` (all of them, each once) and end in [`Failure::Content`].
@@ -88,7 +100,7 @@ pub fn render_site(
     theme: &mut Theme,
     sink: &dyn Sink,
     diags: &Diagnostics,
-) -> Result<BTreeSet<String>, Failure> {
+) -> Result<Rendered, Failure> {
     theme.set_global("site", &site_ctx(site));
     let theme: &Theme = theme;
     let mut timer = crate::pipeline::timing::Timer::new();
@@ -128,48 +140,56 @@ pub fn render_site(
         diags.extend(errors);
         return Err(Failure::Content);
     }
-    // Each group of generated files goes to the sink as it is made, so the exports, the feeds
-    // and the search index (hundreds of MB at 100k records) are never all in memory.
-    let mut put = |files: Vec<OutFile>| -> std::io::Result<()> {
-        for f in &files {
-            written.insert(f.path.clone());
-        }
-        files.into_par_iter().try_for_each(|f| sink.put(f))
-    };
     timer.step("render: pages");
-    for (name, make) in COLLECTION_FILES {
-        make(site, &mut put).map_err(|e| Fatal::output(&e))?;
-        timer.step(&format!("render: {name} written"));
-    }
+    let derived = put_collection_files(site, sink)?;
+    written.extend(derived.iter().cloned());
     let mut rest = desk_cards(site);
     rest.push(crate::formats::sitemap::sitemap(site, &indexed));
     rest.push(crate::formats::sitemap::robots(site));
-    put(rest).map_err(|e| Fatal::output(&e))?;
-    Ok(written)
+    for f in &rest {
+        written.insert(f.path.clone());
+    }
+    rest.into_par_iter()
+        .try_for_each(|f| sink.put(f))
+        .map_err(|e| Fatal::output(&e))?;
+    Ok(Rendered {
+        paths: written,
+        derived,
+    })
+}
+
+/// Makes the [`COLLECTION_FILES`] into `sink`, each group as it is made, so the exports, the
+/// feeds and the search index (hundreds of MB at 100k records) are never all in memory.
+/// Returns their paths.
+fn put_collection_files(site: &Site, sink: &dyn Sink) -> Result<Vec<String>, Failure> {
+    let mut timer = crate::pipeline::timing::Timer::new();
+    let mut paths = Vec::new();
+    for (name, make) in COLLECTION_FILES {
+        make(site, &mut |files: Vec<OutFile>| {
+            paths.extend(files.iter().map(|f| f.path.clone()));
+            files.into_par_iter().try_for_each(|f| sink.put(f))
+        })
+        .map_err(|e| Fatal::output(&e))?;
+        timer.step(&format!("render: {name} written"));
+    }
+    Ok(paths)
 }
 
 /// Renders only `jobs` and the files made from many records at once (exports, calendar, feeds,
 /// search index), for a rebuild after an edit that keeps every other page as it is
-/// ([`crate::pipeline::edit`]).
+/// ([`crate::pipeline::edit`]). Returns the latter's paths ([`Rendered::derived`]).
 pub fn render_edit(
     site: &Site,
     theme: &mut Theme,
     jobs: &[Job],
     sink: &dyn Sink,
     diags: &Diagnostics,
-) -> Result<(), Failure> {
+) -> Result<Vec<String>, Failure> {
     theme.set_global("site", &site_ctx(site));
     let mut timer = crate::pipeline::timing::Timer::new();
     render_jobs(site, theme, jobs, sink, diags)?;
     timer.step("render: pages an edit touches");
-    for (name, make) in COLLECTION_FILES {
-        make(site, &mut |files| {
-            files.into_par_iter().try_for_each(|f| sink.put(f))
-        })
-        .map_err(|e| Fatal::output(&e))?;
-        timer.step(&format!("render: {name} written"));
-    }
-    Ok(())
+    put_collection_files(site, sink)
 }
 
 /// Why one job stopped: the template's problem, or the output's.
