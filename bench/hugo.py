@@ -5,11 +5,14 @@
 
 Needs Debian's `hugo` and ../shared/bench/hugo/ (its README: minimal templates, no search).
 For each run, in turn: renkei cold (empty output folder), Hugo cold, renkei rebuild with nothing
-changed, Hugo rebuild into its existing output; then `cp -r` of each output as the disk's floor.
+changed, Hugo rebuild into its existing output, then one partner's phone number changed in both
+and each rebuilt into its existing output; then `cp -r` of each output as the disk's floor.
 Prints medians and the ratios the performance issue asks for. Standard library only.
 """
 import argparse
+import glob
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -57,8 +60,20 @@ def main():
     renkei = [BIN, "build", "--root", site, "--out", r_out, "--date", "2026-11-25"]
     hugo = ["hugo", "--quiet", "-s", HUGO_DIR, "--contentDir", content, "-d", h_out]
     timed(renkei), timed(hugo)  # warm the page cache; not counted
-    t = {k: [] for k in ("r_cold", "h_cold", "r_again", "h_again", "r_rss", "h_rss")}
-    for _ in range(a.runs):
+    t = {k: [] for k in ("r_cold", "h_cold", "r_again", "h_again", "r_phone", "h_phone", "r_rss", "h_rss")}
+    # The same partner file in both trees; its number alternates between two values.
+    partner = sorted(glob.glob(os.path.join(site, "content", "partners", "*.md")))[0]
+    twin = os.path.join(content, os.path.relpath(partner, os.path.join(site, "content")))
+    texts = {path: open(path, encoding="utf-8").read() for path in (partner, twin)}
+    tel = re.search(r'^tel: "?([0-9-]+)"?', texts[partner], re.M).group(1)
+    other = tel[:-1] + ("1" if tel[-1] != "1" else "2")
+
+    def set_phone(number):
+        for path, text in texts.items():
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text.replace(tel, number, 1))
+
+    for i in range(a.runs):
         shutil.rmtree(r_out, ignore_errors=True)
         s, m = timed(renkei)
         t["r_cold"].append(s), t["r_rss"].append(m)
@@ -67,6 +82,10 @@ def main():
         t["h_cold"].append(s), t["h_rss"].append(m)
         t["r_again"].append(timed(renkei)[0])
         t["h_again"].append(timed(hugo)[0])
+        set_phone(other if i % 2 == 0 else tel)
+        t["r_phone"].append(timed(renkei)[0])
+        t["h_phone"].append(timed(hugo)[0])
+    set_phone(tel)
 
     def cp(path):
         times = []
@@ -83,6 +102,7 @@ def main():
     print("|---|---:|---:|---:|")
     print("| cold build, output on disk (median of %d) | %.2f s | %.2f s | %.2f |" % (a.runs, med["r_cold"], med["h_cold"], med["r_cold"] / med["h_cold"]))
     print("| rebuild, nothing changed | %.2f s | %.2f s | %.2f |" % (med["r_again"], med["h_again"], med["r_again"] / med["h_again"]))
+    print("| rebuild, one partner's phone changed | %.2f s | %.2f s | %.2f |" % (med["r_phone"], med["h_phone"], med["r_phone"] / med["h_phone"]))
     print("| `cp -r` of its output | %.2f s | %.2f s | |" % (cp(r_out), cp(h_out)))
     print("| output | %d files, %.0f MB | %d files, %.0f MB | |" % (rf, rb / 1e6, hf, hb / 1e6))
     print("| peak RSS (median) | %.0f MiB | %.0f MiB | |" % (med["r_rss"], med["h_rss"]))

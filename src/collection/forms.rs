@@ -119,8 +119,16 @@ impl Kind for Form {
     }
 
     /// Pages list forms by slug; the link check verifies those links, and a page's text does
-    /// not change with a form.
-    fn shown_by(_site: &Site, _i: usize, _jobs: &mut Vec<Job>) {}
+    /// not change with a form. An equipment page carries the whole form it names (a theme
+    /// may show its files or where to send it), so those pages show the form too.
+    fn shown_by(site: &Site, i: usize, jobs: &mut Vec<Job>) {
+        let slug = &site.forms[i].meta.slug;
+        for (j, e) in site.equipment.iter().enumerate() {
+            if e.form.as_ref() == Some(slug) {
+                jobs.push(Job::Detail(Collection::Equipment, j));
+            }
+        }
+    }
 
     fn search_documents(site: &Site, docs: &mut Vec<Doc>) {
         for f in &site.forms {

@@ -73,7 +73,7 @@ impl Summary {
         let changes = if self.reused {
             format!("{changes}(前回の生成から入力に変更がなく、出力もそのままでした)")
         } else if let Some((files, pages)) = self.edited {
-            format!("{changes}(変更された {files} 件のファイルが載るページ {pages} 件と、検索・一覧データだけを作り直しました)")
+            format!("{changes}(保存された {files} 件のファイルが載るページ {pages} 件と、検索・一覧データだけを作り直しました)")
         } else {
             changes
         };
@@ -130,12 +130,19 @@ fn run_with(
     }
     timer.step("theme");
     if let Some(jobs) = edit.and_then(|e| e.jobs(&site)) {
-        let derived = render::render_edit(&site, &mut theme, &jobs, sink, diags)?;
+        let (pages, derived) = render::render_edit(&site, &mut theme, &jobs, sink, diags)?;
+        // The search index can gain a shard with an edit: a file in content/static/ of that
+        // name is refused, as a full build refuses it.
+        let derived_set: BTreeSet<String> = derived.iter().cloned().collect();
+        refuse_static_collisions(&site, &derived_set, diags);
+        if diags.has_errors() {
+            return Err(Failure::Content);
+        }
         timer.step("render (the pages an edit touches)");
         return Ok(Ran {
             site,
             theme,
-            edited_pages: Some(jobs.len()),
+            edited_pages: Some(pages),
             derived,
         });
     }
@@ -152,6 +159,21 @@ fn run_with(
         edited_pages: None,
         derived: rendered.derived,
     })
+}
+
+/// Reports every file in `content/static/` that would land where a generated file goes.
+fn refuse_static_collisions(site: &Site, generated: &BTreeSet<String>, diags: &Diagnostics) {
+    for path in site.statics.keys().filter(|p| generated.contains(*p)) {
+        diags.push(
+            Diagnostic::error(
+                &format!("content/static/{path}"),
+                Pos::default(),
+                None,
+                format!("このファイルは自動生成される {path} と同じ場所に出力されるため使えません"),
+            )
+            .expected("別の名前か別のフォルダ"),
+        );
+    }
 }
 
 fn write_failure(e: std::io::Error) -> Failure {
@@ -175,25 +197,12 @@ fn add_static(
         .iter()
         .map(|(p, src)| (p.clone(), Source::Copy(src.clone())))
         .collect();
-    for (path, src) in &copies {
-        if generated.contains(path) {
-            diags.push(
-                Diagnostic::error(
-                    &format!("content/static/{path}"),
-                    Pos::default(),
-                    None,
-                    format!(
-                        "このファイルは自動生成される {path} と同じ場所に出力されるため使えません"
-                    ),
-                )
-                .expected("別の名前か別のフォルダ"),
-            );
-            continue;
-        }
-        assets.insert(path, src);
-    }
+    refuse_static_collisions(site, generated, diags);
     if diags.has_errors() {
         return Err(Failure::Content);
+    }
+    for (path, src) in &copies {
+        assets.insert(path, src);
     }
     assets
         .into_par_iter()

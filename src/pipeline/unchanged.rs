@@ -139,6 +139,8 @@ pub fn fingerprint(opts: &LoadOptions) -> Option<Inputs> {
     let exe = std::env::current_exe().and_then(fs::metadata).ok()?;
     h.write_u64(exe.len());
     h.write_u128(manifest::mtime_of(&exe));
+    // A new binary installed keeping the old one's mtime (`install -p`) is a new file.
+    h.write_u64(inode(&exe));
     h.write(format!("{:?}", opts.profile).as_bytes());
     h.write(opts.build_date.to_string().as_bytes());
     h.write(format!("{:?}", opts.base_url).as_bytes());

@@ -104,41 +104,14 @@ pub fn render_site(
     theme.set_global("site", &site_ctx(site));
     let theme: &Theme = theme;
     let mut timer = crate::pipeline::timing::Timer::new();
-    let jobs = jobs(site);
-    let results: Vec<Result<Option<(Job, String)>, Stop>> = jobs
-        .par_iter()
-        .map(|job| {
-            let Some(file) = render_job(site, theme, *job).map_err(Stop::Template)? else {
-                return Ok(None);
-            };
-            let path = file.path.clone();
-            sink.put(file).map_err(Stop::Output)?;
-            Ok(Some((*job, path)))
-        })
-        .collect();
+    let made = render_each(site, theme, &jobs(site), sink, diags)?;
     let mut written = BTreeSet::new();
     let mut indexed = Vec::new();
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(Some((job, path))) => {
-                if job.is_indexed_page() {
-                    indexed.push(path.clone());
-                }
-                written.insert(path);
-            }
-            Ok(None) => {}
-            Err(Stop::Template(d)) => {
-                if !errors.contains(&d) {
-                    errors.push(d);
-                }
-            }
-            Err(Stop::Output(e)) => return Err(Fatal::output(&e).into()),
+    for (job, path) in made {
+        if job.is_indexed_page() {
+            indexed.push(path.clone());
         }
-    }
-    if !errors.is_empty() {
-        diags.extend(errors);
-        return Err(Failure::Content);
+        written.insert(path);
     }
     timer.step("render: pages");
     let derived = put_collection_files(site, sink)?;
@@ -177,19 +150,20 @@ fn put_collection_files(site: &Site, sink: &dyn Sink) -> Result<Vec<String>, Fai
 
 /// Renders only `jobs` and the files made from many records at once (exports, calendar, feeds,
 /// search index), for a rebuild after an edit that keeps every other page as it is
-/// ([`crate::pipeline::edit`]). Returns the latter's paths ([`Rendered::derived`]).
+/// ([`crate::pipeline::edit`]). Returns how many pages were made and the latter's paths
+/// ([`Rendered::derived`]).
 pub fn render_edit(
     site: &Site,
     theme: &mut Theme,
     jobs: &[Job],
     sink: &dyn Sink,
     diags: &Diagnostics,
-) -> Result<Vec<String>, Failure> {
+) -> Result<(usize, Vec<String>), Failure> {
     theme.set_global("site", &site_ctx(site));
     let mut timer = crate::pipeline::timing::Timer::new();
-    render_jobs(site, theme, jobs, sink, diags)?;
+    let pages = render_jobs(site, theme, jobs, sink, diags)?;
     timer.step("render: pages an edit touches");
-    put_collection_files(site, sink)
+    Ok((pages, put_collection_files(site, sink)?))
 }
 
 /// Why one job stopped: the template's problem, or the output's.
@@ -255,24 +229,58 @@ fn feeds(site: &Site) -> Vec<OutFile> {
     files
 }
 
-/// Renders only `jobs` into `sink` (for `serve`, after a single-record edit). The theme must
-/// already hold the site's global context from a full [`render_site`].
+/// Renders only `jobs` into `sink` (for `serve` after a single-record edit, and for `build`
+/// after an edit). The theme must already hold the site's global context. Returns how many
+/// files the jobs made (a form without `generate:` has no page to print).
 pub fn render_jobs(
     site: &Site,
     theme: &Theme,
     jobs: &[Job],
     sink: &dyn Sink,
     diags: &Diagnostics,
-) -> Result<(), Failure> {
-    jobs.par_iter()
-        .try_for_each(|job| match render_job(site, theme, *job) {
-            Ok(Some(file)) => sink.put(file).map_err(|e| Fatal::output(&e).into()),
-            Ok(None) => Ok(()),
-            Err(d) => {
-                diags.push(d);
-                Err(Failure::Content)
-            }
+) -> Result<usize, Failure> {
+    render_each(site, theme, jobs, sink, diags).map(|made| made.len())
+}
+
+/// Renders `jobs` in parallel into `sink`, returning each file's job and path in job order.
+/// Every template problem is reported, each once, before the render fails.
+fn render_each(
+    site: &Site,
+    theme: &Theme,
+    jobs: &[Job],
+    sink: &dyn Sink,
+    diags: &Diagnostics,
+) -> Result<Vec<(Job, String)>, Failure> {
+    let results: Vec<Result<Option<(Job, String)>, Stop>> = jobs
+        .par_iter()
+        .map(|job| {
+            let Some(file) = render_job(site, theme, *job).map_err(Stop::Template)? else {
+                return Ok(None);
+            };
+            let path = file.path.clone();
+            sink.put(file).map_err(Stop::Output)?;
+            Ok(Some((*job, path)))
         })
+        .collect();
+    let mut made = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(Some(file)) => made.push(file),
+            Ok(None) => {}
+            Err(Stop::Template(d)) => {
+                if !errors.contains(&d) {
+                    errors.push(d);
+                }
+            }
+            Err(Stop::Output(e)) => return Err(Fatal::output(&e).into()),
+        }
+    }
+    if !errors.is_empty() {
+        diags.extend(errors);
+        return Err(Failure::Content);
+    }
+    Ok(made)
 }
 
 /// The output path of a page at site path `p` (`partners/a/` → `partners/a/index.html`).
