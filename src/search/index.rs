@@ -201,15 +201,11 @@ pub fn build(
         postings: entries.iter().map(|(_, p)| p.len()).sum(),
         ..Stats::default()
     };
-    // The JSON's size decides the shard count; it is measured here and made again per shard
-    // below rather than kept, which at 100k records would be hundreds of MB held at once.
+    // The JSON's size decides the shard count; it is worked out here without making it, and
+    // made per shard below rather than kept, which at 100k records would be hundreds of MB.
     let total: usize = entries
         .par_iter()
-        .map_init(String::new, |buf, (gram, list)| {
-            buf.clear();
-            list.encode(buf);
-            json_string(gram).len() + buf.len() + 2
-        })
+        .map(|(gram, list)| json_string(gram).len() + list.encoded_len() + 2)
         .sum();
     timer.step("search: sized");
 

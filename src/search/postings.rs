@@ -74,7 +74,7 @@ impl Postings {
 
     /// The list as the client reads it: `[weight, count, gap, gap, …, weight, count, …]`, one
     /// run per weight level, highest first, record numbers as gaps restarting in each run.
-    /// Made for every gram twice (once to size the shards), so it sorts by counting and writes
+    /// Made for every gram of a large index, so it sorts by counting and writes
     /// numbers without `fmt`.
     pub fn encode(&self, out: &mut String) {
         let mut counts = [0usize; LEVELS.len()];
@@ -113,6 +113,35 @@ impl Postings {
         }
         out.push(']');
     }
+}
+
+impl Postings {
+    /// The length of what [`Postings::encode`] writes, worked out without writing it: the
+    /// index sizes every list once to choose its shard count, and at 100k records making the
+    /// JSON only to measure it was a large part of that.
+    pub fn encoded_len(&self) -> usize {
+        let mut counts = [0usize; LEVELS.len()];
+        let mut prev = [0u32; LEVELS.len()];
+        let mut gaps = 0;
+        for (doc, l) in self.iter() {
+            let l = usize::from(l);
+            counts[l] += 1;
+            gaps += 1 + digits(doc - prev[l]);
+            prev[l] = doc;
+        }
+        let mut len = 2 + gaps;
+        let mut runs = 0;
+        for (l, n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+            runs += 1;
+            len += digits(u32::from(LEVELS[l])) + 1 + digits(*n as u32);
+        }
+        len + runs.max(1) - 1
+    }
+}
+
+/// How many decimal digits `n` has.
+fn digits(n: u32) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
 /// `n` in decimal.
@@ -158,6 +187,23 @@ mod tests {
         // Records 3 and 10 at weight 45, record 7 at 8.
         assert_eq!(encoded(&[(3, 45), (7, 8), (10, 45)]), "[45,2,3,7,8,1,7]");
         assert_eq!(encoded(&[(0, 1)]), "[1,1,0]");
+    }
+
+    #[test]
+    fn the_encoded_length_is_worked_out_exactly() {
+        let mut x: u32 = 7;
+        for size in [0usize, 1, 2, 9, 10, 11, 99, 100, 1000, 5000] {
+            let mut p = Postings::default();
+            let mut doc = 0u32;
+            for _ in 0..size {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                doc += 1 + (x >> 8) % 50_000;
+                p.push(doc, ((x >> 4) % 16) as u8);
+            }
+            let mut out = String::new();
+            p.encode(&mut out);
+            assert_eq!(p.encoded_len(), out.len(), "{size}: {out}");
+        }
     }
 
     #[test]
