@@ -56,8 +56,11 @@ fn start_with(root: &std::path::Path, env: &[(&str, &str)], fd_limit: Option<u32
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // Serve binds the port for a moment before its first build (to report a taken port at
+    // once), so a connection alone does not mean it is up: wait for an answer.
     let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while TcpStream::connect(("127.0.0.1", port)).is_err() || request(port, "GET", "/").status == 0
+    {
         assert!(Instant::now() < deadline, "serve did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
