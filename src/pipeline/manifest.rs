@@ -58,7 +58,11 @@ pub fn mtime_of(m: &fs::Metadata) -> u128 {
 impl Manifest {
     /// The manifest of the output folder `out`, if it has a readable one.
     pub fn read(out: &Path) -> Option<Manifest> {
-        let text = fs::read_to_string(out.join(MANIFEST)).ok()?;
+        Manifest::parse(&fs::read_to_string(out.join(MANIFEST)).ok()?)
+    }
+
+    /// A manifest from its text, if every line is well formed.
+    pub fn parse(text: &str) -> Option<Manifest> {
         let mut files = HashMap::new();
         for line in text.lines() {
             let mut parts = line.splitn(4, '\t');

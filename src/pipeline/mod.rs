@@ -234,12 +234,8 @@ pub fn build(
         .as_ref()
         .filter(|_| !clean)
         .and_then(|_| unchanged::previous(&out));
-    let same_inputs = |r: &unchanged::Record| {
-        inputs
-            .as_ref()
-            .is_some_and(|i| i.settled && i.fingerprint == r.fingerprint)
-    };
-    if let Some(record) = previous.as_ref().filter(|r| same_inputs(r)) {
+    let built = |r: &&unchanged::Record| inputs.as_ref().is_some_and(|i| i.built(r));
+    if let Some(record) = previous.as_ref().filter(built) {
         timer.step("unchanged inputs, output intact");
         diags.extend(record.diagnostics.iter().cloned());
         return Ok(Summary {
@@ -300,7 +296,6 @@ pub fn build(
     };
     if let Some(inputs) = inputs.filter(unchanged_since) {
         let record = unchanged::Record {
-            fingerprint: inputs.fingerprint,
             pages: summary.pages,
             files: summary.files,
             bytes: summary.bytes,

@@ -35,8 +35,6 @@ use crate::load::LoadOptions;
 /// What a successful build reported, kept for the next build of the same inputs.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Record {
-    /// The inputs' fingerprint, hex.
-    pub fingerprint: String,
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
@@ -47,8 +45,8 @@ pub struct Record {
     /// own manifest (`cp -a`, `rsync -a` keep sizes and mtimes) is not this build's output.
     #[serde(default)]
     pub manifest: String,
-    /// What the fingerprint was made of, for the next build to tell *which* inputs changed
-    /// ([`super::edit`]).
+    /// The inputs this build read ([`Inputs`]): the same again means nothing to build, and
+    /// which stamps differ tells a build after an edit which records changed ([`super::edit`]).
     #[serde(default)]
     pub settings: String,
     #[serde(default)]
@@ -78,8 +76,6 @@ fn record_path(out: &Path) -> PathBuf {
 /// The fingerprint of what a build reads, and whether it can be trusted to notice the next
 /// edit.
 pub struct Inputs {
-    /// Hex.
-    pub fingerprint: String,
     /// No input was modified within [`RACY`] of the moment the fingerprint was taken: the
     /// fingerprint can vouch for every file. Only then may a build be skipped.
     pub settled: bool,
@@ -97,6 +93,12 @@ pub struct Inputs {
 pub const DOUBTFUL: u64 = 0;
 
 impl Inputs {
+    /// Whether these are exactly the inputs `record`'s build read, every one settled: that
+    /// build's output is this build's.
+    pub fn built(&self, record: &Record) -> bool {
+        self.settled && self.settings == record.settings && self.stamps == record.stamps
+    }
+
     /// Whether `later` (taken after the build) still describes the files this build read:
     /// every file it could vouch for is as it was. A doubtful file is looked at again by the
     /// next build anyway.
@@ -161,15 +163,7 @@ pub fn fingerprint(opts: &LoadOptions) -> Option<Inputs> {
             (shown, h.finish().max(DOUBTFUL + 1))
         })
         .collect();
-    let mut h = std::hash::DefaultHasher::new();
-    h.write(settings.as_bytes());
-    for (shown, stamp) in &stamps {
-        h.write(shown.as_bytes());
-        h.write_u8(0);
-        h.write_u64(*stamp);
-    }
     Some(Inputs {
-        fingerprint: format!("{:016x}", h.finish()),
         settled: stamps.iter().all(|(_, s)| *s != DOUBTFUL),
         settings,
         stamps,
@@ -229,10 +223,11 @@ fn list_files(
 pub fn previous(out: &Path) -> Option<Record> {
     let text = fs::read_to_string(record_path(out)).ok()?;
     let record: Record = serde_json::from_str(&text).ok()?;
-    if !out.join(MARKER).is_file() || manifest_hash(out)? != record.manifest {
+    let listed = fs::read_to_string(out.join(manifest::MANIFEST)).ok()?;
+    if !out.join(MARKER).is_file() || text_hash(&listed) != record.manifest {
         return None;
     }
-    let manifest = Manifest::read(out)?;
+    let manifest = Manifest::parse(&listed)?;
     let entries: Vec<(&String, &manifest::Entry)> = manifest.entries().collect();
     if entries.len() != record.files {
         return None;
@@ -243,16 +238,16 @@ pub fn previous(out: &Path) -> Option<Record> {
     intact.then_some(record)
 }
 
-/// The hash of `out`'s manifest, hex.
-fn manifest_hash(out: &Path) -> Option<String> {
-    let bytes = fs::read(out.join(manifest::MANIFEST)).ok()?;
-    Some(format!("{:016x}", manifest::hash(&bytes)))
+/// The hash of a manifest's text, hex.
+fn text_hash(text: &str) -> String {
+    format!("{:016x}", manifest::hash(text.as_bytes()))
 }
 
 /// Keeps `record` beside `out` for the next build (written whole, then renamed into place),
 /// tied to the manifest the build just wrote.
 pub fn remember(out: &Path, mut record: Record) -> io::Result<()> {
-    record.manifest = manifest_hash(out).ok_or_else(|| io::Error::other("no manifest"))?;
+    let listed = fs::read_to_string(out.join(manifest::MANIFEST))?;
+    record.manifest = text_hash(&listed);
     let path = record_path(out);
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     fs::write(&tmp, serde_json::to_vec(&record).map_err(io::Error::other)?)?;
@@ -289,6 +284,12 @@ mod tests {
         file.set_modified(when).expect("an mtime");
     }
 
+    /// What identifies a build's inputs.
+    fn key(inputs: Option<Inputs>) -> (String, Vec<(String, u64)>) {
+        let i = inputs.expect("a fingerprint");
+        (i.settings, i.stamps)
+    }
+
     #[test]
     fn any_input_or_option_changes_the_fingerprint() {
         let tmp = tempfile::tempdir().expect("a temporary folder");
@@ -296,37 +297,30 @@ mod tests {
         fs::create_dir_all(root.join("content/partners")).expect("folders");
         write_old(&root.join("content/site.yaml"), "title: a\n");
         write_old(&root.join("content/partners/a.md"), "---\nname: a\n---\n");
-        let first = fingerprint(&opts(root)).expect("a fingerprint").fingerprint;
-        let again = fingerprint(&opts(root)).map(|i| i.fingerprint);
-        assert_eq!(again.as_ref(), Some(&first));
+        let first = key(fingerprint(&opts(root)));
+        assert_eq!(key(fingerprint(&opts(root))), first);
 
         write_old(&root.join("content/partners/a.md"), "---\nname: b\n---\n");
-        let edited = fingerprint(&opts(root)).expect("a fingerprint").fingerprint;
+        let edited = key(fingerprint(&opts(root)));
         assert_ne!(edited, first);
         fs::rename(
             root.join("content/partners/a.md"),
             root.join("content/partners/b.md"),
         )
         .expect("a rename");
-        let renamed = fingerprint(&opts(root)).expect("a fingerprint").fingerprint;
+        let renamed = key(fingerprint(&opts(root)));
         assert_ne!(renamed, edited);
         fs::create_dir_all(root.join("themes/mine/templates")).expect("folders");
         write_old(&root.join("themes/mine/templates/base.html"), "x");
-        let themed = fingerprint(&opts(root)).expect("a fingerprint").fingerprint;
+        let themed = key(fingerprint(&opts(root)));
         assert_ne!(themed, renamed);
 
         let mut later = opts(root);
         later.build_date = later.build_date.succ_opt().expect("a date");
-        assert_ne!(
-            fingerprint(&later).map(|i| i.fingerprint),
-            Some(themed.clone())
-        );
+        assert_ne!(key(fingerprint(&later)), themed.clone());
         let mut drafts = opts(root);
         drafts.drafts = true;
-        assert_ne!(
-            fingerprint(&drafts).map(|i| i.fingerprint),
-            Some(themed.clone())
-        );
+        assert_ne!(key(fingerprint(&drafts)), themed.clone());
     }
 
     #[test]
