@@ -111,9 +111,11 @@ fn missing_site(root: &std::path::Path) -> String {
 /// Loads the site. Content problems go to `diags`; `Ok(None)` means site.yaml itself was unusable.
 pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, Fatal> {
     require_site(&opts.root)?;
+    let mut timer = crate::pipeline::timing::Timer::new();
     let site_yaml = opts.root.join("content").join("site.yaml");
     let (inventory, scan_diags) = content::scan(&opts.root)?;
     diags.extend(scan_diags);
+    timer.step("load: files listed");
 
     let report = FileReport::new("content/site.yaml");
     let config = document::read_yaml(&site_yaml, &report)
@@ -143,6 +145,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
             (src, record, report.into_diagnostics())
         })
         .collect();
+    timer.step("load: records read");
 
     let mut c = Content {
         partners: Vec::new(),
@@ -207,6 +210,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
         }
         diags.extend(report.into_diagnostics());
     }
+    timer.step("load: records stored");
     // Attached PDFs and Office files are checked for desk numbers like bodies are.
     let form_files: BTreeSet<String> = c
         .forms
@@ -219,6 +223,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
         &form_files,
     ));
     c.statics = inventory.statics;
+    timer.step("load: attachments checked");
     Ok(Some(c))
 }
 

@@ -295,16 +295,11 @@ fn an_edit_renders_only_the_pages_showing_it_and_matches_a_full_build() {
     }
 }
 
-#[test]
-fn an_edit_that_shrinks_the_search_index_leaves_no_stale_shard() {
-    let site = site_copy("minimal");
-    let root = site.path();
-    let out = root.join("public");
-    let fresh = root.join("fresh");
-    // A body of kanji picked by a fixed pseudo-random walk: tens of thousands of distinct
-    // grams, so the index is cut into shards; the edit takes it away again.
+/// A body of kanji picked by a fixed pseudo-random walk: tens of thousands of distinct grams,
+/// so the search index is cut into shards.
+fn long_body() -> String {
     let mut x: u32 = 12345;
-    let long: String = (0..12_000)
+    (0..12_000)
         .map(|i| {
             x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
             if i % 40 == 39 {
@@ -313,7 +308,70 @@ fn an_edit_that_shrinks_the_search_index_leaves_no_stale_shard() {
                 char::from_u32(0x4E00 + (x >> 16) % 0x5000).unwrap()
             }
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn an_edit_patches_the_last_search_index_and_matches_a_full_build() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    let fresh = root.join("fresh");
+    replace(
+        root,
+        "content/news/fax-hours.md",
+        "12月1日から",
+        &format!("{}\n\n12月1日から", long_body()),
+    );
+    let timed = [("RENKEI_TIMINGS", "1"), ("RAYON_NUM_THREADS", "2")];
+    let build_timed = |dir: &Path| {
+        let o = renkei_env(
+            &[
+                "build",
+                "--root",
+                root.to_str().unwrap(),
+                "--out",
+                dir.to_str().unwrap(),
+                "--date",
+                "2026-11-25",
+            ],
+            &timed,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        o
+    };
+    // (from, to, whether every field keeps its average length: only then is the index patched)
+    let edits = [
+        ("tel: \"099-211-1234\"", "tel: \"099-211-1299\"", true),
+        ("tel: \"099-211-1299\"", "tel: \"099-211-12345\"", false),
+    ];
+    for (from, to, patched) in edits {
+        settle(root);
+        build_ok(root, &out, &[]);
+        replace(root, "content/partners/sakura-naika.md", from, to);
+        let o = build_timed(&out);
+        assert!(stdout(&o).contains(EDITED), "{}", stdout(&o));
+        assert_eq!(
+            stderr(&o).contains("the last build's patched"),
+            patched,
+            "{to}: {}",
+            stderr(&o)
+        );
+        let _ = fs::remove_dir_all(&fresh);
+        build_ok(root, &fresh, &[]);
+        assert!(fresh.join("search/p/1.json").exists());
+        assert_eq!(site_bytes(&out), site_bytes(&fresh), "{from} → {to}");
+    }
+}
+
+#[test]
+fn an_edit_that_shrinks_the_search_index_leaves_no_stale_shard() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    let fresh = root.join("fresh");
+    // The edit takes the long body, and with it most shards, away again.
+    let long = long_body();
     let file = "content/news/fax-hours.md";
     replace(root, file, "12月1日から", &format!("{long}\n\n12月1日から"));
     settle(root);

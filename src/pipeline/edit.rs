@@ -17,6 +17,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hasher;
+use std::path::{Path, PathBuf};
 
 use super::unchanged::{self, Inputs};
 use crate::collection::{self, for_kind, Collection, Kind};
@@ -31,6 +32,10 @@ pub struct Edit {
     shapes: HashMap<String, u64>,
     /// The last build's files made from many records at once.
     derived: HashSet<String>,
+    /// The last build's output folder and what its search index was made from, so the index
+    /// is patched rather than built anew ([`crate::search::reuse`]).
+    out: PathBuf,
+    search: Option<crate::search::Memo>,
 }
 
 impl Edit {
@@ -42,6 +47,14 @@ impl Edit {
     /// The last build's files made from many records at once: made again, never kept.
     pub fn derived(&self) -> &HashSet<String> {
         &self.derived
+    }
+
+    /// The last build's search index, to patch.
+    pub fn search(&self) -> Option<crate::search::Reuse<'_>> {
+        self.search.as_ref().map(|memo| crate::search::Reuse {
+            out: &self.out,
+            memo,
+        })
     }
 
     /// The pages to render, or `None` when the edit may move records between pages (or is
@@ -63,10 +76,10 @@ impl Edit {
     }
 }
 
-/// What changed since the build `record` describes (its output checked intact by
+/// What changed since the build `record` describes (its output `out`, checked intact by
 /// [`unchanged::previous`]), if only input files did (not the program, the options or the
 /// date) and none was added or removed.
-pub fn plan(record: unchanged::Record, inputs: &Inputs) -> Option<Edit> {
+pub fn plan(record: unchanged::Record, inputs: &Inputs, out: &Path) -> Option<Edit> {
     // A record from before the derived files were listed cannot say which files to drop.
     if record.settings != inputs.settings
         || record.stamps.len() != inputs.stamps.len()
@@ -90,6 +103,8 @@ pub fn plan(record: unchanged::Record, inputs: &Inputs) -> Option<Edit> {
         changed,
         shapes: record.shapes.into_iter().collect(),
         derived: record.derived.into_iter().collect(),
+        out: out.to_path_buf(),
+        search: record.search,
     })
 }
 

@@ -102,8 +102,8 @@ struct Ran {
     theme: Theme,
     /// How many pages were rendered for an edit; `None`: the whole site.
     edited_pages: Option<usize>,
-    /// The paths of the files made from many records at once ([`render::Rendered::derived`]).
-    derived: Vec<String>,
+    /// The files made from many records at once ([`render::Rendered::derived`]).
+    derived: render::Derived,
 }
 
 /// [`run`], rendering only the pages an `edit` touches when it allows that.
@@ -130,10 +130,11 @@ fn run_with(
     }
     timer.step("theme");
     if let Some(jobs) = edit.and_then(|e| e.jobs(&site)) {
-        let (pages, derived) = render::render_edit(&site, &mut theme, &jobs, sink, diags)?;
+        let reuse = edit.and_then(edit::Edit::search);
+        let (pages, derived) = render::render_edit(&site, &mut theme, &jobs, sink, diags, reuse)?;
         // The search index can gain a shard with an edit: a file in content/static/ of that
         // name is refused, as a full build refuses it.
-        let derived_set: BTreeSet<String> = derived.iter().cloned().collect();
+        let derived_set: BTreeSet<String> = derived.paths.iter().cloned().collect();
         refuse_static_collisions(&site, &derived_set, diags);
         if diags.has_errors() {
             return Err(Failure::Content);
@@ -264,7 +265,7 @@ pub fn build(
     // Which inputs changed since the last build.
     let edit = previous
         .zip(inputs.as_ref())
-        .and_then(|(r, i)| edit::plan(r, i));
+        .and_then(|(r, i)| edit::plan(r, i, &out));
     let staging = Staging::begin(&out, clean).map_err(write_failure)?;
     staging.stamp(opts.build_date).map_err(write_failure)?;
     // On any error the staging folder is dropped, which deletes it.
@@ -310,7 +311,8 @@ pub fn build(
             settings: inputs.settings,
             stamps: inputs.stamps,
             shapes: edit::shapes(&site),
-            derived,
+            derived: derived.paths,
+            search: Some(derived.search),
         };
         // Without the record the next build is a full one: nothing is lost.
         let _ = unchanged::remember(&out, record);

@@ -58,6 +58,9 @@ pub struct Record {
     /// makes again rather than keeps ([`crate::render::Rendered::derived`]).
     #[serde(default)]
     pub derived: Vec<String>,
+    /// What the search index was made from, so that a build after an edit can patch it.
+    #[serde(default)]
+    pub search: Option<crate::search::Memo>,
 }
 
 /// The record's place: beside the output folder, named after it.

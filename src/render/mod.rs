@@ -19,6 +19,7 @@ use crate::collection::{self, for_kind, Collection, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics, Failure, Fatal};
 
 use crate::pipeline::output::{OutFile, Sink};
+use crate::search::Reuse;
 use crate::site::Site;
 use crate::theme::Theme;
 use context::{site_ctx, Link, PageCtx};
@@ -85,11 +86,19 @@ pub fn jobs(site: &Site) -> Vec<Job> {
 pub struct Rendered {
     /// Every path.
     pub paths: BTreeSet<String>,
-    /// Those of the files made from many records at once ([`COLLECTION_FILES`]: exports,
-    /// calendar, feeds, search index), which a rebuild after an edit makes again in full: how
-    /// many there are can change with any record (the search index's shard count), so the
-    /// next such rebuild must not keep one it no longer makes.
-    pub derived: Vec<String>,
+    pub derived: Derived,
+}
+
+/// The files made from many records at once ([`COLLECTION_FILES`]: exports, calendar, feeds;
+/// and the search index).
+#[derive(Debug, Default)]
+pub struct Derived {
+    /// Their paths. A rebuild after an edit makes them again in full: how many there are can
+    /// change with any record (the search index's shard count), so the next such rebuild
+    /// must not keep one it no longer makes.
+    pub paths: Vec<String>,
+    /// What the next build needs to reuse the search index ([`crate::search::reuse`]).
+    pub search: crate::search::Memo,
 }
 
 /// Renders every page and the generated files (vCards, exports, sitemap, robots.txt) into
@@ -114,8 +123,8 @@ pub fn render_site(
         written.insert(path);
     }
     timer.step("render: pages");
-    let derived = put_collection_files(site, sink)?;
-    written.extend(derived.iter().cloned());
+    let derived = put_collection_files(site, sink, None)?;
+    written.extend(derived.paths.iter().cloned());
     let mut rest = desk_cards(site);
     rest.push(crate::formats::sitemap::sitemap(site, &indexed));
     rest.push(crate::formats::sitemap::robots(site));
@@ -131,39 +140,47 @@ pub fn render_site(
     })
 }
 
-/// Makes the [`COLLECTION_FILES`] into `sink`, each group as it is made, so the exports, the
-/// feeds and the search index (hundreds of MB at 100k records) are never all in memory.
-/// Returns their paths.
-fn put_collection_files(site: &Site, sink: &dyn Sink) -> Result<Vec<String>, Failure> {
+/// Makes the [`COLLECTION_FILES`] and the search index into `sink`, each group as it is made,
+/// so the exports, the feeds and the index (hundreds of MB at 100k records) are never all in
+/// memory. `reuse`: the last build's index, to patch ([`crate::search::reuse`]).
+fn put_collection_files(
+    site: &Site,
+    sink: &dyn Sink,
+    reuse: Option<Reuse<'_>>,
+) -> Result<Derived, Failure> {
     let mut timer = crate::pipeline::timing::Timer::new();
     let mut paths = Vec::new();
+    let mut put = |files: Vec<OutFile>| {
+        paths.extend(files.iter().map(|f| f.path.clone()));
+        files.into_par_iter().try_for_each(|f| sink.put(f))
+    };
     for (name, make) in COLLECTION_FILES {
-        make(site, &mut |files: Vec<OutFile>| {
-            paths.extend(files.iter().map(|f| f.path.clone()));
-            files.into_par_iter().try_for_each(|f| sink.put(f))
-        })
-        .map_err(|e| Fatal::output(&e))?;
+        make(site, &mut put).map_err(|e| Fatal::output(&e))?;
         timer.step(&format!("render: {name} written"));
     }
-    Ok(paths)
+    let search =
+        crate::search::write_index(site, reuse, &mut put).map_err(|e| Fatal::output(&e))?;
+    timer.step("render: search index written");
+    Ok(Derived { paths, search })
 }
 
 /// Renders only `jobs` and the files made from many records at once (exports, calendar, feeds,
 /// search index), for a rebuild after an edit that keeps every other page as it is
-/// ([`crate::pipeline::edit`]). Returns how many pages were made and the latter's paths
-/// ([`Rendered::derived`]).
+/// ([`crate::pipeline::edit`]), patching the last build's search index where `reuse` allows.
+/// Returns how many pages were made and the latter files ([`Rendered::derived`]).
 pub fn render_edit(
     site: &Site,
     theme: &mut Theme,
     jobs: &[Job],
     sink: &dyn Sink,
     diags: &Diagnostics,
-) -> Result<(usize, Vec<String>), Failure> {
+    reuse: Option<Reuse<'_>>,
+) -> Result<(usize, Derived), Failure> {
     theme.set_global("site", &site_ctx(site));
     let mut timer = crate::pipeline::timing::Timer::new();
     let pages = render_jobs(site, theme, jobs, sink, diags)?;
     timer.step("render: pages an edit touches");
-    Ok((pages, put_collection_files(site, sink)?))
+    Ok((pages, put_collection_files(site, sink, reuse)?))
 }
 
 /// Why one job stopped: the template's problem, or the output's.
@@ -185,19 +202,18 @@ fn desk_cards(site: &Site) -> Vec<OutFile> {
         .collect()
 }
 
-/// What makes the files derived from many records at once: exports, the seminar calendar and
-/// the feeds, the search index. One list for the full build (which writes each batch before
-/// making the next) and for serve (which wants them all). Each hands its files to the closure
-/// it is given, in as many batches as it likes.
+/// What makes the files derived from many records at once besides the search index (which can
+/// reuse the last build's): exports, the seminar calendar and the feeds. One list for the full
+/// build (which writes each batch before making the next) and for serve (which wants them
+/// all). Each hands its files to the closure it is given, in as many batches as it likes.
 type MakeFiles = fn(&Site, &mut Emit) -> std::io::Result<()>;
 type Emit<'a> = dyn FnMut(Vec<OutFile>) -> std::io::Result<()> + 'a;
-const COLLECTION_FILES: [(&str, MakeFiles); 3] = [
+const COLLECTION_FILES: [(&str, MakeFiles); 2] = [
     ("exports", crate::formats::export::exports),
     ("calendar and feeds", |site, emit| emit(feeds(site))),
-    ("search index", crate::search::write_index),
 ];
 
-/// Files derived from many records at once (see [`COLLECTION_FILES`]).
+/// Files derived from many records at once (see [`COLLECTION_FILES`]) and the search index.
 pub fn collection_files(site: &Site) -> Vec<OutFile> {
     let mut files = Vec::new();
     for (_, make) in COLLECTION_FILES {
@@ -207,6 +223,7 @@ pub fn collection_files(site: &Site) -> Vec<OutFile> {
             Ok(())
         });
     }
+    files.extend(crate::search::index_files(site));
     files
 }
 

@@ -1,13 +1,9 @@
-//! The static search index: character n-grams with precomputed BM25 weights, cut into shards
-//! so the browser fetches only what a query needs.
+//! The static search index: character n-grams with precomputed BM25 weights
+//! ([`super::weights`]), cut into shards so the browser fetches only what a query needs.
 //!
-//! Japanese has no spaces to split words on, and what people type is a fragment (「さくら」,
-//! 「ないか」, the middle of a phone number). Character trigrams match any fragment of three or
-//! more characters, bigrams two-character ones, and kanji unigrams one-character queries (「眼」)
-//! outside body text. Every
-//! posting carries its weight for the record, computed here once (field weight × BM25 term
-//! saturation with field-length normalisation), so the client only multiplies by the gram's
-//! rarity and adds: no document lengths or field data need to travel.
+//! Every posting carries its weight for the record, computed here once (field weight × BM25
+//! term saturation with field-length normalisation), so the client only multiplies by the
+//! gram's rarity and adds: no document lengths or field data need to travel.
 //!
 //! Files, under `search/` of the output:
 //! - `index.json`: the manifest (sizes, shard count, facet values). A small site gets everything
@@ -21,21 +17,20 @@
 //!
 //! `search.mjs` reads the same layout; the two change together.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use rayon::prelude::*;
 
-use super::documents::{Doc, Field, FACETS};
-use super::normalize::value_runs;
-use super::postings::{self, Postings};
+use super::documents::{Doc, FACETS};
+use super::postings::Postings;
+use super::reuse::{self, Memo, Reuse};
+use super::weights::{
+    averages, doc_weights, exact_tokens, field_lengths, unpack, Averages, Gram, GramMap, Lengths,
+    EXACT,
+};
 use crate::pipeline::output::OutFile;
 
-/// BM25 term-frequency saturation and length normalisation.
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
-/// Scales weights into 1..=255; the field weights add up to 36 at most.
-const SCALE: f64 = 7.0;
 /// Postings per shard are aimed at this many bytes of JSON (about a third after gzip). Each
 /// file costs the disk and every upload more than its bytes: at 10k records 8 KB shards made
 /// 2,183 files; 16 KB halves that, and a query's one to three shards stay a few KB gzipped.
@@ -58,102 +53,6 @@ pub fn fnv1a(text: &str) -> u32 {
     h
 }
 
-/// Whether a character gets its own (unigram) posting: kanji only. One kana or digit says
-/// nothing on its own; one kanji (「眼」「歯」) can.
-fn is_ideograph(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
-}
-
-/// The grams of one run: every bigram and trigram, and the kanji unigrams when asked. Queries
-/// of three or more characters are looked up by trigrams, which rarely all occur in a record
-/// without the query itself (訪問看護 and 診療所 contain 訪問 and 診療, but not 問診療);
-/// bigrams serve two-character queries.
-fn grams(run: &[char], unigrams: bool, mut each: impl FnMut(Gram)) {
-    for w in run.windows(2) {
-        each(pack(w));
-    }
-    for w in run.windows(3) {
-        each(pack(w));
-    }
-    if unigrams {
-        for c in run.iter().filter(|c| is_ideograph(**c)) {
-            each(pack(std::slice::from_ref(c)));
-        }
-    }
-}
-
-/// Up to three characters in one integer (21 bits each), so millions of postings are gathered
-/// without a string apiece; only the distinct grams become strings, at the end.
-type Gram = u64;
-
-fn pack(chars: &[char]) -> Gram {
-    chars
-        .iter()
-        .fold(0, |g, c| (g << 21) | u64::from(*c as u32))
-}
-
-/// Grams are already well-spread integers; a multiplicative hash is all a map of them needs and
-/// is several times faster than the default SipHash on millions of postings.
-#[derive(Default, Clone, Copy)]
-struct GramHasher(u64);
-
-impl std::hash::Hasher for GramHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-type GramMap<V> = HashMap<Gram, V, std::hash::BuildHasherDefault<GramHasher>>;
-
-fn unpack(mut g: Gram) -> String {
-    let mut chars = Vec::with_capacity(3);
-    while g != 0 {
-        chars.push(char::from_u32((g & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}'));
-        g >>= 21;
-    }
-    chars.iter().rev().collect()
-}
-
-/// A whole-value match takes the top level, which puts 「谷口消化器内科クリニック」 above
-/// 「… 2号館」.
-const EXACT: u8 = postings::TOP;
-
-/// Whole values a query can equal, keyed `=value`: names, readings and numbers, with their
-/// runs joined (so 「みどり調剤 山手店」 typed with or without its space is one key). `=` is a
-/// separator, so no gram can take the same key.
-fn exact_tokens(d: &Doc) -> Vec<String> {
-    let mut tokens: Vec<String> = d
-        .fields
-        .iter()
-        .filter(|(f, _)| matches!(f, Field::Name | Field::Yomi | Field::Phone))
-        .flat_map(|(f, t)| {
-            let runs: String = value_runs(t).into_iter().flatten().collect();
-            let short = (*f == Field::Yomi).then(|| collapsed(&runs)).flatten();
-            [Some(format!("={runs}")), short.map(|s| format!("={s}"))]
-        })
-        .flatten()
-        .filter(|t| t.len() > 1)
-        .collect();
-    tokens.sort();
-    tokens.dedup();
-    tokens
-}
-
-/// A reading with its long vowels left out (さとう → さと), when that differs: indexed too, so
-/// a romaji query (「sato」, 「chuo byoin」) matches however it spells them.
-fn collapsed(reading: &str) -> Option<String> {
-    let short = super::romaji::collapse(reading);
-    (short != reading).then_some(short)
-}
-
 /// The figures `RENKEI_TIMINGS` and the benchmark print.
 #[derive(Debug, Default)]
 pub struct Stats {
@@ -161,6 +60,8 @@ pub struct Stats {
     pub postings: usize,
     pub shards: usize,
     pub files: usize,
+    /// Whether the last build's index was read and patched ([`super::reuse`]).
+    pub reused: bool,
 }
 
 /// Shards made and handed on at a time: enough to keep both cores busy, few enough that the
@@ -172,33 +73,71 @@ const DOC_BATCH: usize = 2048;
 
 /// Builds the index of `docs` and hands its files to `emit` a batch at a time, so a large
 /// site's shards are written while the next are made. `words` is the site's vocabulary as
-/// manifest members ([`super::vocabulary::Vocabulary::manifest_json`]).
+/// manifest members ([`super::vocabulary::Vocabulary::manifest_json`]). With `reuse`, the
+/// postings of records unchanged since the last build are read from its shards
+/// ([`super::reuse`]); the files are the same either way. Returns what the next build needs to
+/// reuse this index.
 pub fn build(
     mut docs: Vec<Doc>,
     words: &str,
+    reuse: Option<Reuse<'_>>,
     emit: &mut (dyn FnMut(Vec<OutFile>) -> std::io::Result<()> + '_),
-) -> std::io::Result<Stats> {
+) -> std::io::Result<(Stats, Memo)> {
     // What needs the records' text is taken first; then the grams, which drop each batch's
     // text as they go, so the text and the posting lists are never all in memory together.
     let mut timer = crate::pipeline::timing::Timer::new();
     let facets = facet_lists(&docs);
     let doc_rows: Vec<String> = docs.iter().map(doc_row).collect();
-    let exact = exact_postings(&docs);
-    timer.step("search: rows and whole values");
-    let grams = gather(&mut docs);
-    timer.step("search: grams");
+    let hashes: Vec<u64> = docs.par_iter().map(reuse::doc_hash).collect();
+    // A record the last build indexed with the same text has the same lengths.
+    let lengths: Vec<Lengths> = docs
+        .par_iter()
+        .zip(&hashes)
+        .enumerate()
+        .map(|(i, (d, hash))| {
+            reuse
+                .and_then(|r| r.memo.lengths(i, *hash))
+                .unwrap_or_else(|| field_lengths(d))
+        })
+        .collect();
+    let avg = averages(&lengths);
+    let records = docs.len();
+    timer.step("search: rows, field lengths and hashes");
+    let keys_of = |d: &Doc| {
+        let grams = doc_weights(d, &avg)
+            .into_iter()
+            .map(|(g, l)| (unpack(g), l));
+        grams
+            .chain(exact_tokens(d).into_iter().map(|t| (t, EXACT)))
+            .collect()
+    };
+    let reused = reuse.and_then(|r| r.lists(&docs, &avg, &hashes, keys_of));
+    let patched = reused.is_some();
+    let mut entries: Vec<(String, Postings)> = match reused {
+        Some(lists) => {
+            timer.step("search: the last index read and patched");
+            lists
+        }
+        None => {
+            let exact = exact_postings(&docs);
+            let grams = gather(&mut docs, &avg);
+            timer.step("search: grams");
+            grams
+                .into_iter()
+                .map(|(g, p)| (unpack(g), p))
+                .chain(exact)
+                .collect()
+        }
+    };
+    drop(docs);
     // Every key in the order the shards list them. `=` starts exact keys and no gram, so the
     // keys are distinct and an unstable sort is deterministic.
-    let mut entries: Vec<(String, &Postings)> = grams
-        .iter()
-        .map(|(g, p)| (unpack(*g), p))
-        .chain(exact.iter().map(|(k, p)| (k.clone(), p)))
-        .collect();
     entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     timer.step("search: sorted");
     let mut stats = Stats {
         grams: entries.len(),
         postings: entries.iter().map(|(_, p)| p.len()).sum(),
+        reused: patched,
         ..Stats::default()
     };
     // The JSON's size decides the shard count; it is worked out here without making it, and
@@ -217,8 +156,7 @@ pub fn build(
     };
     stats.shards = shards;
     let mut manifest = format!(
-        "{{\"version\":1,\"docs\":{},\"shards\":{shards},\"chunk\":{CHUNK},\"facets\":{{",
-        docs.len()
+        "{{\"version\":1,\"docs\":{records},\"shards\":{shards},\"chunk\":{CHUNK},\"facets\":{{"
     );
     for (i, (key, values)) in facets.iter().enumerate() {
         if i > 0 {
@@ -233,7 +171,7 @@ pub fn build(
     // the largest shards while still pinning the record down.
     let heavy: Vec<&str> = entries
         .iter()
-        .filter(|(g, list)| g.chars().count() == 3 && list.len() * HEAVY > docs.len())
+        .filter(|(g, list)| g.chars().count() == 3 && list.len() * HEAVY > records)
         .map(|(g, _)| g.as_str())
         .collect();
     manifest.push_str(&format!(",\"heavy\":{}", json(&heavy)));
@@ -256,7 +194,7 @@ pub fn build(
         manifest.push_str(&doc_rows.join(","));
         manifest.push(']');
     } else {
-        let mut by_shard: Vec<Vec<&(String, &Postings)>> = vec![Vec::new(); shards];
+        let mut by_shard: Vec<Vec<&(String, Postings)>> = vec![Vec::new(); shards];
         for e in &entries {
             by_shard[fnv1a(&e.0) as usize % shards].push(e);
         }
@@ -296,18 +234,22 @@ pub fn build(
     manifest.push_str("}\n");
     stats.files += 1;
     emit(vec![OutFile::text("search/index.json", manifest)])?;
-    Ok(stats)
+    let memo = Memo {
+        shards,
+        averages: avg.iter().map(|a| a.to_bits()).collect(),
+        docs: hashes,
+        lengths,
+    };
+    Ok((stats, memo))
 }
 
 /// Every gram's postings, records numbered in `docs` order. Records are worked out in
 /// batches, in parallel, and joined in order; each batch's text is dropped once its grams are
 /// in, so memory holds the compact lists and what is left of the text, not both in full.
-fn gather(docs: &mut [Doc]) -> GramMap<Postings> {
-    let avg = field_averages(docs);
+fn gather(docs: &mut [Doc], avg: &Averages) -> GramMap<Postings> {
     let mut grams: GramMap<Postings> = GramMap::default();
     for (b, batch) in docs.chunks_mut(DOC_BATCH).enumerate() {
-        let weights: Vec<Vec<(Gram, u8)>> =
-            batch.par_iter().map(|d| doc_weights(d, &avg)).collect();
+        let weights: Vec<Vec<(Gram, u8)>> = batch.par_iter().map(|d| doc_weights(d, avg)).collect();
         for (i, list) in weights.into_iter().enumerate() {
             let id = (b * DOC_BATCH + i) as u32;
             for (gram, level) in list {
@@ -330,97 +272,6 @@ fn exact_postings(docs: &[Doc]) -> BTreeMap<String, Postings> {
         }
     }
     exact
-}
-
-/// A record's text by field, cut into runs of searchable characters; fields holding readings
-/// also get their runs with long vowels left out.
-fn field_runs(d: &Doc) -> Vec<(Field, Vec<Vec<char>>)> {
-    Field::ALL
-        .iter()
-        .map(|field| {
-            let mut runs: Vec<Vec<char>> = d
-                .fields
-                .iter()
-                .filter(|(f, _)| f == field)
-                .flat_map(|(_, t)| value_runs(t))
-                .collect();
-            if field.has_readings() {
-                let short: Vec<Vec<char>> = runs
-                    .iter()
-                    .filter_map(|r| collapsed(&r.iter().collect::<String>()))
-                    .map(|s| s.chars().collect())
-                    .collect();
-                runs.extend(short);
-            }
-            (*field, runs)
-        })
-        .filter(|(_, runs)| !runs.is_empty())
-        .collect()
-}
-
-/// Average length of each field over the records that have it, for BM25's length norm.
-type Averages = [f64; Field::ALL.len()];
-
-fn field_averages(docs: &[Doc]) -> Averages {
-    let sums = docs
-        .par_iter()
-        .map(|d| {
-            let mut s = [(0usize, 0usize); Field::ALL.len()];
-            for (field, runs) in field_runs(d) {
-                let slot = &mut s[field as usize];
-                slot.0 += runs.iter().map(Vec::len).sum::<usize>();
-                slot.1 += 1;
-            }
-            s
-        })
-        .reduce(
-            || [(0, 0); Field::ALL.len()],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(b) {
-                    x.0 += y.0;
-                    x.1 += y.1;
-                }
-                a
-            },
-        );
-    sums.map(|(len, n)| {
-        if n == 0 {
-            1.0
-        } else {
-            (len as f64 / n as f64).max(1.0)
-        }
-    })
-}
-
-/// One record's grams with their weight levels ([`postings::level`]). Grams are counted by
-/// sorting rather than in hash maps: a record has a few hundred, and a map per field per
-/// record was most of the index's time. Each gram's field scores are added in field order,
-/// as they always were, so the weights are the same to the bit.
-fn doc_weights(d: &Doc, avg: &Averages) -> Vec<(Gram, u8)> {
-    let mut scores: Vec<(Gram, f64)> = Vec::new();
-    let mut all: Vec<Gram> = Vec::new();
-    for (field, values) in field_runs(d) {
-        let len: usize = values.iter().map(Vec::len).sum();
-        let norm = K1 * (1.0 - B + B * len as f64 / avg[field as usize]);
-        all.clear();
-        for v in &values {
-            grams(v, field.has_unigrams(), |g| all.push(g));
-        }
-        all.sort_unstable();
-        for same in all.chunk_by(|a, b| a == b) {
-            let n = f64::from(same.len() as u32);
-            scores.push((same[0], field.weight() * n / (n + norm)));
-        }
-    }
-    // Stable: a gram's scores stay in field order.
-    scores.sort_by_key(|(g, _)| *g);
-    scores
-        .chunk_by(|a, b| a.0 == b.0)
-        .map(|same| {
-            let s = same.iter().fold(0.0, |sum, (_, x)| sum + x);
-            (same[0].0, postings::level(s * SCALE))
-        })
-        .collect()
 }
 
 /// Facet → value → records, values in 五十音/code order for the search form's lists.
@@ -471,7 +322,7 @@ fn json_string(s: &str) -> String {
 }
 
 /// `{"gram":[…],…}`: the entries' postings as one JSON object.
-fn object<'a, 'p: 'a>(entries: impl Iterator<Item = &'a (String, &'p Postings)>) -> String {
+fn object<'a>(entries: impl Iterator<Item = &'a (String, Postings)>) -> String {
     let mut out = String::from("{");
     for (i, (gram, list)) in entries.enumerate() {
         if i > 0 {
@@ -485,9 +336,40 @@ fn object<'a, 'p: 'a>(entries: impl Iterator<Item = &'a (String, &'p Postings)>)
     out
 }
 
+/// `n` records with a name, a number and a body of `body` kanji picked by a fixed
+/// pseudo-random walk, so that a few hundred records make an index of many shards.
+#[cfg(test)]
+pub(super) fn sample_docs(n: usize, body: usize) -> Vec<Doc> {
+    use super::documents::Field;
+    let kanji: Vec<char> = ('\u{4E00}'..='\u{4FFF}').collect();
+    let mut seed: u32 = 1;
+    (0..n)
+        .map(|i| {
+            let text: String = (0..body)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    kanji[(seed >> 16) as usize % kanji.len()]
+                })
+                .collect();
+            Doc {
+                path: format!("partners/p{i}/"),
+                title: format!("さくら医院{i}"),
+                fields: vec![
+                    (Field::Name, format!("さくら医院{i}号館")),
+                    (Field::Phone, format!("099-{:03}-{:04}", i % 1000, i * 7)),
+                    (Field::Body, text),
+                ],
+                ..Doc::default()
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::documents::Field;
+    use crate::search::weights::{field_averages, pack};
 
     #[test]
     fn fnv1a_matches_the_reference_values() {
@@ -495,49 +377,6 @@ mod tests {
         assert_eq!(fnv1a(""), 0x811c_9dc5);
         assert_eq!(fnv1a("a"), 0xe40c_292c);
         assert_eq!(fnv1a("foobar"), 0xbf9c_f968);
-    }
-
-    #[test]
-    fn bigrams_and_trigrams_everywhere_unigrams_only_for_kanji() {
-        let mut out = Vec::new();
-        grams(&value_runs("さくら内科1")[0], true, |g| {
-            out.push(unpack(g))
-        });
-        assert_eq!(
-            out,
-            [
-                "さく",
-                "くら",
-                "ら内",
-                "内科",
-                "科1",
-                "さくら",
-                "くら内",
-                "ら内科",
-                "内科1",
-                "内",
-                "科"
-            ]
-            .map(String::from)
-        );
-    }
-
-    #[test]
-    fn names_weigh_more_than_bodies() {
-        let doc = |field| Doc {
-            fields: vec![(field, "さくら".to_string())],
-            ..Doc::default()
-        };
-        let docs = [doc(Field::Name), doc(Field::Body)];
-        let avg = field_averages(&docs);
-        let key = pack(&['さ', 'く']);
-        let weight = |d: &Doc| {
-            doc_weights(d, &avg)
-                .into_iter()
-                .find(|(g, _)| *g == key)
-                .map(|x| x.1)
-        };
-        assert!(weight(&docs[0]) > weight(&docs[1]));
     }
 
     #[test]
@@ -560,7 +399,7 @@ mod tests {
             })
             .collect();
         let avg = field_averages(&docs);
-        let grams = gather(&mut docs.clone());
+        let grams = gather(&mut docs.clone(), &avg);
         let mut expected: GramMap<Vec<(u32, u8)>> = GramMap::default();
         for (id, d) in docs.iter().enumerate() {
             for (g, l) in doc_weights(d, &avg) {
@@ -583,7 +422,7 @@ mod tests {
 
     fn collect(docs: &[Doc]) -> (Vec<OutFile>, Stats) {
         let mut files = Vec::new();
-        let stats = build(docs.to_vec(), "", &mut |batch| {
+        let (stats, _) = build(docs.to_vec(), "", None, &mut |batch| {
             files.extend(batch);
             Ok(())
         })
@@ -608,29 +447,8 @@ mod tests {
 
     #[test]
     fn large_sites_put_every_key_in_the_shard_its_hash_names() {
-        // Bodies of kanji picked by a fixed pseudo-random walk: enough distinct grams for more
-        // shards than one batch makes.
-        let kanji: Vec<char> = ('\u{4E00}'..='\u{4FFF}').collect();
-        let mut seed: u32 = 1;
-        let docs: Vec<Doc> = (0..1000)
-            .map(|i| {
-                let body: String = (0..120)
-                    .map(|_| {
-                        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                        kanji[(seed >> 16) as usize % kanji.len()]
-                    })
-                    .collect();
-                Doc {
-                    path: format!("partners/p{i}/"),
-                    title: format!("さくら医院{i}"),
-                    fields: vec![
-                        (Field::Name, format!("さくら医院{i}号館")),
-                        (Field::Body, body),
-                    ],
-                    ..Doc::default()
-                }
-            })
-            .collect();
+        // Enough distinct grams for more shards than one batch makes.
+        let docs = sample_docs(1000, 120);
         let (files, stats) = collect(&docs);
         assert!(stats.shards > SHARD_BATCH, "{} shards", stats.shards);
         let shard_files = files.iter().filter(|f| f.path.starts_with("search/p/"));

@@ -17,9 +17,11 @@ pub mod documents;
 pub mod index;
 pub mod normalize;
 mod postings;
+pub mod reuse;
 pub mod romaji;
 pub mod slip;
 pub mod vocabulary;
+mod weights;
 
 pub use normalize::normalize;
 
@@ -48,40 +50,51 @@ pub fn form_options(site: &Site) -> FormOptions {
     }
 }
 
+pub use reuse::{Memo, Reuse};
+
 /// The index files of `site`, under `search/`, and the client's 異体字 table, handed to `emit` a
-/// batch at a time (a large site's index is hundreds of MB; see [`index::build`]).
+/// batch at a time (a large site's index is hundreds of MB; see [`index::build`]). `reuse`: the
+/// last build's index, to patch rather than build anew ([`reuse`]). Returns what the next
+/// build needs to reuse this one.
 pub fn write_index(
     site: &Site,
+    reuse: Option<Reuse<'_>>,
     emit: &mut (dyn FnMut(Vec<OutFile>) -> std::io::Result<()> + '_),
-) -> std::io::Result<()> {
+) -> std::io::Result<Memo> {
     let started = std::time::Instant::now();
     let docs = documents::documents(site);
     let words = vocabulary::Vocabulary::new(&vocabulary::Lists::of(&site.config), &site.vocabulary)
         .manifest_json(|facet, value| browse_path(site, facet, value));
     let records = docs.len();
-    let stats = index::build(docs, &words, emit)?;
+    let (stats, memo) = index::build(docs, &words, reuse, emit)?;
     if std::env::var_os("RENKEI_TIMINGS").is_some() {
         eprintln!(
-            "  search index: {} ms ({} records, {} grams, {} postings, {} shards, {} files)",
+            "  search index: {} ms ({} records, {} grams, {} postings, {} shards, {} files{})",
             started.elapsed().as_millis(),
             records,
             stats.grams,
             stats.postings,
             stats.shards,
-            stats.files
+            stats.files,
+            if stats.reused {
+                ", the last build's patched"
+            } else {
+                ""
+            }
         );
     }
     emit(vec![OutFile::text(
         "assets/itaiji.mjs",
         normalize::itaiji_module(),
-    )])
+    )])?;
+    Ok(memo)
 }
 
 /// [`write_index`]'s files all at once, for `serve`, which keeps them in memory anyway.
 pub fn index_files(site: &Site) -> Vec<OutFile> {
     let mut files = Vec::new();
     // Collecting into memory cannot fail.
-    let _ = write_index(site, &mut |batch| {
+    let _ = write_index(site, None, &mut |batch| {
         files.extend(batch);
         Ok(())
     });
