@@ -310,7 +310,9 @@ pub fn build(
             manifest: String::new(),
             settings: inputs.settings,
             stamps: inputs.stamps,
-            shapes: edit::shapes(&site),
+            // Only after an edit of records alone is every other record's shape the one recorded
+            // (site.yaml, say, feeds the forms' shapes).
+            shapes: edit::shapes(&site, edit.as_ref().filter(|_| edited.is_some())),
             derived: derived.paths,
             search: Some(derived.search),
         };

@@ -5,6 +5,8 @@
 use std::io::Write;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{self, Diagnostics, Failure, Sources};
 use crate::links::External;
 use crate::pipeline::{Checked, Summary};
@@ -12,11 +14,26 @@ use crate::pipeline::{Checked, Summary};
 /// Prints every diagnostic to stderr with its source line and caret; returns (errors, warnings).
 pub fn print_diagnostics(diags: &Diagnostics, root: &Path) -> (usize, usize) {
     let sorted = diags.sorted();
-    let mut sources = Sources::new(root);
-    let mut err = std::io::stderr().lock();
-    for d in &sorted {
-        let _ = writeln!(err, "{}", sources.render(d));
+    // Messages are sorted by file, so each file's run of them is quoted by one worker that
+    // reads the file once: a large site's thousands of warnings each quote a file of their
+    // own, and reading them one after another took a fifth of a second in every build.
+    let quoted: Vec<String> = sorted
+        .par_chunk_by(|a, b| a.path == b.path)
+        .map(|same_file| {
+            let mut sources = Sources::new(root);
+            let mut text = String::new();
+            for d in same_file {
+                text.push_str(&sources.render(d));
+                text.push('\n');
+            }
+            text
+        })
+        .collect();
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+    for text in quoted {
+        let _ = err.write_all(text.as_bytes());
     }
+    let _ = err.flush();
     diagnostics::count(&sorted)
 }
 

@@ -23,7 +23,7 @@ use std::fmt::Write;
 use rayon::prelude::*;
 
 use super::documents::{Doc, FACETS};
-use super::postings::Postings;
+use super::postings::{List, Postings};
 use super::reuse::{self, Memo, Reuse};
 use super::weights::{
     averages, doc_weights, exact_tokens, field_lengths, unpack, Averages, Gram, GramMap, Lengths,
@@ -113,7 +113,7 @@ pub fn build(
     };
     let reused = reuse.and_then(|r| r.lists(&docs, &avg, &hashes, keys_of));
     let patched = reused.is_some();
-    let mut entries: Vec<(String, Postings)> = match reused {
+    let mut entries: Vec<(String, List)> = match reused {
         Some(lists) => {
             timer.step("search: the last index read and patched");
             lists
@@ -126,6 +126,7 @@ pub fn build(
                 .into_iter()
                 .map(|(g, p)| (unpack(g), p))
                 .chain(exact)
+                .map(|(key, p)| (key, List::Made(p)))
                 .collect()
         }
     };
@@ -194,7 +195,7 @@ pub fn build(
         manifest.push_str(&doc_rows.join(","));
         manifest.push(']');
     } else {
-        let mut by_shard: Vec<Vec<&(String, Postings)>> = vec![Vec::new(); shards];
+        let mut by_shard: Vec<Vec<&(String, List)>> = vec![Vec::new(); shards];
         for e in &entries {
             by_shard[fnv1a(&e.0) as usize % shards].push(e);
         }
@@ -322,7 +323,7 @@ fn json_string(s: &str) -> String {
 }
 
 /// `{"gram":[…],…}`: the entries' postings as one JSON object.
-fn object<'a>(entries: impl Iterator<Item = &'a (String, Postings)>) -> String {
+fn object<'a>(entries: impl Iterator<Item = &'a (String, List)>) -> String {
     let mut out = String::from("{");
     for (i, (gram, list)) in entries.enumerate() {
         if i > 0 {

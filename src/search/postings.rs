@@ -139,6 +139,41 @@ impl Postings {
     }
 }
 
+/// A key's list as a shard holds it: made by this build, or kept as the last build wrote it
+/// (a rebuild after an edit keeps every list the edit does not touch: [`super::reuse`]).
+#[derive(Debug)]
+pub enum List {
+    Made(Postings),
+    Kept {
+        /// The list's JSON exactly as [`Postings::encode`] wrote it.
+        json: Box<str>,
+        len: usize,
+    },
+}
+
+impl List {
+    pub fn len(&self) -> usize {
+        match self {
+            List::Made(p) => p.len(),
+            List::Kept { len, .. } => *len,
+        }
+    }
+
+    pub fn encoded_len(&self) -> usize {
+        match self {
+            List::Made(p) => p.encoded_len(),
+            List::Kept { json, .. } => json.len(),
+        }
+    }
+
+    pub fn encode(&self, out: &mut String) {
+        match self {
+            List::Made(p) => p.encode(out),
+            List::Kept { json, .. } => out.push_str(json),
+        }
+    }
+}
+
 /// How many decimal digits `n` has.
 fn digits(n: u32) -> usize {
     n.checked_ilog10().map_or(1, |d| d as usize + 1)

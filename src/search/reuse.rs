@@ -17,7 +17,7 @@
 //! The caller must only offer the output of the build the memo describes, unchanged since
 //! (the edit path checks every file's size and mtime against the manifest).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::documents::Doc;
-use super::postings::{Postings, LEVELS};
+use super::postings::{List, Postings, LEVELS};
 use super::weights::Lengths;
 
 /// What the next build needs to know about this build's index to reuse it.
@@ -70,7 +70,7 @@ pub(super) fn doc_hash(d: &Doc) -> u64 {
 type Pairs = Vec<(u32, u8)>;
 
 /// Keys with their posting lists.
-type Lists = Vec<(String, Postings)>;
+type Lists = Vec<(String, List)>;
 
 impl Reuse<'_> {
     /// Every key's postings for `docs`, from the last build's shards with the records whose
@@ -97,7 +97,11 @@ impl Reuse<'_> {
             .filter(|&i| memo.docs[i] != hashes[i])
             .map(|i| i as u32)
             .collect();
-        let gone: HashSet<u32> = changed.iter().copied().collect();
+        // Looked up for each of millions of postings: a flag per record, not a hash set.
+        let mut gone = vec![false; hashes.len()];
+        for id in &changed {
+            gone[*id as usize] = true;
+        }
         let mut added: HashMap<String, Pairs> = HashMap::new();
         // In record order, so each key's additions are in record order too.
         for id in &changed {
@@ -110,20 +114,7 @@ impl Reuse<'_> {
             .into_par_iter()
             .map(|n| {
                 let path = self.out.join(format!("search/p/{n}.json"));
-                let bytes = std::fs::read(path).ok()?;
-                let mut lists = Vec::new();
-                let mut met = Vec::new();
-                for (key, mut pairs) in read_shard(&bytes)? {
-                    pairs.retain(|(d, _)| !gone.contains(d));
-                    if let Some(more) = added.get(&key) {
-                        pairs.extend_from_slice(more);
-                        met.push(key.clone());
-                    }
-                    if let Some(list) = postings(pairs) {
-                        lists.push((key, list));
-                    }
-                }
-                Some((lists, met))
+                patch_shard(&std::fs::read(path).ok()?, &gone, &added)
             })
             .collect::<Option<_>>()?;
         let mut lists = Vec::new();
@@ -135,18 +126,58 @@ impl Reuse<'_> {
         }
         // Keys no record had before the edit.
         for (key, pairs) in added {
-            lists.push((key, postings(pairs)?));
+            lists.push((key, List::Made(postings(pairs)?)));
         }
         Some(lists)
     }
 }
 
-/// `pairs` as a list in record order; `None` if a record appears twice (not a list this index
-/// wrote). An empty list is no list.
-fn postings(mut pairs: Pairs) -> Option<Postings> {
-    if pairs.is_empty() {
-        return None;
+/// One shard of the last build's index with the edit applied. A list that holds no edited
+/// record and gains none is kept as its JSON text, neither decoded into a list nor encoded
+/// again (a phone number edited touches a few lists of the 80k at 10k records); the others are
+/// decoded, the edited records taken out and their new postings (`added`) put in. Returns the
+/// lists and the keys of `added` the shard had.
+fn patch_shard(
+    bytes: &[u8],
+    gone: &[bool],
+    added: &HashMap<String, Pairs>,
+) -> Option<(Lists, Vec<String>)> {
+    let mut lists = Vec::new();
+    let mut met = Vec::new();
+    let mut numbers = Vec::new();
+    for (key, json) in entries(bytes)? {
+        read_numbers(json, &mut numbers)?;
+        let (mut len, mut touched) = (0, false);
+        runs(&numbers, |doc, _| {
+            len += 1;
+            touched |= gone.get(doc as usize).copied().unwrap_or(true);
+        })?;
+        let more = added.get(&key);
+        if !touched && more.is_none() {
+            let json = json.into();
+            lists.push((key, List::Kept { json, len }));
+            continue;
+        }
+        let mut pairs = Vec::with_capacity(len);
+        runs(&numbers, |doc, level| {
+            if !gone.get(doc as usize).copied().unwrap_or(true) {
+                pairs.push((doc, level));
+            }
+        })?;
+        if let Some(more) = more {
+            pairs.extend_from_slice(more);
+            met.push(key.clone());
+        }
+        if !pairs.is_empty() {
+            lists.push((key, List::Made(postings(pairs)?)));
+        }
     }
+    Some((lists, met))
+}
+
+/// `pairs` (not empty) as a list in record order; `None` if a record appears twice (not a
+/// list this index wrote).
+fn postings(mut pairs: Pairs) -> Option<Postings> {
     pairs.sort_unstable_by_key(|(d, _)| *d);
     let mut list = Postings::default();
     let mut last = None;
@@ -157,21 +188,81 @@ fn postings(mut pairs: Pairs) -> Option<Postings> {
         last = Some(doc);
         list.push(doc, level);
     }
-    Some(list)
+    (list.len() > 0).then_some(list)
 }
 
-/// A shard as [`Postings::encode`] wrote it: `{"key": [weight, count, gap…, weight, …]}`.
-fn read_shard(bytes: &[u8]) -> Option<Vec<(String, Pairs)>> {
-    let shard: HashMap<String, Vec<u32>> = serde_json::from_slice(bytes).ok()?;
-    shard
-        .into_iter()
-        .map(|(key, numbers)| Some((key, decode(&numbers)?)))
-        .collect()
+/// The entries of a shard as the index writes it, `{"key":[…],"key":[…]}` with no spaces:
+/// each key with its list's JSON text. `None` for anything else.
+fn entries(bytes: &[u8]) -> Option<Vec<(String, &str)>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut rest = text.strip_prefix('{')?.strip_suffix('}')?;
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        let (key, after) = json_key(rest)?;
+        let after = after.strip_prefix(':')?;
+        let end = after.find(']')?;
+        let list = &after[..=end];
+        if !list.starts_with('[') {
+            return None;
+        }
+        out.push((key, list));
+        rest = &after[end + 1..];
+        if let Some(more) = rest.strip_prefix(',') {
+            if more.is_empty() {
+                return None;
+            }
+            rest = more;
+        } else if !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(out)
 }
 
-/// One list's `[weight, count, gap…]` runs as `(record, level)` pairs.
-fn decode(numbers: &[u32]) -> Option<Pairs> {
-    let mut pairs = Vec::new();
+/// The JSON string at the start of `text`, and what follows it. Keys are written by
+/// serde_json; one with an escape in it is read back by serde_json too.
+fn json_key(text: &str) -> Option<(String, &str)> {
+    let body = text.strip_prefix('"')?;
+    let bytes = body.as_bytes();
+    let (mut end, mut escaped) = (0, false);
+    while end < bytes.len() && bytes[end] != b'"' {
+        if bytes[end] == b'\\' {
+            escaped = true;
+            end += 1;
+        }
+        end += 1;
+    }
+    let rest = body.get(end + 1..)?;
+    let key = if escaped {
+        serde_json::from_str(&text[..end + 2]).ok()?
+    } else {
+        body[..end].to_string()
+    };
+    Some((key, rest))
+}
+
+/// The numbers of a list's JSON text, `[45,2,3,7]`, into `out`. By hand: millions of them are
+/// read after every edit.
+fn read_numbers(json: &str, out: &mut Vec<u32>) -> Option<()> {
+    out.clear();
+    let inner = json.strip_prefix('[')?.strip_suffix(']')?;
+    let (mut n, mut digits) = (0u32, 0);
+    for b in inner.bytes() {
+        if b == b',' && digits > 0 {
+            out.push(n);
+            (n, digits) = (0, 0);
+        } else if b.is_ascii_digit() {
+            n = n.checked_mul(10)?.checked_add(u32::from(b - b'0'))?;
+            digits += 1;
+        } else {
+            return None;
+        }
+    }
+    (digits > 0).then(|| out.push(n))
+}
+
+/// Each `(record, level)` of a list's `[weight, count, gap…, weight, …]` runs.
+fn runs(numbers: &[u32], mut each: impl FnMut(u32, u8)) -> Option<()> {
     let mut at = 0;
     while at < numbers.len() {
         let weight = *numbers.get(at)?;
@@ -181,11 +272,11 @@ fn decode(numbers: &[u32]) -> Option<Pairs> {
         let mut doc = 0u32;
         for gap in gaps {
             doc = doc.checked_add(*gap)?;
-            pairs.push((doc, level));
+            each(doc, level);
         }
         at += 2 + count;
     }
-    Some(pairs)
+    Some(())
 }
 
 #[cfg(test)]
@@ -296,24 +387,53 @@ mod tests {
         out
     }
 
+    fn decode(json: &str) -> Option<Pairs> {
+        let mut numbers = Vec::new();
+        read_numbers(json, &mut numbers)?;
+        let mut pairs = Vec::new();
+        runs(&numbers, |doc, level| pairs.push((doc, level)))?;
+        Some(pairs)
+    }
+
     #[test]
     fn a_list_reads_back_as_it_was_written() {
         let pairs = vec![(0, 3), (2, 15), (7, 3), (8, 0), (300, 15), (301, 9)];
         let text = encoded(&pairs);
-        let numbers: Vec<u32> = serde_json::from_str(&text).expect("a JSON array");
-        let mut back = decode(&numbers).expect("runs");
+        let mut back = decode(&text).expect("runs");
         back.sort_unstable();
         assert_eq!(back, pairs);
         assert_eq!(encoded(&back), text);
     }
 
     #[test]
+    fn a_shard_reads_back_key_by_key() {
+        let shard = r#"{"ab":[255,1,0],"a\"b":[1,2,3,4],"=さくら":[45,1,7]}"#;
+        let read = entries(shard.as_bytes()).expect("entries");
+        let keys: Vec<&str> = read.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["ab", "a\"b", "=さくら"]);
+        assert_eq!(read[1].1, "[1,2,3,4]");
+        assert_eq!(entries(b"{}"), Some(Vec::new()));
+    }
+
+    #[test]
     fn lists_not_written_by_the_index_are_refused() {
-        // A weight that is no level, a count past the end, a record twice.
-        assert_eq!(decode(&[5, 1, 0]), None);
-        assert_eq!(decode(&[255, 3, 1, 2]), None);
+        // A weight that is no level, a count past the end, a record twice, no numbers.
+        assert_eq!(decode("[5,1,0]"), None);
+        assert_eq!(decode("[255,3,1,2]"), None);
+        assert_eq!(decode("[255,1,-1]"), None);
+        assert_eq!(decode("[]"), None);
         assert!(postings(vec![(1, 2), (1, 3)]).is_none());
-        assert!(read_shard(b"{\"ab\":[255,1,0],\"cd\":[7,1,0]}").is_none());
-        assert!(read_shard(b"[1,2]").is_none());
+        for broken in [
+            &b"[1,2]"[..],
+            b"{\"ab\":[1,1,0],}",
+            b"{\"ab\" [1,1,0]}",
+            b"{\"ab",
+        ] {
+            assert!(
+                entries(broken).is_none(),
+                "{}",
+                String::from_utf8_lossy(broken)
+            );
+        }
     }
 }
