@@ -24,12 +24,12 @@ use rayon::prelude::*;
 
 use super::documents::{Doc, FACETS};
 use super::postings::{List, Postings};
-use super::reuse::{self, Memo, Reuse};
+use super::reuse::{self, KeptShard, Lists, Memo, Reuse};
 use super::weights::{
     averages, doc_weights, exact_tokens, field_lengths, unpack, Averages, Gram, GramMap, Lengths,
     EXACT,
 };
-use crate::pipeline::output::OutFile;
+use crate::pipeline::output::{OutFile, Source};
 
 /// Postings per shard are aimed at this many bytes of JSON (about a third after gzip). Each
 /// file costs the disk and every upload more than its bytes: at 10k records 8 KB shards made
@@ -111,23 +111,30 @@ pub fn build(
             .chain(exact_tokens(d).into_iter().map(|t| (t, EXACT)))
             .collect()
     };
-    let reused = reuse.and_then(|r| r.lists(&docs, &avg, &hashes, keys_of));
+    let rows_len: usize = doc_rows.iter().map(String::len).sum();
+    let is_heavy = |key: &str, len: usize| key.chars().count() == 3 && len * HEAVY > records;
+    let shard_of = |key: &str, shards: usize| fnv1a(key) as usize % shards;
+    // Kept shards are only the same files again if the shard count stays.
+    let reused = reuse
+        .and_then(|r| r.patch(&docs, &avg, &hashes, keys_of, shard_of, &is_heavy))
+        .filter(|p| shard_count(json_len(&p.lists, &p.kept), rows_len) == p.shards);
     let patched = reused.is_some();
-    let mut entries: Vec<(String, List)> = match reused {
-        Some(lists) => {
+    let (mut entries, kept) = match reused {
+        Some(p) => {
             timer.step("search: the last index read and patched");
-            lists
+            (p.lists, p.kept)
         }
         None => {
             let exact = exact_postings(&docs);
             let grams = gather(&mut docs, &avg);
             timer.step("search: grams");
-            grams
+            let lists: Lists = grams
                 .into_iter()
                 .map(|(g, p)| (unpack(g), p))
                 .chain(exact)
                 .map(|(key, p)| (key, List::Made(p)))
-                .collect()
+                .collect();
+            (lists, Vec::new())
         }
     };
     drop(docs);
@@ -136,25 +143,17 @@ pub fn build(
     entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     timer.step("search: sorted");
     let mut stats = Stats {
-        grams: entries.len(),
-        postings: entries.iter().map(|(_, p)| p.len()).sum(),
+        grams: entries.len() + kept.iter().map(|k| k.keys).sum::<usize>(),
+        postings: entries.iter().map(|(_, p)| p.len()).sum::<usize>()
+            + kept.iter().map(|k| k.postings).sum::<usize>(),
         reused: patched,
         ..Stats::default()
     };
     // The JSON's size decides the shard count; it is worked out here without making it, and
     // made per shard below rather than kept, which at 100k records would be hundreds of MB.
-    let total: usize = entries
-        .par_iter()
-        .map(|(gram, list)| json_string(gram).len() + list.encoded_len() + 2)
-        .sum();
+    let shards = shard_count(json_len(&entries, &kept), rows_len);
+    let inline = shards == 0;
     timer.step("search: sized");
-
-    let inline = total + doc_rows.iter().map(String::len).sum::<usize>() <= INLINE_BYTES;
-    let shards = if inline {
-        0
-    } else {
-        total.div_ceil(SHARD_BYTES).max(1)
-    };
     stats.shards = shards;
     let mut manifest = format!(
         "{{\"version\":1,\"docs\":{records},\"shards\":{shards},\"chunk\":{CHUNK},\"facets\":{{"
@@ -170,11 +169,13 @@ pub fn build(
     // Trigrams in more than one record in HEAVY: a query of several trigrams skips these when it
     // has rarer ones (「クリニック」's are in every clinic), which keeps long names from fetching
     // the largest shards while still pinning the record down.
-    let heavy: Vec<&str> = entries
+    let mut heavy: Vec<&str> = entries
         .iter()
-        .filter(|(g, list)| g.chars().count() == 3 && list.len() * HEAVY > records)
+        .filter(|(g, list)| is_heavy(g, list.len()))
         .map(|(g, _)| g.as_str())
+        .chain(kept.iter().flat_map(|k| k.heavy.iter().map(String::as_str)))
         .collect();
+    heavy.sort_unstable();
     manifest.push_str(&format!(",\"heavy\":{}", json(&heavy)));
     if !words.is_empty() {
         manifest.push(',');
@@ -197,17 +198,26 @@ pub fn build(
     } else {
         let mut by_shard: Vec<Vec<&(String, List)>> = vec![Vec::new(); shards];
         for e in &entries {
-            by_shard[fnv1a(&e.0) as usize % shards].push(e);
+            by_shard[shard_of(&e.0, shards)].push(e);
+        }
+        let mut kept_files = vec![None; shards];
+        for k in &kept {
+            kept_files[k.shard] = Some(&k.path);
         }
         for (b, batch) in by_shard.chunks(SHARD_BATCH).enumerate() {
             let files: Vec<OutFile> = batch
                 .par_iter()
                 .enumerate()
                 .map(|(i, shard)| {
-                    OutFile::text(
-                        format!("search/p/{}.json", b * SHARD_BATCH + i),
-                        object(shard.iter().copied()),
-                    )
+                    let n = b * SHARD_BATCH + i;
+                    let path = format!("search/p/{n}.json");
+                    match kept_files[n] {
+                        Some(old) => OutFile {
+                            path,
+                            source: Source::Copy(old.clone()),
+                        },
+                        None => OutFile::text(path, object(shard.iter().copied())),
+                    }
                 })
                 .collect();
             stats.files += files.len();
@@ -320,6 +330,26 @@ fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
 
 fn json_string(s: &str) -> String {
     json(s)
+}
+
+/// How many shards an index of `json` bytes of postings (and `rows` of result data) is cut
+/// into; 0 when it is small enough to go inline in its manifest.
+fn shard_count(json: usize, rows: usize) -> usize {
+    if json + rows <= INLINE_BYTES {
+        0
+    } else {
+        json.div_ceil(SHARD_BYTES).max(1)
+    }
+}
+
+/// The JSON size of the postings: each key, its list and their punctuation, and what the
+/// shards kept whole hold.
+fn json_len(entries: &[(String, List)], kept: &[KeptShard]) -> usize {
+    let made: usize = entries
+        .par_iter()
+        .map(|(key, list)| json_string(key).len() + list.encoded_len() + 2)
+        .sum();
+    made + kept.iter().map(|k| k.json_len).sum::<usize>()
 }
 
 /// `{"gram":[…],…}`: the entries' postings as one JSON object.

@@ -70,19 +70,46 @@ pub(super) fn doc_hash(d: &Doc) -> u64 {
 type Pairs = Vec<(u32, u8)>;
 
 /// Keys with their posting lists.
-type Lists = Vec<(String, List)>;
+pub(super) type Lists = Vec<(String, List)>;
+
+/// The last build's index with an edit applied.
+pub(super) struct Patched {
+    /// Every list of the shards the edit touches, and the keys no record had before it.
+    pub lists: Lists,
+    /// The shards it does not touch, kept whole if the index keeps its shard count.
+    pub kept: Vec<KeptShard>,
+    /// The last build's shard count.
+    pub shards: usize,
+}
+
+/// A shard of the last index that no edited record is in and no new posting goes to: its file
+/// is the same again, so only what the manifest and the shard count need is kept of it, not its
+/// lists (at 100k records they are 200 MB, and memory is what a large site runs short of).
+pub(super) struct KeptShard {
+    pub shard: usize,
+    pub path: std::path::PathBuf,
+    pub keys: usize,
+    pub postings: usize,
+    /// What its entries add to the index's JSON size, as [`super::index`] sizes it.
+    pub json_len: usize,
+    /// Its keys the manifest lists as common, by `is_heavy`.
+    pub heavy: Vec<String>,
+}
 
 impl Reuse<'_> {
     /// Every key's postings for `docs`, from the last build's shards with the records whose
-    /// hash changed worked out again by `keys_of` (a record's keys with their levels); `None`
-    /// when the last index cannot be reused (see the module comment).
-    pub(super) fn lists(
+    /// hash changed worked out again by `keys_of` (a record's keys with their levels);
+    /// `shard_of` names the shard a key is in, `is_heavy` the common lists (by key and
+    /// length). `None` when the last index cannot be reused (see the module comment).
+    pub(super) fn patch(
         &self,
         docs: &[Doc],
         averages: &[f64],
         hashes: &[u64],
         keys_of: impl Fn(&Doc) -> Vec<(String, u8)> + Sync,
-    ) -> Option<Lists> {
+        shard_of: impl Fn(&str, usize) -> usize,
+        is_heavy: &(dyn Fn(&str, usize) -> bool + Sync),
+    ) -> Option<Patched> {
         let memo = self.memo;
         let same_averages = memo.averages.len() == averages.len()
             && memo
@@ -109,55 +136,108 @@ impl Reuse<'_> {
                 added.entry(key).or_default().push((*id, level));
             }
         }
-        // Each shard's lists, and the keys of `added` it had.
-        let shards: Vec<(Lists, Vec<String>)> = (0..memo.shards)
+        let mut gains = vec![false; memo.shards];
+        for key in added.keys() {
+            gains[shard_of(key, memo.shards)] = true;
+        }
+        let shards: Vec<Shard> = (0..memo.shards)
             .into_par_iter()
             .map(|n| {
                 let path = self.out.join(format!("search/p/{n}.json"));
-                patch_shard(&std::fs::read(path).ok()?, &gone, &added)
+                let bytes = std::fs::read(&path).ok()?;
+                let read = read_shard(&bytes, &gone, gains[n], &added, is_heavy)?;
+                Some(match read {
+                    Shard::Kept(summary) => Shard::Kept(KeptShard {
+                        shard: n,
+                        path,
+                        ..summary
+                    }),
+                    touched => touched,
+                })
             })
             .collect::<Option<_>>()?;
-        let mut lists = Vec::new();
-        for (shard, met) in shards {
-            lists.extend(shard);
-            for key in met {
-                added.remove(&key);
+        let mut patched = Patched {
+            lists: Vec::new(),
+            kept: Vec::new(),
+            shards: memo.shards,
+        };
+        for shard in shards {
+            match shard {
+                Shard::Kept(kept) => patched.kept.push(kept),
+                Shard::Touched(lists) => {
+                    for (key, _) in &lists {
+                        added.remove(key);
+                    }
+                    patched.lists.extend(lists);
+                }
             }
         }
         // Keys no record had before the edit.
         for (key, pairs) in added {
-            lists.push((key, List::Made(postings(pairs)?)));
+            patched.lists.push((key, List::Made(postings(pairs)?)));
         }
-        Some(lists)
+        Some(patched)
     }
 }
 
-/// One shard of the last build's index with the edit applied. A list that holds no edited
-/// record and gains none is kept as its JSON text, neither decoded into a list nor encoded
-/// again (a phone number edited touches a few lists of the 80k at 10k records); the others are
-/// decoded, the edited records taken out and their new postings (`added`) put in. Returns the
-/// lists and the keys of `added` the shard had.
-fn patch_shard(
+/// One shard of the last index, as the edit leaves it.
+enum Shard {
+    Kept(KeptShard),
+    Touched(Lists),
+}
+
+/// One shard of the last build's index with the edit applied. A shard that holds no edited
+/// record and gains no posting (`gains`) is kept whole. In the others, a list that holds no
+/// edited record and gains none is kept as its JSON text, neither decoded into a list nor
+/// encoded again; the rest are decoded, the edited records taken out and their new postings
+/// (`added`) put in.
+fn read_shard(
     bytes: &[u8],
     gone: &[bool],
+    gains: bool,
     added: &HashMap<String, Pairs>,
-) -> Option<(Lists, Vec<String>)> {
-    let mut lists = Vec::new();
-    let mut met = Vec::new();
+    is_heavy: &(dyn Fn(&str, usize) -> bool + Sync),
+) -> Option<Shard> {
     let mut numbers = Vec::new();
-    for (key, json) in entries(bytes)? {
+    let mut read = Vec::new();
+    let mut touched = gains;
+    for (key, key_len, json) in entries(bytes)? {
         read_numbers(json, &mut numbers)?;
-        let (mut len, mut touched) = (0, false);
+        let (mut len, mut holds) = (0, false);
         runs(&numbers, |doc, _| {
             len += 1;
-            touched |= gone.get(doc as usize).copied().unwrap_or(true);
+            holds |= gone.get(doc as usize).copied().unwrap_or(true);
         })?;
+        touched |= holds;
+        read.push((key, key_len, json, len, holds));
+    }
+    if !touched {
+        let mut kept = KeptShard {
+            shard: 0,
+            path: std::path::PathBuf::new(),
+            keys: read.len(),
+            postings: 0,
+            json_len: 0,
+            heavy: Vec::new(),
+        };
+        for (key, key_len, json, len, _) in read {
+            kept.postings += len;
+            kept.json_len += key_len + json.len() + 2;
+            if is_heavy(&key, len) {
+                kept.heavy.push(key);
+            }
+        }
+        return Some(Shard::Kept(kept));
+    }
+    let mut lists = Vec::new();
+    for (key, _, json, len, holds) in read {
         let more = added.get(&key);
-        if !touched && more.is_none() {
+        if !holds && more.is_none() {
             let json = json.into();
             lists.push((key, List::Kept { json, len }));
             continue;
         }
+        read_numbers(json, &mut numbers)?;
         let mut pairs = Vec::with_capacity(len);
         runs(&numbers, |doc, level| {
             if !gone.get(doc as usize).copied().unwrap_or(true) {
@@ -166,13 +246,12 @@ fn patch_shard(
         })?;
         if let Some(more) = more {
             pairs.extend_from_slice(more);
-            met.push(key.clone());
         }
         if !pairs.is_empty() {
             lists.push((key, List::Made(postings(pairs)?)));
         }
     }
-    Some((lists, met))
+    Some(Shard::Touched(lists))
 }
 
 /// `pairs` (not empty) as a list in record order; `None` if a record appears twice (not a
@@ -192,20 +271,22 @@ fn postings(mut pairs: Pairs) -> Option<Postings> {
 }
 
 /// The entries of a shard as the index writes it, `{"key":[…],"key":[…]}` with no spaces:
-/// each key with its list's JSON text. `None` for anything else.
-fn entries(bytes: &[u8]) -> Option<Vec<(String, &str)>> {
+/// each key with the length of its JSON text and its list's JSON text. `None` for anything
+/// else.
+fn entries(bytes: &[u8]) -> Option<Vec<(String, usize, &str)>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let mut rest = text.strip_prefix('{')?.strip_suffix('}')?;
     let mut out = Vec::new();
     while !rest.is_empty() {
         let (key, after) = json_key(rest)?;
+        let key_len = rest.len() - after.len();
         let after = after.strip_prefix(':')?;
         let end = after.find(']')?;
         let list = &after[..=end];
         if !list.starts_with('[') {
             return None;
         }
-        out.push((key, list));
+        out.push((key, key_len, list));
         rest = &after[end + 1..];
         if let Some(more) = rest.strip_prefix(',') {
             if more.is_empty() {
@@ -286,17 +367,28 @@ mod tests {
     use crate::search::documents::Field;
     use std::collections::BTreeMap;
 
+    /// 600 records of long bodies, whose grams are in most shards, and a short one (600).
     fn records() -> Vec<Doc> {
-        crate::search::index::sample_docs(600, 80)
+        let mut docs = crate::search::index::sample_docs(600, 80);
+        docs.push(Doc {
+            path: "partners/midori/".into(),
+            fields: vec![
+                (Field::Name, "みどり医院".into()),
+                (Field::Phone, "099-000-0000".into()),
+            ],
+            ..Doc::default()
+        });
+        docs
     }
 
-    /// Builds the index of `docs` (patching the one in `out` when `reuse`), writes its files
-    /// into `out` and returns them with the memo and whether it was patched.
+    /// Builds the index of `docs` (patching the one in `out` when `memo` is given), writes its
+    /// files into `out` and returns them with the memo, whether it was patched and how many
+    /// shards were kept whole.
     fn build(
         docs: &[Doc],
         out: &Path,
         memo: Option<&Memo>,
-    ) -> (BTreeMap<String, Vec<u8>>, Memo, bool) {
+    ) -> (BTreeMap<String, Vec<u8>>, Memo, bool, usize) {
         let mut files: Vec<OutFile> = Vec::new();
         let reuse = memo.map(|memo| Reuse { out, memo });
         let (stats, memo) = super::super::index::build(docs.to_vec(), "", reuse, &mut |batch| {
@@ -304,18 +396,31 @@ mod tests {
             Ok(())
         })
         .expect("in memory");
+        // A shard kept whole is copied from the last build's output, which goes next.
+        let copied = files
+            .iter()
+            .filter(|f| matches!(f.source, Source::Copy(_)))
+            .count();
+        assert!(
+            copied == 0 || stats.reused,
+            "shards kept whole only when patched"
+        );
+        let files: Vec<(String, Vec<u8>)> = files
+            .into_iter()
+            .map(|f| match f.source {
+                Source::Bytes(bytes) => (f.path, bytes),
+                Source::Copy(from) => (f.path, std::fs::read(from).expect("the last shard")),
+            })
+            .collect();
         let _ = std::fs::remove_dir_all(out.join("search"));
         let mut map = BTreeMap::new();
-        for f in files {
-            let Source::Bytes(bytes) = f.source else {
-                panic!("{} is not made in memory", f.path);
-            };
-            let path = out.join(&f.path);
+        for (name, bytes) in files {
+            let path = out.join(&name);
             std::fs::create_dir_all(path.parent().expect("a folder")).expect("folder");
             std::fs::write(&path, &bytes).expect("written");
-            map.insert(f.path, bytes);
+            map.insert(name, bytes);
         }
-        (map, memo, stats.reused)
+        (map, memo, stats.reused, copied)
     }
 
     fn edit(docs: &mut [Doc], i: usize, field: Field, text: &str) {
@@ -332,8 +437,18 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let (out, fresh) = (dir.path().join("out"), dir.path().join("fresh"));
         let mut docs = records();
-        let (_, mut memo, _) = build(&docs, &out, None);
+        let (_, mut memo, _, _) = build(&docs, &out, None);
         assert!(memo.shards > 1, "{} shards", memo.shards);
+        // The short record's number: most shards hold none of its grams and are kept whole.
+        edit(&mut docs, 600, Field::Phone, "099-000-0001");
+        let (patched, next, reused, copied) = build(&docs, &out, Some(&memo));
+        assert!(
+            reused && copied > memo.shards / 2,
+            "{copied} of {}",
+            memo.shards
+        );
+        assert_eq!(patched, build(&docs, &fresh, None).0);
+        memo = next;
         // A number of the same length, and a body with one character changed: every field's
         // average length stays, so the index is patched.
         edit(&mut docs, 17, Field::Phone, "099-999-9999");
@@ -351,16 +466,16 @@ mod tests {
                 edit(&mut docs, 3, Field::Name, "ひまわり医院号館");
                 edit(&mut docs, 5, Field::Name, "ひまわり医院号館");
             }
-            let (patched, next, reused) = build(&docs, &out, Some(&memo));
+            let (patched, next, reused, _) = build(&docs, &out, Some(&memo));
             assert!(reused, "{step}: not patched");
-            let (anew, again, _) = build(&docs, &fresh, None);
+            let (anew, again, _, _) = build(&docs, &fresh, None);
             assert_eq!(patched, anew, "{step}");
             assert_eq!(next, again, "{step}");
             memo = next;
         }
         // A longer number changes the numbers' average length: built anew, still the same.
         edit(&mut docs, 17, Field::Phone, "099-9999-99999");
-        let (patched, _, reused) = build(&docs, &out, Some(&memo));
+        let (patched, _, reused, _) = build(&docs, &out, Some(&memo));
         assert!(!reused);
         assert_eq!(patched, build(&docs, &fresh, None).0);
     }
@@ -370,14 +485,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = dir.path().join("out");
         let mut docs = records();
-        let (before, memo, _) = build(&docs, &out, None);
+        let (before, memo, _, _) = build(&docs, &out, None);
         edit(&mut docs, 17, Field::Phone, "099-999-9999");
         std::fs::write(out.join("search/p/0.json"), "{\"ab\":[7,").expect("written");
-        let (after, _, reused) = build(&docs, &out, Some(&memo));
+        let (after, _, reused, _) = build(&docs, &out, Some(&memo));
         assert!(!reused);
         assert_ne!(before, after);
         // Another record count: the memo is another site's.
-        let (_, _, reused) = build(&docs[1..], &out, Some(&memo));
+        let (_, _, reused, _) = build(&docs[1..], &out, Some(&memo));
         assert!(!reused);
     }
 
@@ -409,9 +524,10 @@ mod tests {
     fn a_shard_reads_back_key_by_key() {
         let shard = r#"{"ab":[255,1,0],"a\"b":[1,2,3,4],"=さくら":[45,1,7]}"#;
         let read = entries(shard.as_bytes()).expect("entries");
-        let keys: Vec<&str> = read.iter().map(|(k, _)| k.as_str()).collect();
+        let keys: Vec<&str> = read.iter().map(|(k, _, _)| k.as_str()).collect();
         assert_eq!(keys, ["ab", "a\"b", "=さくら"]);
-        assert_eq!(read[1].1, "[1,2,3,4]");
+        assert_eq!(read[1].1, r#""a\"b""#.len());
+        assert_eq!(read[1].2, "[1,2,3,4]");
         assert_eq!(entries(b"{}"), Some(Vec::new()));
     }
 
