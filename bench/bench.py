@@ -6,7 +6,8 @@
 For each size: generates the workload with ../shared/bench/gen_workload.py (deterministic) and
 times, --runs times each with the release binary:
   - cold: a full build into an empty output folder (beside `cp -r` of that output: the disk's
-    floor on this machine right now);
+    floor on this machine right now), each after the removed output's inodes have settled
+    (disk.py);
   - no change: a rebuild of the same site into its own output;
   - one phone: a rebuild after one partner's phone number changed (alternating two values);
   - next day: a rebuild with the build date one day later (alternating two dates);
@@ -28,6 +29,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 from workload import GEN, need_generator  # noqa: E402
+from disk import remove_and_settle  # noqa: E402
 BIN = os.path.join(REPO, "target", "release", "renkei")
 
 
@@ -53,12 +55,13 @@ def copy_baseline(out, runs):
     """Median time of `cp -r` of the finished output: the file system's floor on this machine
     right now, so build times can be read against it despite noisy shared disks."""
     times = []
+    dst = out + ".copy"
     for _ in range(runs):
-        dst = out + ".copy"
+        remove_and_settle(dst)
         start = time.perf_counter()
         subprocess.run(["cp", "-r", out, dst], check=True)
         times.append(time.perf_counter() - start)
-        shutil.rmtree(dst)
+    shutil.rmtree(dst)
     return statistics.median(times)
 
 
@@ -89,7 +92,7 @@ def main():
         run_once(site, out)  # warm the page cache; not counted
         cold, rss = [], []
         for _ in range(a.runs):
-            shutil.rmtree(out, ignore_errors=True)
+            remove_and_settle(out)  # see disk.py
             t, m, _ = run_once(site, out)
             cold.append(t)
             rss.append(m)

@@ -4,7 +4,8 @@
     python3 bench/hugo.py [--n 10000] [--runs 3] [--keep DIR]
 
 Needs Debian's `hugo` and ../shared/bench/hugo/ (its README: minimal templates, no search).
-For each run, in turn: renkei cold (empty output folder), Hugo cold, renkei rebuild with nothing
+For each run, in turn (after both outputs are removed and their inodes settle: disk.py):
+renkei cold (empty output folder), Hugo cold, renkei rebuild with nothing
 changed, Hugo rebuild into its existing output, then one partner's phone number changed in both
 and each rebuilt into its existing output; then `cp -r` of each output as the disk's floor.
 Prints medians and the ratios the performance issue asks for. Standard library only.
@@ -23,7 +24,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 from workload import GEN, need_generator  # noqa: E402
-from bench import tree_size as tree  # noqa: E402
+from bench import copy_baseline, tree_size as tree  # noqa: E402
+from disk import remove_and_settle  # noqa: E402
 BIN = os.path.join(REPO, "target", "release", "renkei")
 HUGO_DIR = os.path.join(os.path.dirname(GEN), "hugo")
 
@@ -74,10 +76,10 @@ def main():
                 f.write(text.replace(tel, number, 1))
 
     for i in range(a.runs):
-        shutil.rmtree(r_out, ignore_errors=True)
+        # Both outputs removed, then the wait disk.py explains, then both cold builds.
+        remove_and_settle(r_out, h_out)
         s, m = timed(renkei)
         t["r_cold"].append(s), t["r_rss"].append(m)
-        shutil.rmtree(h_out, ignore_errors=True)
         s, m = timed(hugo)
         t["h_cold"].append(s), t["h_rss"].append(m)
         t["r_again"].append(timed(renkei)[0])
@@ -87,15 +89,6 @@ def main():
         t["h_phone"].append(timed(hugo)[0])
     set_phone(tel)
 
-    def cp(path):
-        times = []
-        for _ in range(a.runs):
-            start = time.perf_counter()
-            subprocess.run(["cp", "-r", path, path + ".copy"], check=True)
-            times.append(time.perf_counter() - start)
-            shutil.rmtree(path + ".copy")
-        return statistics.median(times)
-
     med = {k: statistics.median(v) for k, v in t.items()}
     (rb, rf), (hb, hf) = tree(r_out), tree(h_out)
     print("| %d records | renkei | Hugo | renkei / Hugo |" % a.n)
@@ -103,7 +96,7 @@ def main():
     print("| cold build, output on disk (median of %d) | %.2f s | %.2f s | %.2f |" % (a.runs, med["r_cold"], med["h_cold"], med["r_cold"] / med["h_cold"]))
     print("| rebuild, nothing changed | %.2f s | %.2f s | %.2f |" % (med["r_again"], med["h_again"], med["r_again"] / med["h_again"]))
     print("| rebuild, one partner's phone changed | %.2f s | %.2f s | %.2f |" % (med["r_phone"], med["h_phone"], med["r_phone"] / med["h_phone"]))
-    print("| `cp -r` of its output | %.2f s | %.2f s | |" % (cp(r_out), cp(h_out)))
+    print("| `cp -r` of its output | %.2f s | %.2f s | |" % (copy_baseline(r_out, a.runs), copy_baseline(h_out, a.runs)))
     print("| output | %d files, %.0f MB | %d files, %.0f MB | |" % (rf, rb / 1e6, hf, hb / 1e6))
     print("| peak RSS (median) | %.0f MiB | %.0f MiB | |" % (med["r_rss"], med["h_rss"]))
     if not a.keep:
