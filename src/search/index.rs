@@ -88,6 +88,7 @@ pub fn build(
     let mut timer = crate::pipeline::timing::Timer::new();
     let facets = facet_lists(&docs);
     let doc_rows: Vec<String> = docs.iter().map(doc_row).collect();
+    let reuse = reuse.filter(|r| r.memo.describes(r.out));
     let hashes: Vec<u64> = docs.par_iter().map(reuse::doc_hash).collect();
     // A record the last build indexed with the same text has the same lengths.
     let lengths: Vec<Lengths> = docs
@@ -118,6 +119,14 @@ pub fn build(
     let reused = reuse
         .and_then(|r| r.patch(&docs, &avg, &hashes, keys_of, shard_of, &is_heavy))
         .filter(|p| shard_count(json_len(&p.lists, &p.kept), rows_len) == p.shards);
+    // Built anew, the index owes nothing to the last one: not even the lengths.
+    let (lengths, avg) = if reused.is_none() && reuse.is_some() {
+        let lengths: Vec<Lengths> = docs.par_iter().map(field_lengths).collect();
+        let avg = averages(&lengths);
+        (lengths, avg)
+    } else {
+        (lengths, avg)
+    };
     let patched = reused.is_some();
     let (mut entries, kept) = match reused {
         Some(p) => {

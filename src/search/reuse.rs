@@ -44,6 +44,23 @@ pub struct Memo {
 }
 
 impl Memo {
+    /// Whether this memo describes the index in `out`: the record beside the output is read
+    /// back from a file, and a memo that does not match the index's own manifest (its record
+    /// and shard counts, the manifest checked intact with the rest of the output) is not used
+    /// for anything.
+    pub(super) fn describes(&self, out: &Path) -> bool {
+        #[derive(Deserialize)]
+        struct Head {
+            docs: usize,
+            shards: usize,
+        }
+        let head = std::fs::read(out.join("search/index.json"))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Head>(&bytes).ok());
+        head.is_some_and(|h| h.docs == self.docs.len() && h.shards == self.shards)
+            && self.lengths.len() == self.docs.len()
+    }
+
     /// The lengths of record `i` if its text is still what hashed to `hash`.
     pub(super) fn lengths(&self, i: usize, hash: u64) -> Option<Lengths> {
         (self.docs.get(i) == Some(&hash))
@@ -349,13 +366,14 @@ fn runs(numbers: &[u32], mut each: impl FnMut(u32, u8)) -> Option<()> {
         let weight = *numbers.get(at)?;
         let level = LEVELS.iter().position(|l| u32::from(*l) == weight)? as u8;
         let count = *numbers.get(at + 1)? as usize;
-        let gaps = numbers.get(at + 2..at + 2 + count)?;
+        let end = at.checked_add(2)?.checked_add(count)?;
+        let gaps = numbers.get(at + 2..end)?;
         let mut doc = 0u32;
         for gap in gaps {
             doc = doc.checked_add(*gap)?;
             each(doc, level);
         }
-        at += 2 + count;
+        at = end;
     }
     Some(())
 }
@@ -494,6 +512,20 @@ mod tests {
         // Another record count: the memo is another site's.
         let (_, _, reused, _) = build(&docs[1..], &out, Some(&memo));
         assert!(!reused);
+        // A memo changed by hand (it is a file beside the output): neither trusted nor a panic.
+        let (anew, memo, _, _) = build(&docs, &out, None);
+        for shards in [memo.shards / 2, usize::MAX] {
+            let tampered = Memo {
+                shards,
+                ..memo.clone()
+            };
+            let (after, _, reused, _) = build(&docs, &out, Some(&tampered));
+            assert!(!reused, "{shards} shards");
+            assert_eq!(after, anew);
+        }
+        let mut short = memo.clone();
+        short.lengths.pop();
+        assert!(!build(&docs, &out, Some(&short)).2);
     }
 
     fn encoded(pairs: &[(u32, u8)]) -> String {
