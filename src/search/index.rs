@@ -119,14 +119,6 @@ pub fn build(
     let reused = reuse
         .and_then(|r| r.patch(&docs, &avg, &hashes, keys_of, shard_of, &is_heavy))
         .filter(|p| shard_count(json_len(&p.lists, &p.kept), rows_len) == p.shards);
-    // Built anew, the index owes nothing to the last one: not even the lengths.
-    let (lengths, avg) = if reused.is_none() && reuse.is_some() {
-        let lengths: Vec<Lengths> = docs.par_iter().map(field_lengths).collect();
-        let avg = averages(&lengths);
-        (lengths, avg)
-    } else {
-        (lengths, avg)
-    };
     let patched = reused.is_some();
     let (mut entries, kept) = match reused {
         Some(p) => {

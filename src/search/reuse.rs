@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use super::documents::Doc;
 use super::postings::{List, Postings, LEVELS};
-use super::weights::Lengths;
+use super::weights::{averages, Lengths};
 
 /// What the next build needs to know about this build's index to reuse it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,8 +46,8 @@ pub struct Memo {
 impl Memo {
     /// Whether this memo describes the index in `out`: the record beside the output is read
     /// back from a file, and a memo that does not match the index's own manifest (its record
-    /// and shard counts, the manifest checked intact with the rest of the output) is not used
-    /// for anything.
+    /// and shard counts, the manifest checked intact with the rest of the output), or whose
+    /// lengths do not give its averages, is not used for anything.
     pub(super) fn describes(&self, out: &Path) -> bool {
         #[derive(Deserialize)]
         struct Head {
@@ -59,6 +59,10 @@ impl Memo {
             .and_then(|bytes| serde_json::from_slice::<Head>(&bytes).ok());
         head.is_some_and(|h| h.docs == self.docs.len() && h.shards == self.shards)
             && self.lengths.len() == self.docs.len()
+            && averages(&self.lengths)
+                .iter()
+                .map(|a| a.to_bits())
+                .eq(self.averages.iter().copied())
     }
 
     /// The lengths of record `i` if its text is still what hashed to `hash`.
@@ -526,6 +530,13 @@ mod tests {
         let mut short = memo.clone();
         short.lengths.pop();
         assert!(!build(&docs, &out, Some(&short)).2);
+        // A length changed: not the averages the index was made with, so not even the
+        // lengths are used, and the index built anew is the same.
+        let mut longer = memo.clone();
+        longer.lengths[0][Field::Body as usize] += 5;
+        let (after, next, reused, _) = build(&docs, &out, Some(&longer));
+        assert!(!reused);
+        assert_eq!((after, next), (anew, memo));
     }
 
     fn encoded(pairs: &[(u32, u8)]) -> String {
