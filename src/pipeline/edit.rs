@@ -140,11 +140,12 @@ fn shape_hash<K: Kind>(record: &K) -> u64 {
 /// hashed again (the hash formats every field, and at 10k records that took a tenth of a
 /// second).
 pub fn shapes(site: &Site, edit: Option<&Edit>) -> Vec<(String, u64)> {
+    // A set: an import can change thousands of files, each looked up for every record.
+    let changed: HashSet<&str> = edit
+        .map(|e| e.changed.iter().map(String::as_str).collect())
+        .unwrap_or_default();
     let kept = |source: &str| {
-        let edit = edit?;
-        if edit.changed.iter().any(|c| c == source) {
-            return None;
-        }
+        let edit = edit.filter(|_| !changed.contains(source))?;
         edit.shapes.get(source).copied()
     };
     let mut shapes = Vec::new();
