@@ -16,8 +16,10 @@
 //! [`collection`] says, once per record kind, everything the steps need to know about it (its
 //! folder, reader, pages, search documents and what shows a record), so a new kind is one module.
 //! [`pipeline`] strings the steps together for `build` and `check` (`check` also runs the
-//! [`links`] check on what it rendered); [`serve`] runs the same pipeline into memory for live
-//! preview and re-renders only what an edit shows (`render::incremental`). [`import`] turns
+//! [`links`] check on what it rendered; a build keeps each record file's parse in the compact
+//! form of [`stash`], so the next one parses only the files that changed); [`serve`] runs the
+//! same pipeline into memory for live preview and re-renders only what an edit shows
+//! (`render::incremental`). [`import`] turns
 //! Excel lists and the national open data into content files, checking each with the same
 //! reader. [`japanese`] holds the conventions every step shares: 和暦 and 祝日, phone numbers,
 //! names, characters content may not hold. Problems anywhere become [`diagnostics`]: collected,
@@ -42,5 +44,6 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod stash;
 pub mod theme;
 pub mod yaml;

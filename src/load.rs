@@ -67,11 +67,49 @@ pub struct Content {
 }
 
 /// One file's outcome: the record (and whether it is a draft) if valid, and its diagnostics.
-type ReadResult<'a> = (
-    &'a SourceFile,
-    Option<(Record, bool)>,
-    Vec<crate::diagnostics::Diagnostic>,
-);
+/// This is what [`crate::stash`] keeps of a file for the next build.
+type Parse = (Option<(Record, bool)>, Vec<crate::diagnostics::Diagnostic>);
+
+/// Record files an earlier build parsed, unchanged since (`pipeline::parsed` decides which):
+/// the bytes of each one's parse (record and diagnostics), by the file as shown (`content/partners/a.md`).
+pub trait Earlier: Sync {
+    fn parsed(&self, source: &str) -> Option<&[u8]>;
+}
+
+/// Where [`load_with`] hands each record file's parse, stashed, for the next build. It is
+/// handed over as it is made, not collected: at 100k records the parses are 280 MB, which
+/// held to the end of the build would add as much to its peak memory.
+pub trait Keeper: Sync {
+    fn keep(&self, source: &str, parse: &[u8]);
+}
+
+/// How [`load_with`] may save work: take parses from an earlier build, and keep this build's
+/// for the next one.
+#[derive(Default, Clone, Copy)]
+pub struct Reuse<'a> {
+    pub earlier: Option<&'a dyn Earlier>,
+    pub keeper: Option<&'a dyn Keeper>,
+}
+
+/// A file's parse, from an earlier build if it has one that decodes, else from the file, and
+/// whether it was the earlier build's. Either way it goes to the keeper.
+fn parse_file(src: &SourceFile, ctx: &LoadCtx, reuse: Reuse) -> (Parse, bool) {
+    let earlier = reuse.earlier.and_then(|e| e.parsed(&src.display));
+    if let Some(bytes) = earlier {
+        if let Some(parse) = crate::stash::from_bytes::<Parse>(bytes) {
+            if let Some(keeper) = reuse.keeper {
+                keeper.keep(&src.display, bytes);
+            }
+            return (parse, true);
+        }
+    }
+    let report = FileReport::new(src.display.clone());
+    let parse = (read_record(src, ctx, &report), report.into_diagnostics());
+    if let Some(keeper) = reuse.keeper {
+        keeper.keep(&src.display, &crate::stash::to_bytes(&parse));
+    }
+    (parse, false)
+}
 
 /// Stops before anything else when `root` holds no `content/site.yaml` (build, check and
 /// serve alike).
@@ -110,6 +148,16 @@ fn missing_site(root: &std::path::Path) -> String {
 
 /// Loads the site. Content problems go to `diags`; `Ok(None)` means site.yaml itself was unusable.
 pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, Fatal> {
+    load_with(opts, diags, Reuse::default())
+}
+
+/// [`load`], taking unchanged files' parses from an earlier build and keeping this one's as
+/// `reuse` says.
+pub fn load_with(
+    opts: &LoadOptions,
+    diags: &Diagnostics,
+    reuse: Reuse,
+) -> Result<Option<Content>, Fatal> {
     require_site(&opts.root)?;
     let mut timer = crate::pipeline::timing::Timer::new();
     let site_yaml = opts.root.join("content").join("site.yaml");
@@ -136,16 +184,16 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
         theme_ids: &theme_ids,
     };
 
-    let results: Vec<ReadResult> = inventory
+    let results: Vec<_> = inventory
         .records
         .par_iter()
-        .map(|src| {
-            let report = FileReport::new(src.display.clone());
-            let record = read_record(src, &ctx, &report);
-            (src, record, report.into_diagnostics())
-        })
+        .map(|src| (src, parse_file(src, &ctx, reuse)))
         .collect();
-    timer.step("load: records read");
+    let earlier = results.iter().filter(|(_, (_, was))| *was).count();
+    timer.step(&format!(
+        "load: records read ({earlier} of {} as the last build parsed them)",
+        results.len()
+    ));
 
     let mut c = Content {
         partners: Vec::new(),
@@ -169,7 +217,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Result<Option<Content>, 
         broken: BTreeSet::new(),
         config: config.clone(),
     };
-    for (src, record, ds) in results {
+    for (src, ((record, ds), _)) in results {
         diags.extend(ds);
         let Some((record, draft)) = record else {
             c.broken.insert((src.collection, src.slug.clone()));

@@ -323,23 +323,6 @@ fn an_edit_patches_the_last_search_index_and_matches_a_full_build() {
         "12月1日から",
         &format!("{}\n\n12月1日から", long_body()),
     );
-    let timed = [("RENKEI_TIMINGS", "1"), ("RAYON_NUM_THREADS", "2")];
-    let build_timed = |dir: &Path| {
-        let o = renkei_env(
-            &[
-                "build",
-                "--root",
-                root.to_str().unwrap(),
-                "--out",
-                dir.to_str().unwrap(),
-                "--date",
-                "2026-11-25",
-            ],
-            &timed,
-        );
-        assert!(o.status.success(), "{}", stderr(&o));
-        o
-    };
     // (from, to, whether every field keeps its average length: only then is the index patched)
     let edits = [
         ("tel: \"099-211-1234\"", "tel: \"099-211-1299\"", true),
@@ -349,7 +332,8 @@ fn an_edit_patches_the_last_search_index_and_matches_a_full_build() {
         settle(root);
         build_ok(root, &out, &[]);
         replace(root, "content/partners/sakura-naika.md", from, to);
-        let o = build_timed(&out);
+        let o = build_timed(root, &out);
+        assert!(o.status.success(), "{}", stderr(&o));
         assert!(stdout(&o).contains(EDITED), "{}", stdout(&o));
         assert_eq!(
             stderr(&o).contains("the last build's patched"),

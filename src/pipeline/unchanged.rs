@@ -65,6 +65,11 @@ pub struct Record {
 
 /// The record's place: beside the output folder, named after it.
 fn record_path(out: &Path) -> PathBuf {
+    beside(out, "inputs")
+}
+
+/// A file of renkei's own beside the output folder (`.renkei-<what>.public`), never in it.
+pub fn beside(out: &Path, what: &str) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -73,7 +78,7 @@ fn record_path(out: &Path) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    parent.join(format!(".renkei-inputs.{name}"))
+    parent.join(format!(".renkei-{what}.{name}"))
 }
 
 /// The fingerprint of what a build reads, and whether it can be trusted to notice the next
@@ -209,7 +214,14 @@ fn list_files(
         }
         let path = entry.path();
         let name = shown.join(entry.file_name());
-        if fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+        // The entry's own type costs no stat; only a link is followed to see what it is.
+        let kind = entry.file_type()?;
+        let is_dir = if kind.is_symlink() {
+            fs::metadata(&path).is_ok_and(|m| m.is_dir())
+        } else {
+            kind.is_dir()
+        };
+        if is_dir {
             if depth >= DEEPEST {
                 return Err(io::Error::other("folders nested too deep"));
             }

@@ -47,6 +47,16 @@ impl SeminarKind {
     }
 }
 
+/// How a seminar's `audience` value reads on its page: `public` is for everyone, any other
+/// audience is professional.
+pub fn audience_label(audience: &str) -> &'static str {
+    if audience == "public" {
+        "一般の方"
+    } else {
+        "医療・介護職"
+    }
+}
+
 /// Status on the build date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -378,16 +388,7 @@ pub fn read_seminar(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Seminar
         title: title?,
         kind,
         kind_label: kind.label(),
-        audience_labels: audience
-            .iter()
-            .map(|a| {
-                if a == "public" {
-                    "一般の方"
-                } else {
-                    "医療・介護職"
-                }
-            })
-            .collect(),
+        audience_labels: audience.iter().map(|a| audience_label(a)).collect(),
         audience,
         when: format_when(&start, &end),
         date_ja: japanese::format_date(start.date_naive()),

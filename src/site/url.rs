@@ -124,18 +124,23 @@ pub fn encode_component(text: &str) -> String {
 /// A map link that needs no embedded third-party script: OpenStreetMap at the coordinates when
 /// they are known, else an OpenStreetMap search for the address.
 pub fn map_link(geo: Option<[f64; 2]>, address: &str) -> (String, &'static str) {
+    let url = match geo {
+        Some([lat, lon]) => {
+            format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
+        }
+        None => format!(
+            "https://www.openstreetmap.org/search?query={}",
+            encode_component(address)
+        ),
+    };
+    (url, map_label(geo))
+}
+
+/// What the map link says: a place by its coordinates, or a search for the address.
+pub fn map_label(geo: Option<[f64; 2]>) -> &'static str {
     match geo {
-        Some([lat, lon]) => (
-            format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"),
-            "地図で場所を見る(OpenStreetMap)",
-        ),
-        None => (
-            format!(
-                "https://www.openstreetmap.org/search?query={}",
-                encode_component(address)
-            ),
-            "地図で住所を調べる(OpenStreetMap)",
-        ),
+        Some(_) => "地図で場所を見る(OpenStreetMap)",
+        None => "地図で住所を調べる(OpenStreetMap)",
     }
 }
 

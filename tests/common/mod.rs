@@ -90,6 +90,16 @@ pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
 
 /// Builds `root` into `out` as on `date`, whatever the outcome.
 pub fn build_on(date: &str, root: &Path, out: &Path, extra: &[&str]) -> Output {
+    build_args(date, root, out, extra, &[])
+}
+
+/// Builds `root` into `out` for a fixed date with the step timings on (`RENKEI_TIMINGS`),
+/// whatever the outcome: they say what the build took from the last one.
+pub fn build_timed(root: &Path, out: &Path) -> Output {
+    build_args("2026-11-25", root, out, &[], &[("RENKEI_TIMINGS", "1")])
+}
+
+fn build_args(date: &str, root: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)]) -> Output {
     let mut args = vec![
         "build",
         "--root",
@@ -100,7 +110,9 @@ pub fn build_on(date: &str, root: &Path, out: &Path, extra: &[&str]) -> Output {
         date,
     ];
     args.extend_from_slice(extra);
-    renkei(&args)
+    let mut env = env.to_vec();
+    env.push(("RAYON_NUM_THREADS", "2"));
+    renkei_env(&args, &env)
 }
 
 pub fn stderr(o: &Output) -> String {

@@ -1,0 +1,259 @@
+//! The records the last build parsed, kept beside the output, so that the next build parses
+//! only the record files that changed since.
+//!
+//! After a one-line edit at 10k records, reading and checking every record file again was
+//! most of the build (0.7–0.9 s of about 2 s). A record file's parse depends on nothing but
+//! its own bytes, the program, the options and build date, and the other inputs (site.yaml,
+//! `data/`, `static/`, the theme): the record and the warnings are the same whenever those
+//! are. So a build keeps each file's parse ([`crate::stash`]) with the file's stamp (size,
+//! mtime, inode: [`unchanged::fingerprint`]), and with the settings and a hash of every
+//! other input's stamp. The next build takes a file's parse from there when the settings and
+//! that hash are the same and the file's stamp is too, and parses every other file as usual.
+//!
+//! It is kept where the build's record is ([`unchanged`]), beside the output and never in it
+//! (`.renkei-parsed.public`): it holds `partners_only` values in a partners build, and what is
+//! published is the output folder. Anything unexpected in it (another program, a damaged or
+//! cut file, a checksum that does not match) means every file is parsed, which is always
+//! correct. A file stamped as doubtful (modified within moments of the fingerprint) is never
+//! taken from it, nor kept in it.
+
+use std::collections::HashMap;
+use std::fs;
+use std::hash::Hasher;
+use std::io::{self, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::unchanged::{self, Inputs, DOUBTFUL};
+use crate::collection::Collection;
+use crate::stash::{put_number, put_text, Reader, Stash};
+
+/// The file's first bytes; the number changes with the layout.
+const MAGIC: &[u8] = b"renkei-parsed 1\n";
+
+/// The last build's parses that still hold: by source file (`content/partners/a.md`), the
+/// bytes of its entry ([`crate::load`] decodes them).
+pub struct Kept {
+    bytes: Vec<u8>,
+    entries: HashMap<String, Range<usize>>,
+}
+
+impl Kept {
+    fn bytes_of(&self, source: &str) -> Option<&[u8]> {
+        self.entries
+            .get(source)
+            .and_then(|range| self.bytes.get(range.clone()))
+    }
+}
+
+impl crate::load::Earlier for Kept {
+    fn parsed(&self, source: &str) -> Option<&[u8]> {
+        self.bytes_of(source)
+    }
+}
+
+/// The file's place: beside the output folder, named after it.
+fn path_for(out: &Path) -> PathBuf {
+    unchanged::beside(out, "parsed")
+}
+
+/// Whether `shown` (`content/partners/a.md`) is a record file: the files whose parses are
+/// kept. Everything else that is read is part of the context every parse depends on.
+fn is_record(shown: &str) -> bool {
+    let mut parts = shown.split('/');
+    let (Some("content"), Some(dir), Some(name), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    Collection::from_dir(dir).is_some()
+        && name
+            .strip_suffix(".md")
+            .is_some_and(crate::content::is_valid_slug)
+}
+
+/// A hash of every input that is not a record file, or `None` if one of them is doubtful:
+/// two doubtful stamps are equal whatever the files hold.
+fn context(inputs: &Inputs) -> Option<u64> {
+    let mut h = std::hash::DefaultHasher::new();
+    for (path, stamp) in inputs.stamps.iter().filter(|(p, _)| !is_record(p)) {
+        if *stamp == DOUBTFUL {
+            return None;
+        }
+        h.write(path.as_bytes());
+        h.write_u64(*stamp);
+    }
+    Some(h.finish())
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(bytes);
+    h.finish()
+}
+
+/// The parses kept beside `out` that `inputs` still vouch for, or `None` when there are none
+/// to trust. The file is: [`MAGIC`], the settings, the context hash, the entries (each a 1,
+/// its source, its stamp and its bytes), a 0, and a checksum of everything before it.
+pub fn previous(out: &Path, inputs: &Inputs) -> Option<Kept> {
+    let bytes = fs::read(path_for(out)).ok()?;
+    let (content, sum) = bytes.split_last_chunk::<8>()?;
+    if u64::from_le_bytes(*sum) != checksum(content) {
+        return None;
+    }
+    let mut r = Reader::new(content.strip_prefix(MAGIC)?);
+    if String::take(&mut r)? != inputs.settings || Some(u64::take(&mut r)?) != context(inputs) {
+        return None;
+    }
+    let stamps: HashMap<&str, u64> = inputs
+        .stamps
+        .iter()
+        .filter(|(_, s)| *s != DOUBTFUL)
+        .map(|(p, s)| (p.as_str(), *s))
+        .collect();
+    let mut entries = HashMap::new();
+    loop {
+        match u8::take(&mut r)? {
+            0 => break,
+            1 => {}
+            _ => return None,
+        }
+        let source = String::take(&mut r)?;
+        let stamp = u64::take(&mut r)?;
+        let len = r.length()?;
+        let start = content.len() - r.rest().len();
+        r.slice(len)?;
+        if stamps.get(source.as_str()) == Some(&stamp) {
+            entries.insert(source, start..start + len);
+        }
+    }
+    if !r.done() {
+        return None;
+    }
+    Some(Kept { bytes, entries })
+}
+
+/// This build's parses on their way beside the output, each with the stamp the fingerprint
+/// gave its file. They go to a temporary file as they are made; [`Keeping::finish`] puts it
+/// in place, and dropping it unfinished (a failed build, inputs changed while it ran) deletes
+/// it.
+pub struct Keeping {
+    path: PathBuf,
+    tmp: PathBuf,
+    stamps: HashMap<String, u64>,
+    file: Mutex<Option<Hashing<io::BufWriter<fs::File>>>>,
+}
+
+/// Starts keeping this build's parses, or `None` when they could not be trusted next time (an
+/// input other than a record file is doubtful) or the file cannot be made.
+pub fn keeping(out: &Path, inputs: &Inputs) -> Option<Keeping> {
+    let path = path_for(out);
+    let Some(context) = context(inputs) else {
+        // Nothing could be taken from the last one either: better none than one kept for
+        // nothing.
+        let _ = fs::remove_file(&path);
+        return None;
+    };
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let mut file = Hashing {
+        inner: io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp).ok()?),
+        hash: std::hash::DefaultHasher::new(),
+    };
+    let mut head = MAGIC.to_vec();
+    inputs.settings.put(&mut head);
+    context.put(&mut head);
+    let keeping = Keeping {
+        path,
+        tmp,
+        stamps: inputs
+            .stamps
+            .iter()
+            .filter(|(p, s)| *s != DOUBTFUL && is_record(p))
+            .cloned()
+            .collect(),
+        file: Mutex::new(None),
+    };
+    // Made before the check, so that dropping it deletes the temporary file either way.
+    file.write_all(&head).ok()?;
+    *lock(&keeping.file) = Some(file);
+    Some(keeping)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl crate::load::Keeper for Keeping {
+    fn keep(&self, source: &str, parse: &[u8]) {
+        // A doubtful file is looked at again next time, whatever is kept.
+        let Some(stamp) = self.stamps.get(source) else {
+            return;
+        };
+        let mut head = Vec::with_capacity(source.len() + 24);
+        head.push(1);
+        put_text(source, &mut head);
+        stamp.put(&mut head);
+        put_number(parse.len() as u64, &mut head);
+        let mut file = lock(&self.file);
+        let written = file
+            .as_mut()
+            .map(|f| f.write_all(&head).and_then(|()| f.write_all(parse)));
+        if let Some(Err(_)) = written {
+            // A short file would fail its checksum anyway; stop writing it.
+            *file = None;
+        }
+    }
+}
+
+impl Keeping {
+    /// Ends the file and puts it in place of the last one.
+    pub fn finish(self) -> io::Result<()> {
+        let Some(mut file) = lock(&self.file).take() else {
+            return Err(io::Error::other("the parses could not all be written"));
+        };
+        file.write_all(&[0])?;
+        let sum = file.hash.finish().to_le_bytes();
+        let mut inner = file.inner;
+        inner.write_all(&sum)?;
+        inner.into_inner().map_err(io::IntoInnerError::into_error)?;
+        fs::rename(&self.tmp, &self.path)
+    }
+}
+
+impl Drop for Keeping {
+    fn drop(&mut self) {
+        // After `finish` the temporary file has become the kept one and is gone.
+        let _ = fs::remove_file(&self.tmp);
+    }
+}
+
+/// A writer that hashes what passes through it, for the checksum at the end.
+struct Hashing<W> {
+    inner: W,
+    hash: std::hash::DefaultHasher,
+}
+
+impl<W: Write> Hashing<W> {
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.hash.write(bytes);
+        self.inner.write_all(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_record_files_are_records() {
+        assert!(is_record("content/partners/sakura-naika.md"));
+        assert!(is_record("content/pages/index.md"));
+        assert!(!is_record("content/site.yaml"));
+        assert!(!is_record("content/data/outpatient.yaml"));
+        assert!(!is_record("content/static/forms/a.md"));
+        assert!(!is_record("content/partners/Sakura.md"));
+        assert!(!is_record("content/partners/a/b.md"));
+        assert!(!is_record("themes/default/templates/partner.html"));
+    }
+}
