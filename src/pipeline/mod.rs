@@ -275,16 +275,16 @@ pub fn build(
     let edit = previous
         .zip(inputs.as_ref())
         .and_then(|(r, i)| edit::plan(r, i, &out));
+    let staging = Staging::begin(&out, clean).map_err(write_failure)?;
+    staging.stamp(opts.build_date).map_err(write_failure)?;
     // The records the last build parsed, for the files unchanged since; this build's, kept for
-    // the next.
+    // the next (only once the output folder is known to be renkei's to write).
     let earlier = inputs
         .as_ref()
         .filter(|_| !clean)
         .and_then(|i| parsed::previous(&out, i));
     let keeping = inputs.as_ref().and_then(|i| parsed::keeping(&out, i));
     timer.step("the last build's parses read");
-    let staging = Staging::begin(&out, clean).map_err(write_failure)?;
-    staging.stamp(opts.build_date).map_err(write_failure)?;
     // On any error the staging folder is dropped, which deletes it.
     let Ran {
         site,

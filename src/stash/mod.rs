@@ -205,7 +205,9 @@ impl<T: Stash> Stash for Vec<T> {
     }
     fn take(r: &mut Reader<'_>) -> Option<Self> {
         let n = r.length()?;
-        let mut out = Vec::with_capacity(n);
+        // A length is at most the bytes left, but each item may be much larger in memory than
+        // its one byte: a made-up length must not reserve gigabytes.
+        let mut out = Vec::with_capacity(n.min(64));
         for _ in 0..n {
             out.push(T::take(r)?);
         }
@@ -350,6 +352,7 @@ mod tests {
         let mut huge = Vec::new();
         put_number(u64::MAX >> 1, &mut huge);
         assert_eq!(from_bytes::<Vec<String>>(&huge), None);
+
         // A number that runs past 64 bits, a bool that is neither, text that is not UTF-8.
         assert_eq!(from_bytes::<u64>(&[0xff; 11]), None);
         assert_eq!(from_bytes::<bool>(&[2]), None);
