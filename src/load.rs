@@ -96,7 +96,8 @@ pub struct Reuse<'a> {
 fn parse_file(src: &SourceFile, ctx: &LoadCtx, reuse: Reuse) -> (Parse, bool) {
     let earlier = reuse.earlier.and_then(|e| e.parsed(&src.display));
     if let Some(bytes) = earlier {
-        if let Some(parse) = crate::stash::from_bytes::<Parse>(bytes) {
+        let decoded = crate::stash::from_bytes::<Parse>(bytes);
+        if let Some(parse) = decoded.filter(|p| is_parse_of(p, src, ctx)) {
             if let Some(keeper) = reuse.keeper {
                 keeper.keep(&src.display, bytes);
             }
@@ -109,6 +110,20 @@ fn parse_file(src: &SourceFile, ctx: &LoadCtx, reuse: Reuse) -> (Parse, bool) {
         keeper.keep(&src.display, &crate::stash::to_bytes(&parse));
     }
     (parse, false)
+}
+
+/// Whether a parse taken from an earlier build can be this file's: a record of the file's own
+/// collection, slug and path, with no `partners_only` value in a public build. Cheap checks
+/// against a file beside the site that was not written by that build.
+fn is_parse_of(parse: &Parse, src: &SourceFile, ctx: &LoadCtx) -> bool {
+    let Some((record, _)) = &parse.0 else {
+        return true;
+    };
+    let meta = record.meta();
+    record.collection() == src.collection
+        && meta.slug == src.slug
+        && meta.source == src.display
+        && (ctx.profile == Profile::Partners || meta.partners_only.is_empty())
 }
 
 /// Stops before anything else when `root` holds no `content/site.yaml` (build, check and

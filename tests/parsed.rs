@@ -162,3 +162,47 @@ fn damaged_parses_are_not_used() {
         assert_eq!(site_bytes(&out), site_bytes(&fresh), "{what}");
     }
 }
+
+#[test]
+fn an_attachment_that_grew_is_shown_with_its_new_size() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    settle(root);
+    assert!(build_timed(root, &out).status.success());
+    // A record's parse holds the size of the files it links to (「PDF 1KB」): another size is
+    // another parse, though the record's own file did not change.
+    let pdf = root.join("content/static/forms/seminar-application.pdf");
+    let mut bytes = fs::read(&pdf).unwrap();
+    bytes.extend(std::iter::repeat_n(b' ', 40_000));
+    fs::write(&pdf, bytes).unwrap();
+    let o = build_timed(root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(taken(&o).0, 0);
+    let fresh = root.join("fresh");
+    assert!(build(root, &fresh, &[]).status.success());
+    assert_eq!(site_bytes(&out), site_bytes(&fresh));
+    let form = read(&out, "forms/fax-cover/index.html");
+    assert!(
+        form.contains("PDF 40KB") || form.contains("PDF 41KB"),
+        "{form}"
+    );
+}
+
+#[test]
+fn an_editor_backup_beside_a_record_does_not_cost_the_kept_parses() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    settle(root);
+    assert!(build_timed(root, &out).status.success());
+    // Emacs keeps the file as it was before the edit as `a.md~`: neither the loader nor the
+    // fingerprint reads it.
+    let file = "content/partners/sakura-naika.md";
+    fs::copy(root.join(file), root.join(format!("{file}~"))).unwrap();
+    replace(root, file, "tel: \"099-211-1234\"", "tel: \"099-211-1299\"");
+    let o = build_timed(root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (n, all) = taken(&o);
+    assert_eq!(n, all - 1);
+}

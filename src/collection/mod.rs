@@ -268,6 +268,21 @@ impl Record {
             Record::Pages(_) => Collection::Pages,
         }
     }
+
+    pub fn meta(&self) -> &Meta {
+        match self {
+            Record::Partners(r) => &r.meta,
+            Record::Care(r) => &r.meta,
+            Record::Doctors(r) => &r.meta,
+            Record::Seminars(r) => &r.meta,
+            Record::News(r) => &r.meta,
+            Record::Pathways(r) => &r.meta,
+            Record::Forms(r) => &r.meta,
+            Record::Equipment(r) => &r.meta,
+            Record::Newsletters(r) => &r.meta,
+            Record::Pages(r) => &r.meta,
+        }
+    }
 }
 
 /// Every page a collection renders, in a fixed order: list pages, browse pages, record pages

@@ -53,9 +53,13 @@ impl crate::load::Earlier for Kept {
     }
 }
 
-/// The file's place: beside the output folder, named after it.
-fn path_for(out: &Path) -> PathBuf {
-    unchanged::beside(out, "parsed")
+/// The file's place: in the site's own folder (beside `content/`), named after the output
+/// folder. Not beside the output like the build's record: an output built straight into a
+/// web server's folder would put it where the server may publish it, and in a partners build
+/// it holds `partners_only` values. The site's folder holds `content/` itself and is never
+/// published.
+fn path_for(root: &Path, out: &Path) -> PathBuf {
+    unchanged::own_file(root, "parsed", out)
 }
 
 /// Whether `shown` (`content/partners/a.md`) is a record file: the files whose parses are
@@ -96,8 +100,8 @@ fn checksum(bytes: &[u8]) -> u64 {
 /// The parses kept beside `out` that `inputs` still vouch for, or `None` when there are none
 /// to trust. The file is: [`MAGIC`], the settings, the context hash, the entries (each a 1,
 /// its source, its stamp and its bytes), a 0, and a checksum of everything before it.
-pub fn previous(out: &Path, inputs: &Inputs) -> Option<Kept> {
-    let bytes = fs::read(path_for(out)).ok()?;
+pub fn previous(root: &Path, out: &Path, inputs: &Inputs) -> Option<Kept> {
+    let bytes = unchanged::read_own(&path_for(root, out))?;
     let (content, sum) = bytes.split_last_chunk::<8>()?;
     if u64::from_le_bytes(*sum) != checksum(content) {
         return None;
@@ -147,17 +151,17 @@ pub struct Keeping {
 
 /// Starts keeping this build's parses, or `None` when they could not be trusted next time (an
 /// input other than a record file is doubtful) or the file cannot be made.
-pub fn keeping(out: &Path, inputs: &Inputs) -> Option<Keeping> {
-    let path = path_for(out);
+pub fn keeping(root: &Path, out: &Path, inputs: &Inputs) -> Option<Keeping> {
+    let path = path_for(root, out);
     let Some(context) = context(inputs) else {
         // Nothing could be taken from the last one either: better none than one kept for
         // nothing.
         let _ = fs::remove_file(&path);
         return None;
     };
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let (tmp, file) = unchanged::create_own(&path).ok()?;
     let mut file = Hashing {
-        inner: io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp).ok()?),
+        inner: io::BufWriter::with_capacity(1 << 20, file),
         hash: std::hash::DefaultHasher::new(),
     };
     let mut head = MAGIC.to_vec();
@@ -174,7 +178,8 @@ pub fn keeping(out: &Path, inputs: &Inputs) -> Option<Keeping> {
             .collect(),
         file: Mutex::new(None),
     };
-    // Made before the check, so that dropping it deletes the temporary file either way.
+    // `keeping` exists before the head is written, so that dropping it on a failed write
+    // deletes the temporary file too.
     file.write_all(&head).ok()?;
     *lock(&keeping.file) = Some(file);
     Some(keeping)

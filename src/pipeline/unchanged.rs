@@ -10,10 +10,9 @@
 //! `.renkei-manifest`), writes nothing and reports the same pages, counts and warnings.
 //!
 //! The record is kept *beside* the output folder (`.renkei-inputs.public`), never in it: its
-//! warnings quote content, and the output folder is what gets published. Its name starts with
-//! `.renkei-` so that the rule a web server already has for renkei's own files
-//! (`location ~ /\.renkei-` in docs/publish.md) also hides it when the output's parent is
-//! itself served. Anything unexpected
+//! warnings quote content, and the output folder is what gets published. It is readable by
+//! its owner only; docs/publish.md warns against serving the output's parent. Anything
+//! unexpected
 //! (no record, another fingerprint, a file changed or missing in the output, an unreadable
 //! input) simply means a full build, which is always correct. The record also keeps each
 //! file's stamp and each record's shape, so that a build after an edit can tell which records
@@ -68,17 +67,46 @@ fn record_path(out: &Path) -> PathBuf {
     beside(out, "inputs")
 }
 
-/// A file of renkei's own beside the output folder (`.renkei-<what>.public`), never in it.
-pub fn beside(out: &Path, what: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+/// A file of renkei's own beside the output folder (`.renkei-inputs.public`), never in it.
+fn beside(out: &Path, what: &str) -> PathBuf {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    parent.join(format!(".renkei-{what}.{name}"))
+    own_file(&parent, what, out)
+}
+
+/// `dir/.renkei-<what>.<the output folder's name>`.
+pub fn own_file(dir: &Path, what: &str, out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    dir.join(format!(".renkei-{what}.{name}"))
+}
+
+/// The bytes of one of renkei's own files, if it is a regular file: a FIFO put in its place
+/// would block every build, and a link to `/dev/zero` would fill the memory.
+pub fn read_own(path: &Path) -> Option<Vec<u8>> {
+    fs::metadata(path).ok().filter(fs::Metadata::is_file)?;
+    fs::read(path).ok()
+}
+
+/// Creates the temporary file that one of renkei's own files is written to before it is
+/// renamed into place: a new file (a link planted under that name is not followed), readable
+/// by its owner only (it may hold `partners_only` values and quote content).
+pub fn create_own(path: &Path) -> io::Result<(PathBuf, fs::File)> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".tmp-{}", std::process::id()));
+    let tmp = PathBuf::from(name);
+    // One left by a process of the same number that was killed.
+    let _ = fs::remove_file(&tmp);
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(&tmp)?;
+    Ok((tmp, file))
 }
 
 /// The fingerprint of what a build reads, and whether it can be trusted to notice the next
@@ -131,16 +159,22 @@ pub fn fingerprint(opts: &LoadOptions) -> Option<Inputs> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     let mut files = Vec::new();
-    for dir in ["content", "themes"] {
-        list_files(&opts.root.join(dir), Path::new(dir), 0, &mut files).ok()?;
+    let skips: [(&str, Skip); 2] = [
+        ("content", crate::content::is_ignorable),
+        ("themes", |name| name.starts_with('.')),
+    ];
+    for (dir, skip) in skips {
+        list_files(&opts.root.join(dir), Path::new(dir), 0, skip, &mut files).ok()?;
     }
     files.sort();
     // Each file by its size, modification time and inode, as make and cargo judge freshness:
     // reading 100k records' bytes (twice a build: before, and after to catch an edit made
     // while it ran) took seconds; their metadata takes a fraction of that.
-    let stamps: Vec<(u64, u128, u64)> = files
+    let stamps: Vec<(u64, u128, u64, i128)> = files
         .par_iter()
-        .map(|(_, path)| fs::metadata(path).map(|m| (m.len(), manifest::mtime_of(&m), inode(&m))))
+        .map(|(_, path)| {
+            fs::metadata(path).map(|m| (m.len(), manifest::mtime_of(&m), inode(&m), changed(&m)))
+        })
         .collect::<io::Result<_>>()
         .ok()?;
     let mut h = std::hash::DefaultHasher::new();
@@ -159,7 +193,7 @@ pub fn fingerprint(opts: &LoadOptions) -> Option<Inputs> {
     let stamps: Vec<(String, u64)> = files
         .into_iter()
         .zip(stamps)
-        .map(|((shown, _), (len, mtime, ino))| {
+        .map(|((shown, _), (len, mtime, ino, ctime))| {
             if mtime + RACY.as_nanos() >= now {
                 return (shown, DOUBTFUL);
             }
@@ -167,6 +201,7 @@ pub fn fingerprint(opts: &LoadOptions) -> Option<Inputs> {
             h.write_u64(len);
             h.write_u128(mtime);
             h.write_u64(ino);
+            h.write_i128(ctime);
             // Never the doubtful stamp by chance.
             (shown, h.finish().max(DOUBTFUL + 1))
         })
@@ -190,14 +225,33 @@ fn inode(_: &fs::Metadata) -> u64 {
     0
 }
 
+/// When the file's inode last changed (ctime), where there is one: a file put back with its
+/// old size and mtime (`rsync -a --inplace`, `touch -r`) or made unreadable (`chmod 000`) has
+/// a new ctime, as git also notices.
+#[cfg(unix)]
+fn changed(m: &fs::Metadata) -> i128 {
+    use std::os::unix::fs::MetadataExt;
+    i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec())
+}
+
+#[cfg(not(unix))]
+fn changed(_: &fs::Metadata) -> i128 {
+    0
+}
+
+/// Which names in a folder of inputs are not read.
+type Skip = fn(&str) -> bool;
+
 /// Every file under `dir` as (path shown relative to the site, real path). Links are followed
 /// the way the loader follows them; the depth limit keeps a link to a parent from looping.
-/// Names starting with a dot are skipped as the loader and the theme skip them: an editor's
-/// lock file (Emacs's `.#a.md`, a link to nowhere) must not make every build a full one.
+/// Names are skipped as the loader (`content/`) or the theme (`themes/`) skips them, by
+/// `skip`: an editor's lock file or backup (Emacs's `.#a.md`, a link to nowhere, or `a.md~`)
+/// is read by neither, and must not make every build a full one.
 fn list_files(
     dir: &Path,
     shown: &Path,
     depth: usize,
+    skip: Skip,
     out: &mut Vec<(String, PathBuf)>,
 ) -> io::Result<()> {
     const DEEPEST: usize = 32;
@@ -209,7 +263,7 @@ fn list_files(
     };
     for entry in entries {
         let entry = entry?;
-        if entry.file_name().to_string_lossy().starts_with('.') {
+        if skip(&entry.file_name().to_string_lossy()) {
             continue;
         }
         let path = entry.path();
@@ -225,9 +279,13 @@ fn list_files(
             if depth >= DEEPEST {
                 return Err(io::Error::other("folders nested too deep"));
             }
-            list_files(&path, &name, depth + 1, out)?;
+            list_files(&path, &name, depth + 1, skip, out)?;
         } else {
-            out.push((name.to_string_lossy().into_owned(), path));
+            // `content/partners/a.md` on every system: the name the loader shows the file by.
+            let shown = name
+                .to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/");
+            out.push((shown, path));
         }
     }
     Ok(())
@@ -236,7 +294,7 @@ fn list_files(
 /// The last build's record, if `out` is still exactly as that build left it: its manifest, and
 /// every file the manifest lists at the size and mtime it gave.
 pub fn previous(out: &Path) -> Option<Record> {
-    let text = fs::read_to_string(record_path(out)).ok()?;
+    let text = String::from_utf8(read_own(&record_path(out))?).ok()?;
     let record: Record = serde_json::from_str(&text).ok()?;
     let listed = fs::read_to_string(out.join(manifest::MANIFEST)).ok()?;
     if !out.join(MARKER).is_file() || text_hash(&listed) != record.manifest {
@@ -264,9 +322,16 @@ pub fn remember(out: &Path, mut record: Record) -> io::Result<()> {
     let listed = fs::read_to_string(out.join(manifest::MANIFEST))?;
     record.manifest = text_hash(&listed);
     let path = record_path(out);
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    fs::write(&tmp, serde_json::to_vec(&record).map_err(io::Error::other)?)?;
-    fs::rename(&tmp, &path)
+    let (tmp, mut file) = create_own(&path)?;
+    let written = serde_json::to_vec(&record)
+        .map_err(io::Error::other)
+        .and_then(|bytes| io::Write::write_all(&mut file, &bytes));
+    drop(file);
+    if let Err(e) = written.and_then(|()| fs::rename(&tmp, &path)) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(())
 }
 
 /// Forgets the record, when a build is about to change the output it describes.
@@ -286,6 +351,34 @@ mod tests {
             base_url: Default::default(),
             drafts: false,
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn own_files_are_new_private_files_and_a_planted_link_is_not_followed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("a folder");
+        let victim = dir.path().join("victim.txt");
+        fs::write(&victim, "keep").expect("written");
+        let path = dir.path().join(".renkei-parsed.public");
+        let planted = dir
+            .path()
+            .join(format!(".renkei-parsed.public.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).expect("a link");
+        let (tmp, mut file) = create_own(&path).expect("created");
+        assert_eq!(tmp, planted);
+        io::Write::write_all(&mut file, b"parses").expect("written");
+        assert_eq!(fs::read_to_string(&victim).expect("read"), "keep");
+        let mode = fs::metadata(&tmp).expect("made").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert!(!fs::symlink_metadata(&tmp)
+            .expect("made")
+            .file_type()
+            .is_symlink());
+        // Only a regular file is read back: not a FIFO, a device or a folder.
+        assert_eq!(read_own(&tmp).as_deref(), Some(&b"parses"[..]));
+        assert_eq!(read_own(Path::new("/dev/zero")), None);
+        assert_eq!(read_own(dir.path()), None);
     }
 
     /// Writes `text` with an mtime of its own an hour ago: files saved seconds before a build

@@ -9,13 +9,16 @@
 //! value exhaustively, so a field added to a record and not to its line in [`records`] is a
 //! compile error, not a field silently lost.
 //!
-//! Decoding is defensive: the file sits beside the output, where anything may have changed it.
-//! Every read is bounds-checked and gives `None` on anything unexpected (never a panic, never
-//! an allocation larger than the bytes left), and the caller then parses the file as usual.
+//! Decoding is defensive: the file may have been changed by anyone who can write the site's
+//! folder. Every read is bounds-checked and gives `None` on anything unexpected (never a
+//! panic; a length is never more than the bytes left, and no list reserves more than 64 items
+//! ahead), and the caller then parses the file as usual. What a decoded record says is
+//! trusted as a parse of the file would be: whoever can write that folder can write
+//! `content/` too.
 
 mod records;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 /// A value that can be written into a stash and read back exactly.
 pub trait Stash: Sized {
@@ -66,7 +69,11 @@ impl<'a> Reader<'a> {
         let mut n: u64 = 0;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
-            n |= u64::from(b & 0x7f).checked_shl(shift)?;
+            // The tenth byte has room for one bit only; more would be a number over 64 bits.
+            if shift == 63 && b > 1 {
+                return None;
+            }
+            n |= u64::from(b & 0x7f) << shift;
             if b & 0x80 == 0 {
                 return Some(n);
             }
@@ -253,9 +260,15 @@ impl Stash for DateTime<FixedOffset> {
     }
     fn take(r: &mut Reader<'_>) -> Option<Self> {
         let (secs, nanos, offset) = (i64::take(r)?, u32::take(r)?, i32::take(r)?);
-        FixedOffset::east_opt(offset)?
-            .timestamp_opt(secs, nanos)
-            .single()
+        let offset = FixedOffset::east_opt(offset)?;
+        let utc = DateTime::from_timestamp(secs, nanos)?;
+        // A moment whose local time falls outside chrono's range would panic later, when a
+        // page asks for its date.
+        utc.naive_utc()
+            .checked_add_signed(chrono::TimeDelta::seconds(i64::from(
+                offset.local_minus_utc(),
+            )))?;
+        Some(utc.with_timezone(&offset))
     }
 }
 
@@ -359,5 +372,16 @@ mod tests {
         assert_eq!(from_bytes::<String>(&[2, 0xff, 0xfe]), None);
         // Bytes left over: not the value that was written.
         assert_eq!(from_bytes::<u8>(&[1, 2]), None);
+        // The last moment there is, an hour east: its local date does not exist.
+        let last = chrono::NaiveDateTime::MAX.and_utc().fixed_offset();
+        let mut bytes = Vec::new();
+        last.timestamp().put(&mut bytes);
+        last.timestamp_subsec_nanos().put(&mut bytes);
+        3600i32.put(&mut bytes);
+        assert_eq!(from_bytes::<DateTime<FixedOffset>>(&bytes), None);
+        // The same moment in UTC is one.
+        let mut bytes = Vec::new();
+        last.put(&mut bytes);
+        assert_eq!(from_bytes::<DateTime<FixedOffset>>(&bytes), Some(last));
     }
 }
