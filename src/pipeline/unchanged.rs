@@ -423,6 +423,33 @@ mod tests {
         let themed = key(fingerprint(&opts(root)));
         assert_ne!(themed, renamed);
 
+        // Put back with the same size and mtime, or its mode changed: a new ctime.
+        let base = root.join("themes/mine/templates/base.html");
+        let mtime = fs::metadata(&base)
+            .and_then(|m| m.modified())
+            .expect("an mtime");
+        fs::write(&base, "y").expect("written");
+        fs::File::options()
+            .write(true)
+            .open(&base)
+            .and_then(|f| f.set_modified(mtime))
+            .expect("the mtime put back");
+        let put_back = key(fingerprint(&opts(root)));
+        assert_ne!(put_back, themed);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&base, fs::Permissions::from_mode(0o600)).expect("a mode");
+            assert_ne!(key(fingerprint(&opts(root))), put_back);
+        }
+        // Editor backups are read by nothing: they change nothing.
+        let themed = key(fingerprint(&opts(root)));
+        write_old(
+            &root.join("content/partners/b.md~"),
+            "---\nname: old\n---\n",
+        );
+        assert_eq!(key(fingerprint(&opts(root))), themed);
+
         let mut later = opts(root);
         later.build_date = later.build_date.succ_opt().expect("a date");
         assert_ne!(key(fingerprint(&later)), themed.clone());
