@@ -155,8 +155,13 @@ fn a_failing_build_leaves_the_previous_output_byte_identical() {
     let leftovers: Vec<String> = fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        // The record of the last good build's inputs stays (it describes the kept output).
-        .filter(|n| n.contains("renkei-") && !n.starts_with(".renkei-inputs."))
+        // The record of the last good build's inputs and their parses stay (they describe the
+        // kept output).
+        .filter(|n| {
+            n.contains("renkei-")
+                && !n.starts_with(".renkei-inputs.")
+                && !(n.starts_with(".renkei-parsed.") && !n.contains(".tmp-"))
+        })
         .collect();
     assert!(
         leftovers.is_empty(),

@@ -33,9 +33,8 @@ fn a_linked_output_folder_is_written_through_and_nothing_outside_it_is_deleted()
     assert_eq!(files(&real).len(), count, "the link's target lost files");
     assert!(real.join("partners/sakura-naika/index.html").is_file());
     assert_eq!(read(&neighbour, "sub/sitemap.xml"), "keep");
-    // Only the link, its target, the neighbour and the record of the inputs the target was
-    // built from (kept beside the real folder): no staging folder left behind. The records'
-    // parses are kept in the site's own folder, never beside an output that may be served.
+    // Only the link, its target, the neighbour, and the record of the inputs the target was
+    // built from and their parses (kept beside the real folder): no staging folder left behind.
     let mut names: Vec<_> = fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -43,9 +42,14 @@ fn a_linked_output_folder_is_written_through_and_nothing_outside_it_is_deleted()
     names.sort();
     assert_eq!(
         names,
-        [".renkei-inputs.real", "neighbour", "public", "real"]
+        [
+            ".renkei-inputs.real",
+            ".renkei-parsed.real",
+            "neighbour",
+            "public",
+            "real"
+        ]
     );
-    assert!(site.path().join(".renkei-parsed.real").is_file());
 }
 
 #[test]

@@ -282,10 +282,8 @@ pub fn build(
     let earlier = inputs
         .as_ref()
         .filter(|_| !clean)
-        .and_then(|i| parsed::previous(&opts.root, &out, i));
-    let keeping = inputs
-        .as_ref()
-        .and_then(|i| parsed::keeping(&opts.root, &out, i));
+        .and_then(|i| parsed::previous(&out, i));
+    let keeping = inputs.as_ref().and_then(|i| parsed::keeping(&out, i));
     timer.step("the last build's parses read");
     // On any error the staging folder is dropped, which deletes it.
     let Ran {

@@ -53,13 +53,12 @@ impl crate::load::Earlier for Kept {
     }
 }
 
-/// The file's place: in the site's own folder (beside `content/`), named after the output
-/// folder. Not beside the output like the build's record: an output built straight into a
-/// web server's folder would put it where the server may publish it, and in a partners build
-/// it holds `partners_only` values. The site's folder holds `content/` itself and is never
-/// published.
-fn path_for(root: &Path, out: &Path) -> PathBuf {
-    unchanged::own_file(root, "parsed", out)
+/// The file's place: beside the output folder, named after it, as the build's record is. Not
+/// in the site's folder: a build of a shared or read-only site (the demo, a test fixture) into
+/// a folder elsewhere must not write into the site. It is readable by its owner only, since a
+/// partners build's parses hold `partners_only` values.
+fn path_for(out: &Path) -> PathBuf {
+    unchanged::beside(out, "parsed")
 }
 
 /// Whether `shown` (`content/partners/a.md`) is a record file: the files whose parses are
@@ -100,8 +99,8 @@ fn checksum(bytes: &[u8]) -> u64 {
 /// The parses kept beside `out` that `inputs` still vouch for, or `None` when there are none
 /// to trust. The file is: [`MAGIC`], the settings, the context hash, the entries (each a 1,
 /// its source, its stamp and its bytes), a 0, and a checksum of everything before it.
-pub fn previous(root: &Path, out: &Path, inputs: &Inputs) -> Option<Kept> {
-    let bytes = unchanged::read_own(&path_for(root, out))?;
+pub fn previous(out: &Path, inputs: &Inputs) -> Option<Kept> {
+    let bytes = unchanged::read_own(&path_for(out))?;
     let (content, sum) = bytes.split_last_chunk::<8>()?;
     if u64::from_le_bytes(*sum) != checksum(content) {
         return None;
@@ -151,8 +150,8 @@ pub struct Keeping {
 
 /// Starts keeping this build's parses, or `None` when they could not be trusted next time (an
 /// input other than a record file is doubtful) or the file cannot be made.
-pub fn keeping(root: &Path, out: &Path, inputs: &Inputs) -> Option<Keeping> {
-    let path = path_for(root, out);
+pub fn keeping(out: &Path, inputs: &Inputs) -> Option<Keeping> {
+    let path = path_for(out);
     let Some(context) = context(inputs) else {
         // Nothing could be taken from the last one either: better none than one kept for
         // nothing.

@@ -67,22 +67,17 @@ fn record_path(out: &Path) -> PathBuf {
     beside(out, "inputs")
 }
 
-/// A file of renkei's own beside the output folder (`.renkei-inputs.public`), never in it.
-fn beside(out: &Path, what: &str) -> PathBuf {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    own_file(&parent, what, out)
-}
-
-/// `dir/.renkei-<what>.<the output folder's name>`.
-pub fn own_file(dir: &Path, what: &str, out: &Path) -> PathBuf {
+/// A file of renkei's own beside the output folder (`.renkei-<what>.public`), never in it.
+pub fn beside(out: &Path, what: &str) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
-    dir.join(format!(".renkei-{what}.{name}"))
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    parent.join(format!(".renkei-{what}.{name}"))
 }
 
 /// The bytes of one of renkei's own files, if it is a regular file: a FIFO put in its place

@@ -9,12 +9,10 @@
 //! value exhaustively, so a field added to a record and not to its line in [`records`] is a
 //! compile error, not a field silently lost.
 //!
-//! Decoding is defensive: the file may have been changed by anyone who can write the site's
-//! folder. Every read is bounds-checked and gives `None` on anything unexpected (never a
+//! Decoding is defensive: the file sits beside the output, where anything may have changed it. Every read is bounds-checked and gives `None` on anything unexpected (never a
 //! panic; a length is never more than the bytes left, and no list reserves more than 64 items
-//! ahead), and the caller then parses the file as usual. What a decoded record says is
-//! trusted as a parse of the file would be: whoever can write that folder can write
-//! `content/` too.
+//! ahead), and the caller then parses the file as usual. A decoded record must be one of its
+//! file (collection, slug, path); beyond that it is trusted as the output beside it is.
 
 mod records;
 
