@@ -157,11 +157,8 @@ fn a_failing_build_leaves_the_previous_output_byte_identical() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         // The record of the last good build's inputs and their parses stay (they describe the
         // kept output).
-        .filter(|n| {
-            n.contains("renkei-")
-                && !n.starts_with(".renkei-inputs.")
-                && !(n.starts_with(".renkei-parsed.") && !n.contains(".tmp-"))
-        })
+        .filter(|n| n.contains("renkei-") && !n.starts_with(".renkei-inputs."))
+        .filter(|n| n.contains(".tmp-") || !n.starts_with(".renkei-parsed."))
         .collect();
     assert!(
         leftovers.is_empty(),
