@@ -68,10 +68,11 @@ pub struct Content {
 
 /// One file's outcome: the record (and whether it is a draft) if valid, and its diagnostics.
 /// This is what [`crate::stash`] keeps of a file for the next build.
-type Parse = (Option<(Record, bool)>, Vec<crate::diagnostics::Diagnostic>);
+pub type Parse = (Option<(Record, bool)>, Vec<crate::diagnostics::Diagnostic>);
 
 /// Record files an earlier build parsed, unchanged since (`pipeline::parsed` decides which):
-/// the bytes of each one's parse (record and diagnostics), by the file as shown (`content/partners/a.md`).
+/// the bytes of each one's parse (record and diagnostics), by the file as shown
+/// (`content/partners/a.md`).
 pub trait Earlier: Sync {
     fn parsed(&self, source: &str) -> Option<&[u8]>;
 }
@@ -104,8 +105,7 @@ fn parse_file(src: &SourceFile, ctx: &LoadCtx, reuse: Reuse) -> (Parse, bool) {
             return (parse, true);
         }
     }
-    let report = FileReport::new(src.display.clone());
-    let parse = (read_record(src, ctx, &report), report.into_diagnostics());
+    let parse = read_one(src, ctx);
     if let Some(keeper) = reuse.keeper {
         keeper.keep(&src.display, &crate::stash::to_bytes(&parse));
     }
@@ -114,7 +114,7 @@ fn parse_file(src: &SourceFile, ctx: &LoadCtx, reuse: Reuse) -> (Parse, bool) {
 
 /// Whether a parse taken from an earlier build can be this file's: a record of the file's own
 /// collection, slug and path, with no `partners_only` value in a public build. Cheap checks
-/// against a file beside the site that was not written by that build.
+/// against a file beside the output that was not written by that build.
 fn is_parse_of(parse: &Parse, src: &SourceFile, ctx: &LoadCtx) -> bool {
     let Some((record, _)) = &parse.0 else {
         return true;
@@ -303,12 +303,9 @@ fn read_curriculum(inventory: &content::Inventory, diags: &Diagnostics) -> Curri
     table.unwrap_or_else(Curriculum::builtin)
 }
 
-/// Reads one record file on its own (for `serve`'s single-file updates). Returns the record and
-/// whether it is a draft, or `None` with the file's diagnostics.
-pub fn read_one(
-    src: &SourceFile,
-    ctx: &LoadCtx,
-) -> (Option<(Record, bool)>, Vec<crate::diagnostics::Diagnostic>) {
+/// Reads one record file on its own (for `load` and `serve`'s single-file updates). Returns the
+/// record and whether it is a draft, or `None` with the file's diagnostics.
+pub fn read_one(src: &SourceFile, ctx: &LoadCtx) -> Parse {
     let report = FileReport::new(src.display.clone());
     let record = read_record(src, ctx, &report);
     (record, report.into_diagnostics())
@@ -341,7 +338,7 @@ pub fn read_from_text(
     display: &str,
     text: &str,
     ctx: &LoadCtx,
-) -> (Option<(Record, bool)>, Vec<crate::diagnostics::Diagnostic>) {
+) -> Parse {
     let report = FileReport::new(display.to_string());
     let record = parse_record(collection, slug, text, ctx, &report);
     (record, report.into_diagnostics())

@@ -26,7 +26,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::unchanged::{self, Inputs, DOUBTFUL};
-use crate::collection::Collection;
 use crate::stash::{put_number, put_text, Reader, Stash};
 
 /// The file's first bytes; the number changes with the layout.
@@ -39,17 +38,11 @@ pub struct Kept {
     entries: HashMap<String, Range<usize>>,
 }
 
-impl Kept {
-    fn bytes_of(&self, source: &str) -> Option<&[u8]> {
+impl crate::load::Earlier for Kept {
+    fn parsed(&self, source: &str) -> Option<&[u8]> {
         self.entries
             .get(source)
             .and_then(|range| self.bytes.get(range.clone()))
-    }
-}
-
-impl crate::load::Earlier for Kept {
-    fn parsed(&self, source: &str) -> Option<&[u8]> {
-        self.bytes_of(source)
     }
 }
 
@@ -61,19 +54,11 @@ fn path_for(out: &Path) -> PathBuf {
     unchanged::beside(out, "parsed")
 }
 
-/// Whether `shown` (`content/partners/a.md`) is a record file: the files whose parses are
-/// kept. Everything else that is read is part of the context every parse depends on.
+/// Whether `shown` (`content/partners/a.md`) is a record file, by the loader's own rule
+/// ([`crate::load::source_file`]): the files whose parses are kept. Everything else that is
+/// read is part of the context every parse depends on.
 fn is_record(shown: &str) -> bool {
-    let mut parts = shown.split('/');
-    let (Some("content"), Some(dir), Some(name), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    Collection::from_dir(dir).is_some()
-        && name
-            .strip_suffix(".md")
-            .is_some_and(crate::content::is_valid_slug)
+    crate::load::source_file(Path::new(""), Path::new(shown)).is_some()
 }
 
 /// A hash of every input that is not a record file, or `None` if one of them is doubtful:
@@ -102,11 +87,13 @@ fn checksum(bytes: &[u8]) -> u64 {
 pub fn previous(out: &Path, inputs: &Inputs) -> Option<Kept> {
     let bytes = unchanged::read_own(&path_for(out))?;
     let (content, sum) = bytes.split_last_chunk::<8>()?;
-    if u64::from_le_bytes(*sum) != checksum(content) {
-        return None;
-    }
+    // The cheap refusals first: after a new build date every build would otherwise hash the
+    // whole file (28 MB at 10k) only to find its settings are another day's.
     let mut r = Reader::new(content.strip_prefix(MAGIC)?);
-    if String::take(&mut r)? != inputs.settings || Some(u64::take(&mut r)?) != context(inputs) {
+    if String::take(&mut r)? != inputs.settings
+        || Some(u64::take(&mut r)?) != context(inputs)
+        || u64::from_le_bytes(*sum) != checksum(content)
+    {
         return None;
     }
     let stamps: HashMap<&str, u64> = inputs
