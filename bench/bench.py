@@ -5,9 +5,9 @@
 
 For each size: generates the workload with ../shared/bench/gen_workload.py (deterministic) and
 times, --runs times each with the release binary:
-  - cold: a full build into an empty output folder (beside `cp -r` of that output: the disk's
-    floor on this machine right now), each after the removed output's inodes have settled
-    (disk.py);
+  - cold: a full build into an empty output folder, with no parses kept from an earlier build
+    (beside `cp -r` of that output: the disk's floor on this machine right now), each into a
+    folder nothing was just deleted from (disk.py);
   - no change: a rebuild of the same site into its own output;
   - one phone: a rebuild after one partner's phone number changed (alternating two values);
   - next day: a rebuild with the build date one day later (alternating two dates);
@@ -29,7 +29,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 from workload import GEN, need_generator  # noqa: E402
-from disk import remove_and_settle  # noqa: E402
+from disk import Trash  # noqa: E402
 BIN = os.path.join(REPO, "target", "release", "renkei")
 
 
@@ -51,17 +51,17 @@ def run_once(site, out, date="2026-11-25"):
     return elapsed, usage.ru_maxrss / 1024.0, int(m.group(1)) if m else -1  # KiB -> MiB
 
 
-def copy_baseline(out, runs):
+def copy_baseline(out, runs, trash):
     """Median time of `cp -r` of the finished output: the file system's floor on this machine
     right now, so build times can be read against it despite noisy shared disks."""
     times = []
     dst = out + ".copy"
     for _ in range(runs):
-        remove_and_settle(dst)
+        trash.discard(dst)
         start = time.perf_counter()
         subprocess.run(["cp", "-r", out, dst], check=True)
         times.append(time.perf_counter() - start)
-    shutil.rmtree(dst)
+    trash.discard(dst)
     return statistics.median(times)
 
 
@@ -83,6 +83,7 @@ def main():
     need_generator()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     base = a.keep or tempfile.mkdtemp(prefix="renkei-bench-")
+    trash = Trash(base)
     print("| partners | pages | cold build s (runs) | `cp -r` s | no change s, files written | one phone s, written | next day s, written | median / max RSS MiB | output MiB | files |")
     print("|---:|---:|---|---:|---|---|---|---|---:|---:|")
     for n in a.sizes:
@@ -92,13 +93,13 @@ def main():
         run_once(site, out)  # warm the page cache; not counted
         cold, rss = [], []
         for _ in range(a.runs):
-            remove_and_settle(out)  # see disk.py
+            trash.discard(out)  # see disk.py
             t, m, _ = run_once(site, out)
             cold.append(t)
             rss.append(m)
         size, files = tree_size(out)
         pages = sum(1 for d, _, ns in os.walk(out) for f in ns if f.endswith(".html"))
-        copy = copy_baseline(out, a.runs)
+        copy = copy_baseline(out, a.runs, trash)
 
         def rebuilds(change):
             times, written = [], []
@@ -130,6 +131,7 @@ def main():
             n, pages, statistics.median(cold), " ".join("%.2f" % t for t in cold), copy,
             no_change, one_phone, next_day, statistics.median(rss), max(rss), size / 1048576.0, files))
         sys.stdout.flush()
+    trash.empty()
     if not a.keep:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -1,32 +1,41 @@
-"""Removing an output folder before a cold build without timing the file system's aftermath.
+"""Cold builds and copies timed without the file system's memory of the last one.
 
-ext4 without a journal (as on these machines) skips the inodes freed within the last
-dirty-expire interval (30 s by default) when it allocates new ones (fs/ext4/ialloc.c,
-recently_deleted): right after `rm -rf` of an output of 40k files and folders, creating the
-next output scans past all of them for every file. Measured here on the 10k workload: a cold
-renkei build right after removing its output took 9.6-15.4 s, and 6.0-6.5 s once the freed
-inodes were older than the interval; `perf` put the difference in recently_deleted. A site's
-first build never follows such a delete, so cold builds and `cp -r` are timed after the
-interval has passed, for renkei and Hugo alike.
+ext4 without a journal (as on these machines) will not reuse an inode freed in the last 60 s,
+or in the last 360 s while the block of the inode table holding it is dirty (RECENTCY_MIN and
+RECENTCY_DIRTY in fs/ext4/ialloc.c, recently_deleted). Every new inode written dirties its
+block again, so after `rm -rf` of an output of 40k files and folders, making the next output
+scans past the freed inodes for every file and folder it creates, for minutes. `perf` put a
+third of a cold build's time there (find_get_block_common and recently_deleted under
+ext4_create and ext4_mkdir), and more for a `cp -r`. Waiting 31 s after the delete, as this
+module used to, was not enough: the kernel's share stayed.
+
+A site's first build never follows such a delete, so a benchmark must not either: an output a
+run is done with is moved aside (a rename frees nothing) and the moved-aside trees are deleted
+only after the last timing. Renkei and Hugo get the same treatment.
 """
 import os
 import shutil
-import time
 
 
-def settle_seconds():
-    """The interval after which freed inodes no longer count as recently deleted."""
-    try:
-        with open("/proc/sys/vm/dirty_expire_centisecs") as f:
-            return int(f.read()) / 100 + 1
-    except (OSError, ValueError):
-        return 31
+class Trash:
+    """Outputs moved out of the way during a benchmark, deleted by `empty` when it ends."""
 
+    def __init__(self, base):
+        self.dir = os.path.join(base, ".bench-trash")
+        os.makedirs(self.dir, exist_ok=True)
+        self.count = len(os.listdir(self.dir))
 
-def remove_and_settle(*paths):
-    """Removes `paths` and waits until the file system no longer holds their deletion against
-    the next files made."""
-    for path in paths:
-        shutil.rmtree(path, ignore_errors=True)
-    os.sync()
-    time.sleep(settle_seconds())
+    def discard(self, *paths):
+        """Moves each existing path into the trash, so the next build or copy makes its output
+        anew in a folder nothing was deleted from. A renkei output's record and kept parses
+        (`.renkei-*` beside it) go too: a cold build has none to take."""
+        for path in paths:
+            parent, name = os.path.split(os.path.abspath(path))
+            kept = [os.path.join(parent, n) for n in os.listdir(parent) if n.startswith(".renkei-") and n.endswith("." + name)]
+            for p in [path] + kept:
+                if os.path.lexists(p):
+                    self.count += 1
+                    os.rename(p, os.path.join(self.dir, str(self.count)))
+
+    def empty(self):
+        shutil.rmtree(self.dir, ignore_errors=True)

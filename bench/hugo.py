@@ -4,7 +4,7 @@
     python3 bench/hugo.py [--n 10000] [--runs 3] [--keep DIR]
 
 Needs Debian's `hugo` and ../shared/bench/hugo/ (its README: minimal templates, no search).
-For each run, in turn (after both outputs are removed and their inodes settle: disk.py):
+For each run, in turn (after both outputs, and renkei's kept parses, are moved aside: disk.py):
 renkei cold (empty output folder), Hugo cold, renkei rebuild with nothing
 changed, Hugo rebuild into its existing output, then one partner's phone number changed in both
 and each rebuilt into its existing output; then `cp -r` of each output as the disk's floor.
@@ -25,7 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 from workload import GEN, need_generator  # noqa: E402
 from bench import copy_baseline, tree_size as tree  # noqa: E402
-from disk import remove_and_settle  # noqa: E402
+from disk import Trash  # noqa: E402
 BIN = os.path.join(REPO, "target", "release", "renkei")
 HUGO_DIR = os.path.join(os.path.dirname(GEN), "hugo")
 
@@ -53,6 +53,7 @@ def main():
         sys.exit("needs `hugo` (apt-get install hugo) and %s" % HUGO_DIR)
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     base = a.keep or tempfile.mkdtemp(prefix="renkei-hugo-")
+    trash = Trash(base)
     site = os.path.join(base, "w%d" % a.n)
     if not os.path.isdir(site):
         subprocess.run([sys.executable, GEN, "--n", str(a.n), "--out", site], check=True, stdout=subprocess.DEVNULL)
@@ -76,8 +77,9 @@ def main():
                 f.write(text.replace(tel, number, 1))
 
     for i in range(a.runs):
-        # Both outputs removed, then the wait disk.py explains, then both cold builds.
-        remove_and_settle(r_out, h_out)
+        # Both outputs (and renkei's kept parses) moved aside, as disk.py explains, then both
+        # cold builds.
+        trash.discard(r_out, h_out)
         s, m = timed(renkei)
         t["r_cold"].append(s), t["r_rss"].append(m)
         s, m = timed(hugo)
@@ -96,9 +98,10 @@ def main():
     print("| cold build, output on disk (median of %d) | %.2f s | %.2f s | %.2f |" % (a.runs, med["r_cold"], med["h_cold"], med["r_cold"] / med["h_cold"]))
     print("| rebuild, nothing changed | %.2f s | %.2f s | %.2f |" % (med["r_again"], med["h_again"], med["r_again"] / med["h_again"]))
     print("| rebuild, one partner's phone changed | %.2f s | %.2f s | %.2f |" % (med["r_phone"], med["h_phone"], med["r_phone"] / med["h_phone"]))
-    print("| `cp -r` of its output | %.2f s | %.2f s | |" % (copy_baseline(r_out, a.runs), copy_baseline(h_out, a.runs)))
+    print("| `cp -r` of its output | %.2f s | %.2f s | |" % (copy_baseline(r_out, a.runs, trash), copy_baseline(h_out, a.runs, trash)))
     print("| output | %d files, %.0f MB | %d files, %.0f MB | |" % (rf, rb / 1e6, hf, hb / 1e6))
     print("| peak RSS (median) | %.0f MiB | %.0f MiB | |" % (med["r_rss"], med["h_rss"]))
+    trash.empty()
     if not a.keep:
         shutil.rmtree(base, ignore_errors=True)
 
