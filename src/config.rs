@@ -5,8 +5,9 @@
 //! second heading beside 「循環器内科」. Sensible national defaults ship here; a site replaces a
 //! list by writing it.
 
-use crate::content::fields::{Fields, FileReport};
+use crate::content::fields::Fields;
 use crate::content::numbers::Book;
+use crate::content::report::FileReport;
 use crate::japanese::phone::Phone;
 use crate::records::desk::{self, Desk};
 use crate::site::url::Urls;

@@ -12,7 +12,8 @@ use rayon::prelude::*;
 
 use crate::collection::{for_kind, Collection, Kind, Record};
 use crate::config::{self, BaseUrl, SiteConfig};
-use crate::content::fields::{Fields, FileReport};
+use crate::content::fields::Fields;
+use crate::content::report::{Days, FileReport};
 use crate::content::{self, document, SourceFile};
 use crate::diagnostics::{Diagnostics, Fatal};
 use crate::records::closures::{self, Closure};
@@ -70,18 +71,20 @@ pub struct Content {
 /// This is what [`crate::stash`] keeps of a file for the next build.
 pub type Parse = (Option<(Record, bool)>, Vec<crate::diagnostics::Diagnostic>);
 
-/// Record files an earlier build parsed, unchanged since (`pipeline::parsed` decides which):
-/// the bytes of each one's parse (record and diagnostics), by the file as shown
+/// Record files an earlier build parsed, unchanged since and read the same on this build's
+/// date (`pipeline::parsed` decides which): the bytes of each one's parse (record and
+/// diagnostics) and the build dates it holds for, by the file as shown
 /// (`content/partners/a.md`).
 pub trait Earlier: Sync {
-    fn parsed(&self, source: &str) -> Option<&[u8]>;
+    fn parsed(&self, source: &str) -> Option<(&[u8], Days)>;
 }
 
-/// Where [`load_with`] hands each record file's parse, stashed, for the next build. It is
-/// handed over as it is made, not collected: at 100k records the parses are 280 MB, which
-/// held to the end of the build would add as much to its peak memory.
+/// Where [`load_with`] hands each record file's parse, stashed, with the build dates it holds
+/// for, for the next build. It is handed over as it is made, not collected: at 100k records
+/// the parses are 280 MB, which held to the end of the build would add as much to its peak
+/// memory.
 pub trait Keeper: Sync {
-    fn keep(&self, source: &str, parse: &[u8]);
+    fn keep(&self, source: &str, parse: &[u8], days: Days);
 }
 
 /// How [`load_with`] may save work: take parses from an earlier build, and keep this build's
@@ -96,18 +99,18 @@ pub struct Reuse<'a> {
 /// whether it was the earlier build's. Either way it goes to the keeper.
 fn parse_file(src: &SourceFile, ctx: &LoadCtx, reuse: Reuse) -> (Parse, bool) {
     let earlier = reuse.earlier.and_then(|e| e.parsed(&src.display));
-    if let Some(bytes) = earlier {
+    if let Some((bytes, days)) = earlier {
         let decoded = crate::stash::from_bytes::<Parse>(bytes);
         if let Some(parse) = decoded.filter(|p| is_parse_of(p, src, ctx)) {
             if let Some(keeper) = reuse.keeper {
-                keeper.keep(&src.display, bytes);
+                keeper.keep(&src.display, bytes, days);
             }
             return (parse, true);
         }
     }
-    let parse = read_one(src, ctx);
+    let (parse, days) = read_dated(src, ctx);
     if let Some(keeper) = reuse.keeper {
-        keeper.keep(&src.display, &crate::stash::to_bytes(&parse));
+        keeper.keep(&src.display, &crate::stash::to_bytes(&parse), days);
     }
     (parse, false)
 }
@@ -306,9 +309,15 @@ fn read_curriculum(inventory: &content::Inventory, diags: &Diagnostics) -> Curri
 /// Reads one record file on its own (for `load` and `serve`'s single-file updates). Returns the
 /// record and whether it is a draft, or `None` with the file's diagnostics.
 pub fn read_one(src: &SourceFile, ctx: &LoadCtx) -> Parse {
+    read_dated(src, ctx).0
+}
+
+/// [`read_one`], with the build dates on which the file reads the same.
+fn read_dated(src: &SourceFile, ctx: &LoadCtx) -> (Parse, Days) {
     let report = FileReport::new(src.display.clone());
     let record = read_record(src, ctx, &report);
-    (record, report.into_diagnostics())
+    let days = report.days();
+    ((record, report.into_diagnostics()), days)
 }
 
 /// The record file a changed path is, if it is one: `<root>/content/<collection>/<slug>.md`.

@@ -222,7 +222,7 @@ impl Theme {
         );
         for (rel, path) in files {
             let shown = format!("themes/{name}/templates/{rel}");
-            let report = crate::content::fields::FileReport::new(shown.clone());
+            let report = crate::content::report::FileReport::new(shown.clone());
             match crate::content::document::read_text(&path, &report) {
                 Some(text) => {
                     sources.insert(rel, (shown, text));

@@ -1,7 +1,8 @@
 //! A build takes the record files it did not see change from the last build's parses
 //! (`.renkei-parsed.<out>` beside the output), and parses the rest. Whatever it took, its
 //! output and its warnings are a full build's; and when anything a parse depends on changed
-//! (site.yaml, the file itself) or the kept parses are damaged, it parses the files again.
+//! (site.yaml, the file itself, the build date for a file that reads differently on it) or the
+//! kept parses are damaged, it parses the files again.
 
 mod common;
 
@@ -97,6 +98,57 @@ fn an_edit_takes_the_other_records_from_the_last_build_and_matches_a_full_build(
         .map(|l| l.replace("fresh", "public"))
         .collect();
     assert_eq!(warnings, shown_fresh);
+}
+
+/// The next day's build takes every parse that reads the same on it, and reads again only the
+/// files that change with the date: here a partner whose `updated` turns a year old and the
+/// seminar whose application deadline passes. Its output and warnings are a full build's.
+#[test]
+fn a_new_build_date_reads_again_only_the_files_that_change_with_it() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    with_a_warning(root);
+    // A year old on 2026-12-01: between the two build dates.
+    replace(
+        root,
+        "content/partners/sakura-naika.md",
+        "updated: 2026-04-01",
+        "updated: 2025-11-30",
+    );
+    settle(root);
+    let first = build_timed_on("2026-11-25", root, &out);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let (_, all) = taken(&first);
+    assert!(
+        !stderr(&first).contains("sakura-naika.md"),
+        "{}",
+        stderr(&first)
+    );
+
+    // The seminar's deadline is 2026-12-03: 受付中 on the first day, 受付終了 on the next build.
+    let next = build_timed_on("2026-12-04", root, &out);
+    assert!(next.status.success(), "{}", stderr(&next));
+    assert_eq!(taken(&next), (all - 2, all));
+    let warnings = messages(&next);
+    for partner in ["sakura-naika.md", "minato-byoin.md"] {
+        assert!(warnings.iter().any(|l| l.contains(partner)), "{warnings:?}");
+    }
+
+    let fresh = root.join("fresh");
+    let full = build_on("2026-12-04", root, &fresh, &[]);
+    assert!(full.status.success(), "{}", stderr(&full));
+    assert_eq!(site_bytes(&out), site_bytes(&fresh));
+    let shown_fresh: Vec<String> = messages(&full)
+        .into_iter()
+        .map(|l| l.replace("fresh", "public"))
+        .collect();
+    assert_eq!(warnings, shown_fresh);
+
+    // And back: the day before is another day again for those two files only.
+    let back = build_timed_on("2026-11-25", root, &out);
+    assert!(back.status.success(), "{}", stderr(&back));
+    assert_eq!(taken(&back), (all - 2, all));
 }
 
 #[test]

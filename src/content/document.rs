@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::content::fields::FileReport;
+use crate::content::report::FileReport;
 use crate::yaml::{self, Node, Pos};
 
 /// Markdown and YAML files larger than this are refused: no real page is this big, and a

@@ -5,67 +5,12 @@
 //! did-you-mean (`tell` → `tel`) and the list of valid names. That is what keeps a typo from
 //! silently vanishing, which the content model requires of every file.
 
-use std::cell::RefCell;
-
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use crate::diagnostics::{suggest, Diagnostic};
+use super::report::FileReport;
+use crate::diagnostics::suggest;
 use crate::japanese::phone::{parse_phone, parse_postal, Phone};
 use crate::yaml::{Entry, Node, Pos, Value};
-
-/// Collects the diagnostics of one file. Single-threaded: one file is read by one thread.
-#[derive(Debug)]
-pub struct FileReport {
-    pub path: String,
-    diags: RefCell<Vec<Diagnostic>>,
-}
-
-impl FileReport {
-    pub fn new(path: impl Into<String>) -> Self {
-        FileReport {
-            path: path.into(),
-            diags: RefCell::new(Vec::new()),
-        }
-    }
-
-    pub fn push(&self, d: Diagnostic) {
-        self.diags.borrow_mut().push(d);
-    }
-
-    pub fn error(&self, pos: Pos, field: &str, message: impl Into<String>, expected: Option<&str>) {
-        let field = (!field.is_empty()).then_some(field);
-        let mut d = Diagnostic::error(&self.path, pos, field, message);
-        if let Some(e) = expected {
-            d = d.expected(e);
-        }
-        self.push(d);
-    }
-
-    pub fn warn(&self, pos: Pos, field: &str, message: impl Into<String>) {
-        let field = (!field.is_empty()).then_some(field);
-        self.push(Diagnostic::warning(&self.path, pos, field, message));
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.diags
-            .borrow()
-            .iter()
-            .any(|d| d.severity == crate::diagnostics::Severity::Error)
-    }
-
-    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
-        self.diags.into_inner()
-    }
-
-    /// The diagnostics as the lines staff would read; what unit tests compare against.
-    pub fn into_messages(self) -> Vec<String> {
-        self.diags
-            .into_inner()
-            .iter()
-            .map(|d| d.to_string())
-            .collect()
-    }
-}
 
 /// A mapping being read field by field.
 pub struct Fields<'a> {

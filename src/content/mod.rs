@@ -10,6 +10,7 @@ pub mod document;
 pub mod fields;
 pub mod markdown;
 pub mod numbers;
+pub mod report;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -12,7 +12,7 @@
 
 use crate::config::{Hospital, Liaison};
 use crate::content::attachments::{self, Chunk};
-use crate::content::fields::FileReport;
+use crate::content::report::FileReport;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::japanese::phone::{ascii_digit, is_hyphen_like, Phone};
 use crate::records::desk::{Desk, Prose};

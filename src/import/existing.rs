@@ -16,7 +16,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::content::document;
-use crate::content::fields::FileReport;
+use crate::content::report::FileReport;
 use crate::yaml::{Node, Value as Y};
 
 use super::rows::{Draft, Value};

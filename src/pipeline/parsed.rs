@@ -3,12 +3,18 @@
 //!
 //! After a one-line edit at 10k records, reading and checking every record file again was
 //! most of the build (0.7–0.9 s of about 2 s). A record file's parse depends on nothing but
-//! its own bytes, the program, the options and build date, and the other inputs (site.yaml,
-//! `data/`, `static/`, the theme): the record and the warnings are the same whenever those
-//! are. So a build keeps each file's parse ([`crate::stash`]) with the file's stamp (size,
-//! mtime, inode: [`unchanged::fingerprint`]), and with the settings and a hash of every
-//! other input's stamp. The next build takes a file's parse from there when the settings and
-//! that hash are the same and the file's stamp is too, and parses every other file as usual.
+//! its own bytes, the program and the options, the other inputs (site.yaml, `data/`,
+//! `static/`, the theme) and, for a few files, the build date: the record and the warnings are
+//! the same whenever those are. So a build keeps each file's parse ([`crate::stash`]) with the
+//! file's stamp (size, mtime, inode: [`unchanged::fingerprint`]) and the build dates the parse
+//! holds for ([`Days`]), and with the settings and a hash of every other input's stamp. The
+//! next build takes a file's parse from there when the settings and that hash are the same,
+//! the file's stamp is too and its build date is among the parse's days, and parses every
+//! other file as usual.
+//!
+//! The days are what lets a daily build take the parses: most files read the same on any
+//! day, and the others say from when and until when they do (a partner's `updated` a year
+//! old from a day on, a seminar's status between its dates).
 //!
 //! It is kept where the build's record is ([`unchanged`]), beside the output and never in it
 //! (`.renkei-parsed.public`): it holds `partners_only` values in a partners build, and what is
@@ -26,23 +32,23 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::unchanged::{self, Inputs, DOUBTFUL};
+use crate::content::report::Days;
 use crate::stash::{put_number, put_text, Reader, Stash};
 
 /// The file's first bytes; the number changes with the layout.
-const MAGIC: &[u8] = b"renkei-parsed 1\n";
+const MAGIC: &[u8] = b"renkei-parsed 2\n";
 
 /// The last build's parses that still hold: by source file (`content/partners/a.md`), the
-/// bytes of its entry ([`crate::load`] decodes them).
+/// bytes of its entry ([`crate::load`] decodes them) and the days it holds for.
 pub struct Kept {
     bytes: Vec<u8>,
-    entries: HashMap<String, Range<usize>>,
+    entries: HashMap<String, (Range<usize>, Days)>,
 }
 
 impl crate::load::Earlier for Kept {
-    fn parsed(&self, source: &str) -> Option<&[u8]> {
-        self.entries
-            .get(source)
-            .and_then(|range| self.bytes.get(range.clone()))
+    fn parsed(&self, source: &str) -> Option<(&[u8], Days)> {
+        let (range, days) = self.entries.get(source)?;
+        Some((self.bytes.get(range.clone())?, *days))
     }
 }
 
@@ -83,14 +89,15 @@ fn checksum(bytes: &[u8]) -> u64 {
 
 /// The parses kept beside `out` that `inputs` still vouch for, or `None` when there are none
 /// to trust. The file is: [`MAGIC`], the settings, the context hash, the entries (each a 1,
-/// its source, its stamp and its bytes), a 0, and a checksum of everything before it.
+/// its source, its stamp, its first and last day and its bytes), a 0, and a checksum of
+/// everything before it.
 pub fn previous(out: &Path, inputs: &Inputs) -> Option<Kept> {
     let bytes = unchanged::read_own(&path_for(out))?;
     let (content, sum) = bytes.split_last_chunk::<8>()?;
-    // The cheap refusals first: after a new build date every build would otherwise hash the
-    // whole file (28 MB at 10k) only to find its settings are another day's.
+    // The cheap refusals first: after new options every build would otherwise hash the whole
+    // file (28 MB at 10k) only to find its settings are another build's.
     let mut r = Reader::new(content.strip_prefix(MAGIC)?);
-    if String::take(&mut r)? != inputs.settings
+    if String::take(&mut r)? != inputs.undated
         || Some(u64::take(&mut r)?) != context(inputs)
         || u64::from_le_bytes(*sum) != checksum(content)
     {
@@ -111,11 +118,15 @@ pub fn previous(out: &Path, inputs: &Inputs) -> Option<Kept> {
         }
         let source = String::take(&mut r)?;
         let stamp = u64::take(&mut r)?;
+        let days = Days {
+            first: chrono::NaiveDate::take(&mut r)?,
+            last: chrono::NaiveDate::take(&mut r)?,
+        };
         let len = r.length()?;
         let start = content.len() - r.rest().len();
         r.slice(len)?;
-        if stamps.get(source.as_str()) == Some(&stamp) {
-            entries.insert(source, start..start + len);
+        if stamps.get(source.as_str()) == Some(&stamp) && days.contains(inputs.build_date) {
+            entries.insert(source, (start..start + len, days));
         }
     }
     if !r.done() {
@@ -151,7 +162,7 @@ pub fn keeping(out: &Path, inputs: &Inputs) -> Option<Keeping> {
         hash: std::hash::DefaultHasher::new(),
     };
     let mut head = MAGIC.to_vec();
-    inputs.settings.put(&mut head);
+    inputs.undated.put(&mut head);
     context.put(&mut head);
     let keeping = Keeping {
         path,
@@ -176,15 +187,17 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl crate::load::Keeper for Keeping {
-    fn keep(&self, source: &str, parse: &[u8]) {
+    fn keep(&self, source: &str, parse: &[u8], days: Days) {
         // A doubtful file is looked at again next time, whatever is kept.
         let Some(stamp) = self.stamps.get(source) else {
             return;
         };
-        let mut head = Vec::with_capacity(source.len() + 24);
+        let mut head = Vec::with_capacity(source.len() + 32);
         head.push(1);
         put_text(source, &mut head);
         stamp.put(&mut head);
+        days.first.put(&mut head);
+        days.last.put(&mut head);
         put_number(parse.len() as u64, &mut head);
         let mut file = lock(&self.file);
         let written = file

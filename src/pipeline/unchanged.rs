@@ -112,6 +112,10 @@ pub struct Inputs {
     pub settled: bool,
     /// The program, the options and the build date, hashed.
     pub settings: String,
+    /// The same without the build date: what a record file's parse depends on besides the
+    /// file, the other inputs and, for some files, the date (`parsed`).
+    pub undated: String,
+    pub build_date: chrono::NaiveDate,
     /// Each input file (its path shown from the site's folder) with a hash of its size, mtime
     /// and inode, in path order; [`DOUBTFUL`] for a file modified within [`RACY`].
     pub stamps: Vec<(String, u64)>,
@@ -181,9 +185,10 @@ pub fn fingerprint(opts: &LoadOptions) -> Option<Inputs> {
     // A new binary installed keeping the old one's mtime (`install -p`) is a new file.
     h.write_u64(inode(&exe));
     h.write(format!("{:?}", opts.profile).as_bytes());
-    h.write(opts.build_date.to_string().as_bytes());
     h.write(format!("{:?}", opts.base_url).as_bytes());
     h.write_u8(u8::from(opts.drafts));
+    let undated = format!("{:016x}", h.finish());
+    h.write(opts.build_date.to_string().as_bytes());
     let settings = format!("{:016x}", h.finish());
     let stamps: Vec<(String, u64)> = files
         .into_iter()
@@ -204,6 +209,8 @@ pub fn fingerprint(opts: &LoadOptions) -> Option<Inputs> {
     Some(Inputs {
         settled: stamps.iter().all(|(_, s)| *s != DOUBTFUL),
         settings,
+        undated,
+        build_date: opts.build_date,
         stamps,
     })
 }

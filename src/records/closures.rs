@@ -2,7 +2,8 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::content::fields::{parse_date_node, Fields, FileReport};
+use crate::content::fields::{parse_date_node, Fields};
+use crate::content::report::FileReport;
 use crate::japanese;
 use crate::yaml::{Node, Value};
 

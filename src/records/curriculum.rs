@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::content::fields::FileReport;
+use crate::content::report::FileReport;
 use crate::yaml::{self, Node, Value};
 
 /// The built-in table, so a site works without copying it.

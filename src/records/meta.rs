@@ -11,9 +11,10 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::config::SiteConfig;
-use crate::content::fields::{Fields, FileReport};
+use crate::content::fields::Fields;
 use crate::content::markdown;
 use crate::content::numbers::{Finding, FindingKind};
+use crate::content::report::FileReport;
 use crate::yaml::{Pos, Value};
 
 /// Which audience a build is for.

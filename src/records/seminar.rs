@@ -155,21 +155,24 @@ pub struct Seminar {
     pub settled: bool,
 }
 
-/// Status of a seminar on `today`.
+/// Status of a seminar on the build date, which `reached` compares with a day (is it that
+/// day or later?). Every comparison goes through it, so the reader learns the days on which
+/// the status would be another ([`crate::content::report::FileReport::reached`]).
 pub fn status(
     cancelled: bool,
     end: NaiveDate,
     opens: Option<NaiveDate>,
     deadline: Option<NaiveDate>,
-    today: NaiveDate,
+    reached: impl Fn(NaiveDate) -> bool,
 ) -> Status {
+    let after = |day: NaiveDate| day.succ_opt().is_some_and(&reached);
     if cancelled {
         Status::Cancelled
-    } else if today > end {
+    } else if after(end) {
         Status::Finished
-    } else if opens.is_some_and(|o| today < o) {
+    } else if opens.is_some_and(|o| !reached(o)) {
         Status::NotYetOpen
-    } else if deadline.is_some_and(|d| today > d) {
+    } else if deadline.is_some_and(after) {
         Status::Closed
     } else {
         Status::Open
@@ -230,7 +233,11 @@ fn read_apply(f: &mut Fields, ctx: &LoadCtx, start: Option<NaiveDate>) -> Option
             );
         }
     }
-    if deadline.is_none() && start.is_some_and(|s| s >= ctx.build_date) {
+    let after = |day: NaiveDate| {
+        day.succ_opt()
+            .is_some_and(|next| a.report().reached(ctx.build_date, next))
+    };
+    if deadline.is_none() && start.is_some_and(|s| !after(s)) {
         // Without a deadline the page says 受付中 up to the day itself, and late applicants
         // arrive to a full room.
         a.report().warn(
@@ -381,7 +388,7 @@ pub fn read_seminar(f: &mut Fields, ctx: &LoadCtx, meta: Meta) -> Option<Seminar
         end.date_naive(),
         apply.as_ref().and_then(|a| a.opens),
         apply.as_ref().and_then(|a| a.deadline),
-        ctx.build_date,
+        |day| f.report().reached(ctx.build_date, day),
     );
     Some(Seminar {
         meta,
@@ -478,6 +485,12 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
+    /// The build date `today` as [`status`] asks about it.
+    fn on(today: &str) -> impl Fn(NaiveDate) -> bool {
+        let today = d(today);
+        move |day| today >= day
+    }
+
     #[test]
     fn status_walks_through_every_state() {
         let (opens, deadline, end) = (
@@ -486,31 +499,31 @@ mod tests {
             d("2026-12-10"),
         );
         assert_eq!(
-            status(false, end, opens, deadline, d("2026-10-31")),
+            status(false, end, opens, deadline, on("2026-10-31")),
             Status::NotYetOpen
         );
         assert_eq!(
-            status(false, end, opens, deadline, d("2026-11-01")),
+            status(false, end, opens, deadline, on("2026-11-01")),
             Status::Open
         );
         assert_eq!(
-            status(false, end, opens, deadline, d("2026-12-03")),
+            status(false, end, opens, deadline, on("2026-12-03")),
             Status::Open
         );
         assert_eq!(
-            status(false, end, opens, deadline, d("2026-12-04")),
+            status(false, end, opens, deadline, on("2026-12-04")),
             Status::Closed
         );
         assert_eq!(
-            status(false, end, opens, deadline, d("2026-12-10")),
+            status(false, end, opens, deadline, on("2026-12-10")),
             Status::Closed
         );
         assert_eq!(
-            status(false, end, opens, deadline, d("2026-12-11")),
+            status(false, end, opens, deadline, on("2026-12-11")),
             Status::Finished
         );
         assert_eq!(
-            status(true, end, opens, deadline, d("2026-11-15")),
+            status(true, end, opens, deadline, on("2026-11-15")),
             Status::Cancelled
         );
     }

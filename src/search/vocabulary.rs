@@ -17,7 +17,8 @@ use super::documents::{reading, KINDS};
 use super::normalize::{is_kana, is_separator, normalize};
 use super::romaji;
 use crate::config::SiteConfig;
-use crate::content::fields::{Fields, FileReport};
+use crate::content::fields::Fields;
+use crate::content::report::FileReport;
 use crate::yaml::{Node, Value};
 
 /// The built-in table: group, word, reading, means.

@@ -70,6 +70,10 @@ impl std::hash::Hasher for GramHasher {
     fn write_u64(&mut self, n: u64) {
         self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
+    /// A `char`'s hash: one step, not four bytes' worth.
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
 }
 
 pub(super) type GramMap<V> = HashMap<Gram, V, std::hash::BuildHasherDefault<GramHasher>>;

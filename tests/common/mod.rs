@@ -96,7 +96,12 @@ pub fn build_on(date: &str, root: &Path, out: &Path, extra: &[&str]) -> Output {
 /// Builds `root` into `out` for a fixed date with the step timings on (`RENKEI_TIMINGS`),
 /// whatever the outcome: they say what the build took from the last one.
 pub fn build_timed(root: &Path, out: &Path) -> Output {
-    build_args("2026-11-25", root, out, &[], &[("RENKEI_TIMINGS", "1")])
+    build_timed_on("2026-11-25", root, out)
+}
+
+/// [`build_timed`] as on `date`.
+pub fn build_timed_on(date: &str, root: &Path, out: &Path) -> Output {
+    build_args(date, root, out, &[], &[("RENKEI_TIMINGS", "1")])
 }
 
 fn build_args(date: &str, root: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)]) -> Output {

@@ -185,7 +185,7 @@ fn read_row(path: &str, node: &Node, parent: &Fields) -> Option<HoursRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::fields::FileReport;
+    use crate::content::report::FileReport;
     use crate::yaml;
 
     #[test]

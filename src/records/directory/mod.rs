@@ -258,7 +258,15 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx, draft: bool) -> Option<Place> {
     if let Some(date) = updated {
         // A stale phone number or 診療時間 sends a patient to a closed door; a year is the
         // interval at which offices usually re-survey their partners.
-        if date.checked_add_months(chrono::Months::new(12)) < Some(ctx.build_date) {
+        let year_later = date.checked_add_months(chrono::Months::new(12));
+        let stale = match year_later.map(|d| d.succ_opt()) {
+            Some(Some(next)) => f.report().reached(ctx.build_date, next),
+            // A year on is the last day there is: no build is after it.
+            Some(None) => false,
+            // No day a year on: every build is after it.
+            None => true,
+        };
+        if stale {
             f.report().warn(
                 f.key_pos("updated"),
                 "updated",
