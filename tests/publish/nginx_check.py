@@ -69,8 +69,10 @@ def configure(repo, tmp, port):
     path = os.path.join(repo, "docs/publish/nginx.conf")
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    # A hospital host's own static-file rule, which must not take renkei's files (^~).
-    host_rule = SERVER_NAME + "\n    location ~* \\.(css|js|mjs|pdf|csv|xml|ics|vcf)$ { return 418; }"
+    # A hospital host's own static-file rule, which must not take renkei's files (^~), and its
+    # own pages served from the folder renkei builds into.
+    host_rule = (SERVER_NAME + "\n    location ~* \\.(css|js|mjs|pdf|csv|xml|ics|vcf)$ { return 418; }"
+                 + f"\n    location / {{ root {tmp}/www; }}")
     for old, new in [
         (LISTEN, f"listen 127.0.0.1:{port};"),
         (ROOT, f"root {tmp}/www;"),
@@ -234,6 +236,15 @@ def run(args, tmp):
         for bookkeeping in ("/renkei/.renkei-manifest", "/renkei/.renkei-output"):
             status, _, _ = c.get(bookkeeping)
             check(status == 404, f"renkei's bookkeeping {bookkeeping} is not served → {status}")
+        # Built straight into the host's folder: the record and parses beside each output, in
+        # the folder the host's own pages are served from.
+        for beside in (".renkei-inputs.renkei", ".renkei-parsed.renkei",
+                       ".renkei-parsed.renkei-partners"):
+            there = os.path.isfile(os.path.join(tmp, "www", beside))
+            status, _, _ = c.get("/" + beside)
+            check(there and status == 404, f"{beside} beside the output (there: {there}) → {status}")
+        status, _, _ = c.get("/")
+        check(status in (200, 403, 404), f"the host's own root still answers → {status}")
 
         card = next(f for f in sorted(os.listdir(os.path.join(public, "contact")))
                     if f.endswith(".vcf"))
