@@ -52,6 +52,35 @@ fn a_linked_output_folder_is_written_through_and_nothing_outside_it_is_deleted()
     );
 }
 
+/// A build killed by Ctrl+C or a time limit runs no clean-up: its staging folder (the whole
+/// new site) and its temporary parses stay beside the output. The next build of that output
+/// removes them, and nothing of anyone else's.
+#[test]
+fn a_killed_builds_leftovers_are_swept_by_the_next_build() {
+    let site = site_copy("minimal");
+    let root = site.path();
+    let out = root.join("public");
+    build_ok(root, &out, &[]);
+    // Larger than any process number Linux gives: that build is gone.
+    let staging = root.join(".public.renkei-new-999999999");
+    fs::create_dir_all(staging.join("partners")).unwrap();
+    fs::write(staging.join(".renkei-output"), "renkei").unwrap();
+    fs::write(staging.join("partners/index.html"), "<p>half a site</p>").unwrap();
+    let parses = root.join(".renkei-parsed.public.tmp-999999999");
+    fs::write(&parses, "partners_only values").unwrap();
+    let mine = root.join(".public.renkei-new-999999999-notes");
+    fs::create_dir_all(&mine).unwrap();
+
+    build_ok(root, &out, &[]);
+    assert!(
+        !staging.exists(),
+        "the killed build's staging folder is left"
+    );
+    assert!(!parses.exists(), "the killed build's parses are left");
+    assert!(mine.is_dir(), "a folder renkei did not make was removed");
+    assert!(out.join("index.html").is_file());
+}
+
 #[test]
 fn a_folder_renkei_did_not_make_is_never_replaced() {
     let site = site_copy("minimal");

@@ -1,7 +1,5 @@
 //! 介護・福祉事業所 (`content/care/`): 居宅介護支援, 訪問看護, 通所介護 and other care services.
 
-use tera::Context;
-
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
@@ -70,9 +68,8 @@ impl Kind for CareOffice {
         &site.care_facets
     }
 
-    fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
-        let items: Vec<_> = items.iter().map(|&i| care_item(site, i)).collect();
-        ctx.insert("items", &items);
+    fn list_item(site: &Site, i: usize) -> tera::Value {
+        tera::Value::from_serializable(&care_item(site, i))
     }
 
     fn detail(site: &Site, i: usize) -> PageParts {

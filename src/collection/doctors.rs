@@ -1,7 +1,5 @@
 //! 登録医 (`content/doctors/`): doctors registered with the hospital, each at a partner clinic.
 
-use tera::Context;
-
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
@@ -68,9 +66,8 @@ impl Kind for Doctor {
         &[]
     }
 
-    fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
-        let items: Vec<_> = items.iter().map(|&i| doctor_item(site, i)).collect();
-        ctx.insert("items", &items);
+    fn list_item(site: &Site, i: usize) -> tera::Value {
+        tera::Value::from_serializable(&doctor_item(site, i))
     }
 
     fn detail(site: &Site, i: usize) -> PageParts {

@@ -1,8 +1,6 @@
 //! 医療機器の共同利用 (`content/equipment/`): one record per modality, an overview that
 //! compares them (`/equipment/`), and a page each.
 
-use tera::Context;
-
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -77,9 +75,8 @@ impl Kind for Equipment {
         &[]
     }
 
-    fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
-        let items: Vec<&Equipment> = items.iter().map(|&i| &site.equipment[i]).collect();
-        ctx.insert("items", &items);
+    fn list_item(site: &Site, i: usize) -> tera::Value {
+        tera::Value::from_serializable(&site.equipment[i])
     }
 
     fn detail(site: &Site, i: usize) -> PageParts {

@@ -2,7 +2,6 @@
 //! with its page, and the two renkei draws itself at `/forms/<slug>/print/`.
 
 use chrono::NaiveDate;
-use tera::Context;
 
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
@@ -78,9 +77,8 @@ impl Kind for Form {
         &site.form_facets
     }
 
-    fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
-        let items: Vec<&Form> = items.iter().map(|&i| &site.forms[i]).collect();
-        ctx.insert("items", &items);
+    fn list_item(site: &Site, i: usize) -> tera::Value {
+        tera::Value::from_serializable(&site.forms[i])
     }
 
     fn detail(site: &Site, i: usize) -> PageParts {

@@ -191,8 +191,11 @@ pub trait Kind: Sized + Clone + Serialize + Send + Sync + 'static {
     fn list_order(site: &Site) -> Vec<usize> {
         (0..Self::all(site).len()).collect()
     }
-    /// Puts `items` (and anything else its list and browse pages show) into `ctx`.
-    fn list_items(site: &Site, items: &[usize], ctx: &mut Context);
+    /// Record `i` as its list and browse pages show it, as a template value. Made once per
+    /// build and shared by every list page the record is on ([`crate::render::Items`]).
+    fn list_item(site: &Site, i: usize) -> tera::Value;
+    /// What its list and browse pages show besides their records (the pathway matrix).
+    fn list_extras(_site: &Site, _ctx: &mut Context) {}
     /// The record's own page.
     fn detail(site: &Site, i: usize) -> PageParts;
     /// A record's page to print (`forms/<slug>/print/`: a form renkei draws), if it has one.

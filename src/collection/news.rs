@@ -1,7 +1,6 @@
 //! お知らせ (`content/news/`): dated notices with categories, pinned items and attachments.
 
 use chrono::NaiveDate;
-use tera::Context;
 
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
@@ -65,9 +64,8 @@ impl Kind for News {
         &site.news_facets
     }
 
-    fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
-        let items: Vec<&News> = items.iter().map(|&i| &site.news[i]).collect();
-        ctx.insert("items", &items);
+    fn list_item(site: &Site, i: usize) -> tera::Value {
+        tera::Value::from_serializable(&site.news[i])
     }
 
     fn detail(site: &Site, i: usize) -> PageParts {

@@ -2,7 +2,6 @@
 //! feed (`/koho/atom.xml`) and the latest issue on the home page.
 
 use chrono::NaiveDate;
-use tera::Context;
 
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
@@ -77,9 +76,8 @@ impl Kind for Newsletter {
         &site.newsletter_facets
     }
 
-    fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
-        let items: Vec<&Newsletter> = items.iter().map(|&i| &site.newsletters[i]).collect();
-        ctx.insert("items", &items);
+    fn list_item(site: &Site, i: usize) -> tera::Value {
+        tera::Value::from_serializable(&site.newsletters[i])
     }
 
     fn detail(site: &Site, i: usize) -> PageParts {

@@ -1,8 +1,6 @@
 //! Plain pages (`content/pages/`): 紹介受診の流れ, 退院支援, アクセス …, served at the root, and
 //! `index.md`, the home page's own text.
 
-use tera::Context;
-
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
@@ -96,7 +94,10 @@ impl Kind for Page {
         Vec::new()
     }
 
-    fn list_items(_site: &Site, _items: &[usize], _ctx: &mut Context) {}
+    /// Pages have no list; a page as a value all the same.
+    fn list_item(site: &Site, i: usize) -> tera::Value {
+        tera::Value::from_serializable(&site.pages[i])
+    }
 
     fn detail(site: &Site, i: usize) -> PageParts {
         let p = &site.pages[i];

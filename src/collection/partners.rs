@@ -1,7 +1,5 @@
 //! 連携医療機関 (`content/partners/`): clinics, hospitals, dental clinics and pharmacies.
 
-use tera::Context;
-
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
@@ -84,9 +82,8 @@ impl Kind for Partner {
         &site.partner_facets
     }
 
-    fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
-        let items: Vec<_> = items.iter().map(|&i| partner_item(site, i)).collect();
-        ctx.insert("items", &items);
+    fn list_item(site: &Site, i: usize) -> tera::Value {
+        tera::Value::from_serializable(&partner_item(site, i))
     }
 
     fn detail(site: &Site, i: usize) -> PageParts {

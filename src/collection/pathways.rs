@@ -67,9 +67,11 @@ impl Kind for Pathway {
     }
 
     /// The pathways, and on every list page the 参加医療機関 matrix.
-    fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
-        let items: Vec<&Pathway> = items.iter().map(|&i| &site.pathways[i]).collect();
-        ctx.insert("items", &items);
+    fn list_item(site: &Site, i: usize) -> tera::Value {
+        tera::Value::from_serializable(&site.pathways[i])
+    }
+
+    fn list_extras(site: &Site, ctx: &mut Context) {
         ctx.insert("matrix", &matrix(site));
     }
 

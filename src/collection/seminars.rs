@@ -1,7 +1,6 @@
 //! 研修会・講演会 (`content/seminars/`): training, open conferences, public lectures, meetings.
 
 use chrono::{DateTime, FixedOffset};
-use tera::Context;
 
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
@@ -89,9 +88,8 @@ impl Kind for Seminar {
         order
     }
 
-    fn list_items(site: &Site, items: &[usize], ctx: &mut Context) {
-        let items: Vec<&Seminar> = items.iter().map(|&i| &site.seminars[i]).collect();
-        ctx.insert("items", &items);
+    fn list_item(site: &Site, i: usize) -> tera::Value {
+        tera::Value::from_serializable(&site.seminars[i])
     }
 
     fn detail(site: &Site, i: usize) -> PageParts {

@@ -2,13 +2,50 @@
 //! printable directory and the pathway matrix. Each function returns the page's site path,
 //! its template and its context; [`super::render_job`] renders them like any other page.
 
-use serde::Serialize;
-use tera::Context;
+use std::sync::OnceLock;
 
-use super::context::{self, care_item, page_path, pagination, partner_item, Link};
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::context::{self, page_path, pagination, Link};
 use super::{page_ctx, PER_PAGE};
 use crate::collection::{Collection, Kind};
 use crate::site::Site;
+
+/// Each record as list pages show it ([`Kind::list_item`]), made into a template value the
+/// first time a page asks for it and shared after. A partner is on nine or so list pages (its
+/// area, kind, 五十音 row, each 診療科 and service, the full list, the printable directory),
+/// and making it into a value for each of them was a tenth of rendering at 10k records.
+/// Values share their maps, so a page's list costs a reference per record.
+pub(crate) struct Items(Vec<Vec<OnceLock<Value>>>);
+
+impl Items {
+    pub(crate) fn new(site: &Site) -> Items {
+        Items(
+            Collection::ALL
+                .iter()
+                .map(|&c| {
+                    let n = crate::for_kind!(c, K => K::all(site).len());
+                    (0..n).map(|_| OnceLock::new()).collect()
+                })
+                .collect(),
+        )
+    }
+
+    /// Records `items` of `K` as one template list.
+    pub(crate) fn of<K: Kind>(&self, site: &Site, items: &[usize]) -> Value {
+        let c = K::COLLECTION;
+        let made = Collection::ALL
+            .iter()
+            .position(|x| *x == c)
+            .and_then(|at| self.0.get(at));
+        let value = |i: usize| match made.and_then(|m| m.get(i)) {
+            Some(cell) => cell.get_or_init(|| K::list_item(site, i)).clone(),
+            None => K::list_item(site, i),
+        };
+        Value::from(items.iter().map(|&i| value(i)).collect::<Vec<_>>())
+    }
+}
 
 /// Links from a record's tags (診療科, services) to their browse pages.
 pub(crate) fn facet_links(
@@ -74,20 +111,17 @@ pub(super) fn home(site: &Site) -> (String, &'static str, Context) {
 }
 
 /// A table per area, for handing to a patient at a 退院支援 meeting.
-pub(super) fn printable(site: &Site, c: Collection) -> (String, &'static str, Context) {
+pub(super) fn printable(
+    site: &Site,
+    shown: &Items,
+    c: Collection,
+) -> (String, &'static str, Context) {
     #[derive(Serialize)]
     struct AreaTable<'a> {
         area: &'a str,
-        items: Vec<context::DirectoryItem<'a>>,
+        items: Value,
     }
     let facets = crate::for_kind!(c, K => K::facets(site));
-    let item = |i: usize| {
-        if c == Collection::Partners {
-            partner_item(site, i)
-        } else {
-            care_item(site, i)
-        }
-    };
     let areas: Vec<AreaTable> = facets
         .iter()
         .find(|f| f.key == "area")
@@ -96,7 +130,7 @@ pub(super) fn printable(site: &Site, c: Collection) -> (String, &'static str, Co
                 .iter()
                 .map(|g| AreaTable {
                     area: &g.label,
-                    items: g.items.iter().map(|&i| item(i)).collect(),
+                    items: crate::for_kind!(c, K => shown.of::<K>(site, &g.items)),
                 })
                 .collect()
         })
@@ -128,6 +162,7 @@ pub(super) fn printable(site: &Site, c: Collection) -> (String, &'static str, Co
 
 pub(super) fn browse<K: Kind>(
     site: &Site,
+    shown: &Items,
     f: usize,
     g: usize,
     n: usize,
@@ -175,12 +210,17 @@ pub(super) fn browse<K: Kind>(
             url: site.config.urls.path(&base),
         },
     );
-    K::list_items(site, items, &mut ctx);
+    ctx.insert_value("items", shown.of::<K>(site, items));
+    K::list_extras(site, &mut ctx);
     (path, K::BROWSE_TEMPLATE, ctx)
 }
 
 /// Page `n` of a collection's list; the first page also offers its browse facets.
-pub(super) fn list<K: Kind>(site: &Site, n: usize) -> (String, &'static str, Context) {
+pub(super) fn list<K: Kind>(
+    site: &Site,
+    shown: &Items,
+    n: usize,
+) -> (String, &'static str, Context) {
     let c = K::COLLECTION;
     let base = format!("{}/", c.dir());
     let order = K::list_order(site);
@@ -210,6 +250,7 @@ pub(super) fn list<K: Kind>(site: &Site, n: usize) -> (String, &'static str, Con
     ctx.insert("pagination", &pg);
     let no_facets: &[crate::records::directory::browse::Facet] = &[];
     ctx.insert("facets", if n == 1 { K::facets(site) } else { no_facets });
-    K::list_items(site, &order[range], &mut ctx);
+    ctx.insert_value("items", shown.of::<K>(site, &order[range]));
+    K::list_extras(site, &mut ctx);
     (path, K::LIST_TEMPLATE.unwrap_or("page.html"), ctx)
 }

@@ -23,8 +23,8 @@ use crate::search::Reuse;
 use crate::site::Site;
 use crate::theme::Theme;
 use context::{site_ctx, Link, PageCtx};
-pub(crate) use lists::facet_links;
 use lists::{browse, home, list, printable};
+pub(crate) use lists::{facet_links, Items};
 
 /// Items per list page. Long lists paginate with stable URLs (`/partners/page/2/`).
 pub const PER_PAGE: usize = 50;
@@ -268,10 +268,11 @@ fn render_each(
     sink: &dyn Sink,
     diags: &Diagnostics,
 ) -> Result<Vec<(Job, String)>, Failure> {
+    let shown = Items::new(site);
     let results: Vec<Result<Option<(Job, String)>, Stop>> = jobs
         .par_iter()
         .map(|job| {
-            let Some(file) = render_job(site, theme, *job).map_err(Stop::Template)? else {
+            let Some(file) = render_job(site, theme, &shown, *job).map_err(Stop::Template)? else {
                 return Ok(None);
             };
             let path = file.path.clone();
@@ -349,7 +350,12 @@ pub(crate) fn ctx_with(page: &PageCtx, key: &'static str, value: &impl Serialize
 }
 
 /// Renders one job; `None` for a record without a page to print.
-fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<Option<OutFile>, Diagnostic> {
+fn render_job(
+    site: &Site,
+    theme: &Theme,
+    shown: &Items,
+    job: Job,
+) -> Result<Option<OutFile>, Diagnostic> {
     let (path, template, ctx) = match job {
         Job::Home => home(site),
         Job::NotFound => {
@@ -368,14 +374,14 @@ fn render_job(site: &Site, theme: &Theme, job: Job) -> Result<Option<OutFile>, D
                 .render("404.html", &ctx)
                 .map(|html| Some(OutFile::text("404.html", html)));
         }
-        Job::List(c, n) => for_kind!(c, K => list::<K>(site, n)),
+        Job::List(c, n) => for_kind!(c, K => list::<K>(site, shown, n)),
         Job::Browse {
             collection,
             facet,
             group,
             page,
-        } => for_kind!(collection, K => browse::<K>(site, facet, group, page)),
-        Job::Print(c) => printable(site, c),
+        } => for_kind!(collection, K => browse::<K>(site, shown, facet, group, page)),
+        Job::Print(c) => printable(site, shown, c),
         Job::Detail(c, i) => for_kind!(c, K => K::detail(site, i)),
         Job::Printout(c, i) => match for_kind!(c, K => K::print_page(site, i)) {
             Some(parts) => parts,
