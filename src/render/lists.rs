@@ -32,6 +32,11 @@ impl Items {
         )
     }
 
+    /// No shared entries: each list makes its own (pages that show none).
+    pub(crate) fn none() -> Items {
+        Items(Vec::new())
+    }
+
     /// Records `items` of `K` as one template list.
     pub(crate) fn of<K: Kind>(&self, site: &Site, items: &[usize]) -> Value {
         let c = K::COLLECTION;
