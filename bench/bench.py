@@ -88,8 +88,8 @@ def main():
     print("|---:|---:|---|---:|---|---|---|---|---:|---:|")
     for n in a.sizes:
         site = os.path.join(base, "w%d" % n)
-        # Generated once: the generator deletes and rewrites its 15k files, and files made
-        # just after a delete are slow (disk.py).
+        # Generated once (delete the folder to generate it again): the generator deletes and
+        # rewrites its 15k files, and files made just after a delete are slow (disk.py).
         if not os.path.isdir(site):
             subprocess.run([sys.executable, GEN, "--n", str(n), "--out", site], check=True, stdout=subprocess.DEVNULL)
         out = os.path.join(site, "public")

@@ -58,7 +58,10 @@ def main():
     if not os.path.isdir(site):
         subprocess.run([sys.executable, GEN, "--n", str(a.n), "--out", site], check=True, stdout=subprocess.DEVNULL)
     content = os.path.join(base, "hugo-content")
-    subprocess.run([os.path.join(HUGO_DIR, "prepare.sh"), site, content], check=True)
+    # Prepared once, like the site: prepare.sh deletes and rewrites every file of it, and files
+    # made just after a delete are slow (disk.py). Delete both folders to start afresh.
+    if not os.path.isdir(content):
+        subprocess.run([os.path.join(HUGO_DIR, "prepare.sh"), site, content], check=True)
     r_out, h_out = os.path.join(site, "public"), os.path.join(base, "hugo-out")
     renkei = [BIN, "build", "--root", site, "--out", r_out, "--date", "2026-11-25"]
     hugo = ["hugo", "--quiet", "-s", HUGO_DIR, "--contentDir", content, "-d", h_out]

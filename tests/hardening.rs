@@ -68,6 +68,9 @@ fn a_killed_builds_leftovers_are_swept_by_the_next_build() {
     fs::write(staging.join("partners/index.html"), "<p>half a site</p>").unwrap();
     let parses = root.join(".renkei-parsed.public.tmp-999999999");
     fs::write(&parses, "partners_only values").unwrap();
+    // Its claim on the output, which no process holds any more.
+    let claim = root.join(".renkei-lock.public.999999999");
+    fs::write(&claim, "").unwrap();
     let mine = root.join(".public.renkei-new-999999999-notes");
     fs::create_dir_all(&mine).unwrap();
 
@@ -77,6 +80,15 @@ fn a_killed_builds_leftovers_are_swept_by_the_next_build() {
         "the killed build's staging folder is left"
     );
     assert!(!parses.exists(), "the killed build's parses are left");
+    assert!(!claim.exists(), "the killed build's claim is left");
+    assert!(
+        !fs::read_dir(root).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".renkei-lock.")),
+        "this build's own claim is left"
+    );
     assert!(mine.is_dir(), "a folder renkei did not make was removed");
     assert!(out.join("index.html").is_file());
 }

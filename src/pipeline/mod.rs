@@ -239,6 +239,8 @@ pub fn build(
     let started = Instant::now();
     let mut timer = Timer::new();
     let out = target::resolve_target(out, &opts.root).map_err(|m| Failure::Fatal(m.into()))?;
+    // Held to the end of the build, however it ends ([`leftovers`]).
+    let _claim = leftovers::claim(&out);
     leftovers::sweep(&out);
     let inputs = unchanged::fingerprint(opts);
     // The last build's record, if the output is still as that build left it.
