@@ -62,6 +62,12 @@ impl FileReport {
         reached
     }
 
+    /// Whether `today` is after `day`: [`FileReport::reached`] the day after it (never, when
+    /// `day` is the last day there is).
+    pub fn passed(&self, today: NaiveDate, day: NaiveDate) -> bool {
+        day.succ_opt().is_some_and(|next| self.reached(today, next))
+    }
+
     /// The build dates on which this file reads as it did on this build's.
     pub fn days(&self) -> Days {
         self.days.get()

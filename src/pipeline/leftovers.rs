@@ -42,7 +42,7 @@ impl Drop for Claim {
 /// wait [`ABANDONED`].
 pub fn claim(out: &Path) -> Option<Claim> {
     let (parent, name) = split(out)?;
-    let path = parent.join(format!(".renkei-lock.{name}.{}", std::process::id()));
+    let path = claim_path(parent, name, std::process::id());
     let file = fs::OpenOptions::new()
         .write(true)
         .create(true)
@@ -53,6 +53,11 @@ pub fn claim(out: &Path) -> Option<Claim> {
     // another machine sharing the folder) is theirs, and is not removed on the way out.
     file.try_lock().ok()?;
     Some(Claim { path, _file: file })
+}
+
+/// Where process `pid` claims the output named `out_name` in `parent`.
+fn claim_path(parent: &Path, out_name: &str, pid: u32) -> PathBuf {
+    parent.join(format!(".renkei-lock.{out_name}.{pid}"))
 }
 
 fn split(out: &Path) -> Option<(&Path, &str)> {
@@ -105,15 +110,12 @@ pub fn sweep(out: &Path) {
         if !ours || !ended(parent, out_name, pid, &meta) {
             continue;
         }
-        let _ = match kind {
-            Kind::Folder => fs::remove_dir_all(entry.path()),
-            Kind::File => fs::remove_file(entry.path()),
+        match kind {
+            Kind::Folder => drop(fs::remove_dir_all(entry.path())),
+            Kind::File => drop(fs::remove_file(entry.path())),
             // Last: while it is there, the leftovers it vouches for are known to be abandoned.
-            Kind::Claim => {
-                claims.push(entry.path());
-                Ok(())
-            }
-        };
+            Kind::Claim => claims.push(entry.path()),
+        }
     }
     for claim in claims {
         let _ = fs::remove_file(claim);
@@ -152,7 +154,7 @@ fn leftover(name: &str, out_name: &str) -> Option<(u32, Kind)> {
 /// Whether the build of process `pid` has ended: its claim can be locked. Without a claim to
 /// ask, whether its leftover (`meta`) has been left alone for [`ABANDONED`].
 fn ended(parent: &Path, out_name: &str, pid: u32, meta: &fs::Metadata) -> bool {
-    let claim = parent.join(format!(".renkei-lock.{out_name}.{pid}"));
+    let claim = claim_path(parent, out_name, pid);
     let is_claim = fs::symlink_metadata(&claim).is_ok_and(|m| m.is_file());
     if is_claim {
         if let Ok(file) = fs::OpenOptions::new().write(true).open(&claim) {

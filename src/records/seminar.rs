@@ -233,11 +233,7 @@ fn read_apply(f: &mut Fields, ctx: &LoadCtx, start: Option<NaiveDate>) -> Option
             );
         }
     }
-    let after = |day: NaiveDate| {
-        day.succ_opt()
-            .is_some_and(|next| a.report().reached(ctx.build_date, next))
-    };
-    if deadline.is_none() && start.is_some_and(|s| !after(s)) {
+    if deadline.is_none() && start.is_some_and(|s| !a.report().passed(ctx.build_date, s)) {
         // Without a deadline the page says 受付中 up to the day itself, and late applicants
         // arrive to a full room.
         a.report().warn(

@@ -258,11 +258,8 @@ fn read_place(f: &mut Fields, ctx: &LoadCtx, draft: bool) -> Option<Place> {
     if let Some(date) = updated {
         // A stale phone number or 診療時間 sends a patient to a closed door; a year is the
         // interval at which offices usually re-survey their partners.
-        let year_later = date.checked_add_months(chrono::Months::new(12));
-        let stale = match year_later.map(|d| d.succ_opt()) {
-            Some(Some(next)) => f.report().reached(ctx.build_date, next),
-            // A year on is the last day there is: no build is after it.
-            Some(None) => false,
+        let stale = match date.checked_add_months(chrono::Months::new(12)) {
+            Some(year_later) => f.report().passed(ctx.build_date, year_later),
             // No day a year on: every build is after it.
             None => true,
         };
