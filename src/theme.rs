@@ -290,10 +290,13 @@ impl Theme {
     }
 
     /// Renders `template` with `context`.
-    pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
+    /// The page's bytes, without the templates' indentation. Bytes, not a `String`: they go
+    /// straight to a file, and Tera writes only whole `&str`s, so they are UTF-8 already.
+    pub fn render(&self, template: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
+        let mut html = Vec::with_capacity(16 * 1024);
         self.tera
-            .render(template, context)
-            .map(|html| crate::render::compact::trim_indentation(&html))
+            .render_to(template, context, &mut html)
+            .map(|()| crate::render::compact::trim_indentation(&html))
             .map_err(|e| template_error(&e, &self.origins, template))
     }
 }

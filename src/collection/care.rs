@@ -13,7 +13,7 @@ use crate::search::documents::{place_doc, site_path, Doc, Field};
 use crate::site::Site;
 
 /// Where a care office appears: its name and reading (五十音 order), area and services.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Hash)]
 pub struct Shape {
     name: String,
     yomi: String,

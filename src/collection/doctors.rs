@@ -14,7 +14,7 @@ use crate::site::Site;
 
 /// Where a 登録医 appears: the reading (五十音 order), the name on the clinic's page, and the
 /// clinic itself.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Hash)]
 pub struct Shape {
     name: String,
     yomi: String,

@@ -14,7 +14,7 @@ use crate::search::documents::{site_path, titled, Doc, Field};
 use crate::site::Site;
 
 /// What the overview shows of a modality, and its place in it.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Hash)]
 pub struct Shape {
     order: i64,
     title: String,

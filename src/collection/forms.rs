@@ -15,7 +15,7 @@ use crate::site::Site;
 
 /// Where a form appears: its purpose (group and order), title (order) and what its list row
 /// shows besides.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Hash)]
 pub struct Shape {
     title: String,
     purpose: String,

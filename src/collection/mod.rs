@@ -164,9 +164,9 @@ pub trait Kind: Sized + Clone + Serialize + Send + Sync + 'static {
     const OPTIONAL: bool = false;
     /// What decides where a record appears — order, grouping and links. Equal shapes mean
     /// equal positions everywhere, which is what lets `serve` re-render only a record's pages,
-    /// and `build` too: the record of the last build keeps a hash of each shape's `Debug` text
-    /// (`pipeline::edit`), so every field of a shape must show in its `Debug`.
-    type Shape: PartialEq + std::fmt::Debug;
+    /// and `build` too: the record of the last build keeps a hash of each shape
+    /// (`pipeline::edit`), so every field of a shape must take part in its `Hash` (derive it).
+    type Shape: PartialEq + std::hash::Hash;
 
     /// The folder of its generated pages (`partners/area/…`, `news/page/2/`) that a record
     /// named `slug` would collide with, if any.

@@ -13,7 +13,7 @@ use crate::search::documents::{site_path, titled, Doc, Field};
 use crate::site::Site;
 
 /// Where a notice appears: its date and pin (order), and its category.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Hash)]
 pub struct Shape {
     date: NaiveDate,
     category: String,

@@ -14,7 +14,7 @@ use crate::search::documents::{site_path, titled, Doc, Field};
 use crate::site::Site;
 
 /// What lists, the archive, the feed and the home page show of an issue.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Hash)]
 pub struct Shape {
     title: String,
     number: i64,

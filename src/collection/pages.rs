@@ -12,7 +12,7 @@ use crate::search::documents::{site_path, titled, Doc};
 use crate::site::Site;
 
 /// Where a page appears besides its own URL: every page's menu and footer, by title.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Hash)]
 pub struct Shape {
     title: String,
     nav: Option<i64>,

@@ -13,7 +13,7 @@ use crate::search::documents::{place_doc, site_path, Doc, Field};
 use crate::site::Site;
 
 /// Where a partner appears: its name and reading (五十音 order), and every facet it is in.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Hash)]
 pub struct Shape {
     name: String,
     yomi: String,

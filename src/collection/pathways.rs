@@ -14,7 +14,7 @@ use crate::search::documents::Doc;
 use crate::site::{Member, Site};
 
 /// Where a pathway appears: its participants (their pages link to it). Order is by slug.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Hash)]
 pub struct Shape {
     participants: Vec<String>,
 }

@@ -14,7 +14,7 @@ use crate::site::Site;
 
 /// Where a seminar appears: its dates (order, 年度, upcoming or past), kind, audience and
 /// status (the home page shows upcoming ones).
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Hash)]
 pub struct Shape {
     start: DateTime<FixedOffset>,
     end: DateTime<FixedOffset>,

@@ -6,7 +6,7 @@
 //! kept: it cannot be derived from the digits without the 市外局番 table.
 
 /// A checked Japanese phone number.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Phone {
     /// As displayed: ASCII digits and hyphens (`099-201-1100`).
     pub display: String,

@@ -39,9 +39,14 @@ pub enum Source {
 
 impl OutFile {
     pub fn text(path: impl Into<String>, text: String) -> Self {
+        Self::bytes_at(path, text.into_bytes())
+    }
+
+    /// A file of bytes made here: a rendered page, an image.
+    pub fn bytes_at(path: impl Into<String>, bytes: Vec<u8>) -> Self {
         OutFile {
             path: path.into(),
-            source: Source::Bytes(text.into_bytes()),
+            source: Source::Bytes(bytes),
         }
     }
 

@@ -1,5 +1,7 @@
 //! Step timings for benchmarks and profiling, printed when `RENKEI_TIMINGS` is set, each with
-//! the process's peak memory so far (Linux), so a step that makes memory grow shows itself.
+//! the processor time the step took and the process's peak memory so far (Linux): a step whose
+//! processor time is close to its wall time ran on one core, and a step that makes memory grow
+//! shows itself.
 //!
 //! Its own module because both the pipeline and the output writer time their steps, and the
 //! writer must not depend on the pipeline that calls it.
@@ -10,13 +12,16 @@ use std::time::Instant;
 pub struct Timer {
     on: bool,
     last: Instant,
+    last_cpu: Option<u64>,
 }
 
 impl Timer {
     pub fn new() -> Self {
+        let on = std::env::var_os("RENKEI_TIMINGS").is_some();
         Timer {
-            on: std::env::var_os("RENKEI_TIMINGS").is_some(),
+            on,
             last: Instant::now(),
+            last_cpu: if on { cpu_time() } else { None },
         }
     }
 
@@ -25,13 +30,30 @@ impl Timer {
             let peak = peak_memory()
                 .map(|kib| format!(", peak {} MiB", kib / 1024))
                 .unwrap_or_default();
+            let cpu_now = cpu_time();
+            let cpu = match (self.last_cpu, cpu_now) {
+                (Some(before), Some(now)) => format!(" (cpu {} ms)", now.saturating_sub(before)),
+                _ => String::new(),
+            };
             eprintln!(
-                "  {name}: {:.0} ms{peak}",
+                "  {name}: {:.0} ms{cpu}{peak}",
                 self.last.elapsed().as_secs_f64() * 1000.0
             );
+            self.last_cpu = cpu_now;
         }
         self.last = Instant::now();
     }
+}
+
+/// The processor time the process has used so far, user and system, in milliseconds
+/// (`utime` and `stime` of `/proc/self/stat`, in clock ticks of 10 ms on Linux).
+fn cpu_time() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let mut fields = stat.get(stat.rfind(')')? + 2..)?.split_whitespace();
+    let utime: u64 = fields.nth(11)?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) * 10)
 }
 
 /// The process's peak resident memory in KiB (`VmHWM`), where the system says it.

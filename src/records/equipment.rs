@@ -39,7 +39,7 @@ pub struct Equipment {
 }
 
 /// 自費の料金表 with its 改定日.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct Prices {
     pub revised: NaiveDate,
     pub revised_ja: String,
@@ -48,7 +48,7 @@ pub struct Prices {
     pub items: Vec<Price>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct Price {
     pub name: String,
     pub yen: u64,

@@ -36,7 +36,7 @@ pub const GENERATED: &[(&str, &str)] = &[
 ];
 
 /// Where a form is sent: a desk's name and numbers, copied from site.yaml when read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct SendTo {
     /// The desk's `id`, or `liaison` for a site without `desks:`.
     pub id: String,

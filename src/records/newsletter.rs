@@ -30,7 +30,7 @@ pub struct Newsletter {
 }
 
 /// The cover image, with the text a screen reader says instead of it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct Cover {
     pub url: String,
     pub alt: String,

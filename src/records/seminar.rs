@@ -11,7 +11,7 @@ use crate::content::fields::Fields;
 use crate::japanese;
 use crate::records::meta::{check_static, read_file_links, read_url, FileLink, LoadCtx, Meta};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SeminarKind {
     Training,
@@ -58,7 +58,7 @@ pub fn audience_label(audience: &str) -> &'static str {
 }
 
 /// Status on the build date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Cancelled,

@@ -9,40 +9,70 @@
 //! where whitespace is content, every line is kept exactly.
 
 /// `html` with leading indentation and blank lines removed outside `<pre>` and `<textarea>`.
-pub fn trim_indentation(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
+///
+/// Works on bytes: every byte it removes is ASCII, so valid UTF-8 stays valid, and the page
+/// is never checked as text again (Tera's `render` checked each one, 2% of a cold build).
+/// It runs over every byte of every page (290 MB at 10k records), so it is built for speed:
+/// `memchr` finds the newlines and `<`s, text is copied in runs between the bytes removed,
+/// and lines are checked for `<pre>` only on pages that hold one (one scan of the `<`s
+/// decides). A line at a time with `str` methods took 5% of a cold build's processor time;
+/// this takes a third of that.
+pub fn trim_indentation(html: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(html.len());
+    let check_lines = holds_preformatted(html);
     let mut preformatted = false;
-    for line in html.split_inclusive('\n') {
-        if preformatted {
-            out.push_str(line);
-        } else {
-            let text = line.trim_start_matches([' ', '\t']);
-            if !text.trim_end_matches(['\r', '\n']).is_empty() {
-                out.push_str(text);
+    // `html[copied..start]` is kept and not yet copied.
+    let mut copied = 0;
+    let mut start = 0;
+    while start < html.len() {
+        let end = memchr::memchr(b'\n', &html[start..]).map_or(html.len(), |at| start + at + 1);
+        if !preformatted {
+            let indent = html[start..end]
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            let text = start + indent;
+            if html[text..end].iter().all(|&b| b == b'\r' || b == b'\n') {
+                out.extend_from_slice(&html[copied..start]);
+                copied = end;
+            } else if indent > 0 {
+                out.extend_from_slice(&html[copied..start]);
+                copied = text;
             }
         }
-        preformatted = ends_preformatted(line, preformatted);
+        if check_lines {
+            preformatted = ends_preformatted(&html[start..end], preformatted);
+        }
+        start = end;
     }
+    out.extend_from_slice(&html[copied..]);
     out
 }
 
+/// Whether `<pre` or `<textarea` (opening or closing, any case) occurs anywhere in `html`.
+fn holds_preformatted(html: &[u8]) -> bool {
+    memchr::memchr_iter(b'<', html).any(|at| preformatted_tag(&html[at + 1..]).is_some())
+}
+
+/// For the text after a `<`: `Some(closing)` if it is a `pre` or `textarea` tag.
+fn preformatted_tag(rest: &[u8]) -> Option<bool> {
+    let (closing, name) = match rest.first() {
+        Some(b'/') => (true, &rest[1..]),
+        _ => (false, rest),
+    };
+    ["pre", "textarea"]
+        .iter()
+        .any(|tag| is_tag(name, tag))
+        .then_some(closing)
+}
+
 /// Whether, after `line`, the text is inside `<pre>` or `<textarea>`, given whether it was
-/// before it: the last opening or closing tag of either on the line decides. Runs on every
-/// line of every page, so it looks only at each `<` and allocates nothing.
-fn ends_preformatted(line: &str, before: bool) -> bool {
-    let bytes = line.as_bytes();
-    let mut inside = before;
-    for (at, _) in line.match_indices('<') {
-        let rest = &bytes[at + 1..];
-        let (closing, name) = match rest.first() {
-            Some(b'/') => (true, &rest[1..]),
-            _ => (false, rest),
-        };
-        if ["pre", "textarea"].iter().any(|tag| is_tag(name, tag)) {
-            inside = !closing;
-        }
-    }
-    inside
+/// before it: the last opening or closing tag of either on the line decides.
+fn ends_preformatted(line: &[u8], before: bool) -> bool {
+    memchr::memchr_iter(b'<', line)
+        .filter_map(|at| preformatted_tag(&line[at + 1..]))
+        .next_back()
+        .map_or(before, |closing| !closing)
 }
 
 /// Whether `text` starts with the tag name `tag` (any case) and the name ends there
@@ -55,7 +85,9 @@ fn is_tag(text: &[u8], tag: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    fn trim_indentation(html: &str) -> String {
+        String::from_utf8(super::trim_indentation(html.as_bytes())).unwrap()
+    }
 
     #[test]
     fn indentation_and_blank_lines_go() {
@@ -84,5 +116,12 @@ mod tests {
             trim_indentation("<pre>a</pre><PRE>\n  b\n</PRE>\n  c"),
             "<pre>a</pre><PRE>\n  b\n</PRE>\nc"
         );
+        // Lines left as they are, between lines that are not, are copied with them.
+        assert_eq!(
+            trim_indentation("  a\nb\nc\n\r\n \t\n  d\ne"),
+            "a\nb\nc\nd\ne"
+        );
+        assert_eq!(trim_indentation("  \n  "), "");
+        assert_eq!(trim_indentation("x"), "x");
     }
 }

@@ -113,7 +113,13 @@ pub fn render_site(
     theme.set_global("site", &site_ctx(site));
     let theme: &Theme = theme;
     let mut timer = crate::pipeline::timing::Timer::new();
-    let made = render_each(site, theme, &jobs(site), sink, diags)?;
+    // The exports, feeds and search index are made while the record pages render: each has
+    // steps that run on one core (the search index's gram table, the CSV), which the pages
+    // fill. Not beside the list pages, whose shared entries are the render's peak memory.
+    let (made, derived) = render_each(site, theme, &jobs(site), sink, diags, || {
+        put_collection_files(site, sink, None)
+    });
+    let (made, derived) = (made?, derived?);
     let mut written = BTreeSet::new();
     let mut indexed = Vec::new();
     for (job, path) in made {
@@ -122,8 +128,7 @@ pub fn render_site(
         }
         written.insert(path);
     }
-    timer.step("render: pages");
-    let derived = put_collection_files(site, sink, None)?;
+    timer.step("render: pages, exports and the search index");
     written.extend(derived.paths.iter().cloned());
     let mut rest = desk_cards(site);
     rest.push(crate::formats::sitemap::sitemap(site, &indexed));
@@ -182,6 +187,9 @@ pub fn render_edit(
     timer.step("render: pages an edit touches");
     Ok((pages, put_collection_files(site, sink, reuse)?))
 }
+
+/// A job's index with the file it made (its path), nothing, or why it stopped.
+type JobResult = (usize, Result<Option<(Job, String)>, Stop>);
 
 /// Why one job stopped: the template's problem, or the output's.
 enum Stop {
@@ -256,19 +264,23 @@ pub fn render_jobs(
     sink: &dyn Sink,
     diags: &Diagnostics,
 ) -> Result<usize, Failure> {
-    render_each(site, theme, jobs, sink, diags).map(|made| made.len())
+    render_each(site, theme, jobs, sink, diags, || ())
+        .0
+        .map(|made| made.len())
 }
 
 /// Renders `jobs` in parallel into `sink`, returning each file's job and path in job order.
-/// Every template problem is reported, each once, before the render fails.
-fn render_each(
+/// Every template problem is reported, each once, before the render fails. `alongside` runs
+/// beside the pages after the list pages, and its result is returned with theirs.
+fn render_each<R: Send>(
     site: &Site,
     theme: &Theme,
     jobs: &[Job],
     sink: &dyn Sink,
     diags: &Diagnostics,
-) -> Result<Vec<(Job, String)>, Failure> {
-    let render = |order: &[usize], shown: &Items| -> Vec<(usize, Result<_, Stop>)> {
+    alongside: impl FnOnce() -> R + Send,
+) -> (Result<Vec<(Job, String)>, Failure>, R) {
+    let render = |order: &[usize], shown: &Items| -> Vec<JobResult> {
         order
             .par_iter()
             .map(|&i| {
@@ -295,8 +307,18 @@ fn render_each(
     let shown = Items::new(site);
     let mut results = render(&lists, &shown);
     drop(shown);
-    results.extend(render(&rest, &Items::none()));
+    let (rest, beside) = rayon::join(|| render(&rest, &Items::none()), alongside);
+    results.extend(rest);
     results.sort_unstable_by_key(|(i, _)| *i);
+    (collect_made(results, diags), beside)
+}
+
+/// The files `render_each` made, in job order, or its first output error, or every template
+/// problem, each once.
+fn collect_made(
+    results: Vec<JobResult>,
+    diags: &Diagnostics,
+) -> Result<Vec<(Job, String)>, Failure> {
     let mut made = Vec::new();
     let mut errors = Vec::new();
     for (_, r) in results {
@@ -389,7 +411,7 @@ fn render_job(
             ctx.insert("page", &page);
             return theme
                 .render("404.html", &ctx)
-                .map(|html| Some(OutFile::text("404.html", html)));
+                .map(|html| Some(OutFile::bytes_at("404.html", html)));
         }
         Job::List(c, n) => for_kind!(c, K => list::<K>(site, shown, n)),
         Job::Browse {
@@ -448,7 +470,7 @@ fn render_job(
     };
     theme
         .render(template, &ctx)
-        .map(|html| Some(OutFile::text(html_path(&path), html)))
+        .map(|html| Some(OutFile::bytes_at(html_path(&path), html)))
 }
 
 /// The closures a page lists, and how many of them the build date shows (the rest wait for

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::normalize::{is_separator, normalize, value_runs};
 use crate::site::Site;
 
 /// The kinds of text a record has, each with its own weight: a match in the name says far more
@@ -94,6 +95,8 @@ pub struct Doc {
     /// A second line: 診療科, the 登録医's clinic, a seminar's date.
     pub sub: String,
     pub fields: Vec<(Field, String)>,
+    /// Whether `fields` hold their runs ([`Doc::settle`]) rather than the text as written.
+    pub settled: bool,
     /// `(facet index into FACETS, value)`.
     pub facets: Vec<(usize, String)>,
 }
@@ -102,6 +105,34 @@ impl Doc {
     pub fn text(&mut self, field: Field, text: &str) {
         if !text.trim().is_empty() {
             self.fields.push((field, text.to_string()));
+        }
+    }
+
+    /// Replaces each field's text with its runs ([`value_runs`]), one per line. The index
+    /// reads a record's runs twice (its field lengths for BM25 must all be known before any
+    /// gram is weighed), and normalising was the larger part of both passes. Kept in place of
+    /// the text, they take no more memory than it did: at 100k records the text of every
+    /// record is held until its grams are in.
+    pub fn settle(&mut self) {
+        if self.settled {
+            return;
+        }
+        for (_, text) in &mut self.fields {
+            *text = runs_text(text);
+        }
+        self.settled = true;
+    }
+
+    /// The runs of one of its field texts, taken apart again if [`Doc::settle`] made them.
+    /// (A newline is a separator, so it is never inside a run.)
+    pub fn runs(&self, text: &str) -> Vec<Vec<char>> {
+        if self.settled {
+            text.split('\n')
+                .filter(|run| !run.is_empty())
+                .map(|run| run.chars().collect())
+                .collect()
+        } else {
+            value_runs(text)
         }
     }
 
@@ -150,6 +181,28 @@ pub fn documents(site: &Site) -> Vec<Doc> {
 pub fn site_path(site: &Site, url: &str) -> String {
     let prefix = site.config.urls.prefix();
     url.strip_prefix(prefix).unwrap_or(url).to_string()
+}
+
+/// [`value_runs`] of `value` as one text, a run per line, made without a vector per run.
+fn runs_text(value: &str) -> String {
+    let normalized = normalize(value);
+    let mut out = String::with_capacity(normalized.len());
+    for c in normalized.chars() {
+        if c == ' ' {
+            continue;
+        }
+        if is_separator(c) {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    if out.ends_with('\n') {
+        out.pop();
+    }
+    out
 }
 
 /// A record known by its title (seminar, news, page): title, kind facet and body.
@@ -230,6 +283,34 @@ pub fn plain_text(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_settled_record_has_the_runs_its_text_had() {
+        let texts = [
+            "阿部 博之",
+            "在宅訪問（居宅療養管理指導）",
+            "ｻｸﾗ内科、〒123-4567 緑ヶ丘市",
+            "・・「」",
+            "  ",
+            "一行目\n二行目\r\n",
+            "髙橋 ＡＢＣ　ｸﾘﾆｯｸ",
+        ];
+        let mut doc = Doc::default();
+        for t in texts {
+            doc.fields.push((Field::Body, t.to_string()));
+        }
+        let before: Vec<Vec<Vec<char>>> = doc.fields.iter().map(|(_, t)| doc.runs(t)).collect();
+        assert_eq!(before[0], vec!["阿部博之".chars().collect::<Vec<_>>()]);
+        assert_eq!(before[1].len(), 2);
+        doc.settle();
+        assert!(doc.settled);
+        let after: Vec<Vec<Vec<char>>> = doc.fields.iter().map(|(_, t)| doc.runs(t)).collect();
+        assert_eq!(after, before);
+        // Settling again changes nothing.
+        let fields = doc.fields.clone();
+        doc.settle();
+        assert_eq!(doc.fields, fields);
+    }
 
     #[test]
     fn default_lists_have_readings() {

@@ -90,15 +90,19 @@ pub fn build(
     let doc_rows: Vec<String> = docs.iter().map(doc_row).collect();
     let reuse = reuse.filter(|r| r.memo.describes(r.out));
     let hashes: Vec<u64> = docs.par_iter().map(reuse::doc_hash).collect();
-    // A record the last build indexed with the same text has the same lengths.
+    // A record the last build indexed with the same text has the same lengths. One that is
+    // measured is settled first, so its grams are made from the same runs.
     let lengths: Vec<Lengths> = docs
-        .par_iter()
+        .par_iter_mut()
         .zip(&hashes)
         .enumerate()
         .map(|(i, (d, hash))| {
             reuse
                 .and_then(|r| r.memo.lengths(i, *hash))
-                .unwrap_or_else(|| field_lengths(d))
+                .unwrap_or_else(|| {
+                    d.settle();
+                    field_lengths(d)
+                })
         })
         .collect();
     let avg = averages(&lengths);

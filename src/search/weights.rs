@@ -11,7 +11,6 @@
 use std::collections::HashMap;
 
 use super::documents::{Doc, Field};
-use super::normalize::value_runs;
 use super::postings;
 
 /// BM25 term-frequency saturation and length normalisation.
@@ -100,7 +99,7 @@ pub(super) fn exact_tokens(d: &Doc) -> Vec<String> {
         .iter()
         .filter(|(f, _)| matches!(f, Field::Name | Field::Yomi | Field::Phone))
         .flat_map(|(f, t)| {
-            let runs: String = value_runs(t).into_iter().flatten().collect();
+            let runs: String = d.runs(t).into_iter().flatten().collect();
             let short = (*f == Field::Yomi).then(|| collapsed(&runs)).flatten();
             [Some(format!("={runs}")), short.map(|s| format!("={s}"))]
         })
@@ -129,7 +128,7 @@ fn field_runs(d: &Doc) -> Vec<(Field, Vec<Vec<char>>)> {
                 .fields
                 .iter()
                 .filter(|(f, _)| f == field)
-                .flat_map(|(_, t)| value_runs(t))
+                .flat_map(|(_, t)| d.runs(t))
                 .collect();
             if field.has_readings() {
                 let short: Vec<Vec<char>> = runs
@@ -217,6 +216,7 @@ pub(super) fn doc_weights(d: &Doc, avg: &Averages) -> Vec<(Gram, u8)> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::normalize::value_runs;
     use super::*;
 
     #[test]

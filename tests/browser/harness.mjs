@@ -26,12 +26,21 @@ export async function serveSite(siteDir) {
   return { base: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
 }
 
-/** Debian's chromium, headless, with a fresh profile (playwright passes it as --user-data-dir). */
-export function launch() {
-  return chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-chromium-')), {
+/** Debian's chromium, headless, with a fresh profile (playwright passes it as --user-data-dir).
+ * Closing the context also deletes the profile: each run would otherwise leave ~3 MB in the
+ * temporary folder, and CI runs these on every stop. */
+export async function launch() {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     locale: 'ja-JP',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+  const close = context.close.bind(context);
+  context.close = async () => {
+    await close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  };
+  return context;
 }
