@@ -1,5 +1,7 @@
 //! 介護・福祉事業所 (`content/care/`): 居宅介護支援, 訪問看護, 通所介護 and other care services.
 
+use rayon::slice::ParallelSliceMut;
+
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
@@ -61,7 +63,8 @@ impl Kind for CareOffice {
     }
 
     fn sort(records: &mut [Self]) {
-        records.sort_by_cached_key(|c| (sort_key(&c.place.yomi), c.meta.slug.clone()));
+        // In parallel: the 五十音 key of 10k readings took 70 ms on one core.
+        records.par_sort_by_cached_key(|c| (sort_key(&c.place.yomi), c.meta.slug.clone()));
     }
 
     fn facets(site: &Site) -> &[Facet] {

@@ -1,5 +1,7 @@
 //! 連携医療機関 (`content/partners/`): clinics, hospitals, dental clinics and pharmacies.
 
+use rayon::slice::ParallelSliceMut;
+
 use super::{Collection, Kind, PageParts, Record};
 use crate::content::fields::Fields;
 use crate::load::Content;
@@ -75,7 +77,8 @@ impl Kind for Partner {
     }
 
     fn sort(records: &mut [Self]) {
-        records.sort_by_cached_key(|p| (sort_key(&p.place.yomi), p.meta.slug.clone()));
+        // In parallel: the 五十音 key of 10k readings took 70 ms on one core.
+        records.par_sort_by_cached_key(|p| (sort_key(&p.place.yomi), p.meta.slug.clone()));
     }
 
     fn facets(site: &Site) -> &[Facet] {
