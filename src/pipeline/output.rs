@@ -42,7 +42,7 @@ impl OutFile {
         Self::bytes_at(path, text.into_bytes())
     }
 
-    /// A file of bytes made here: a rendered page, an image.
+    /// A file of bytes made here, such as a rendered page.
     pub fn bytes_at(path: impl Into<String>, bytes: Vec<u8>) -> Self {
         OutFile {
             path: path.into(),

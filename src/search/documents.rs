@@ -110,9 +110,9 @@ impl Doc {
 
     /// Replaces each field's text with its runs ([`value_runs`]), one per line. The index
     /// reads a record's runs twice (its field lengths for BM25 must all be known before any
-    /// gram is weighed), and normalising was the larger part of both passes. Kept in place of
-    /// the text, they take no more memory than it did: at 100k records the text of every
-    /// record is held until its grams are in.
+    /// gram is weighed) and its names a third time (the whole-value keys); each read
+    /// normalised the text again. Kept in place of the text, the runs take no more memory
+    /// than it did: at 100k records the text of every record is held until its grams are in.
     pub fn settle(&mut self) {
         if self.settled {
             return;
