@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::normalize::{is_separator, normalize, value_runs};
+use super::normalize::{split_runs, value_runs, value_runs_text};
 use crate::site::Site;
 
 /// The kinds of text a record has, each with its own weight: a match in the name says far more
@@ -118,19 +118,15 @@ impl Doc {
             return;
         }
         for (_, text) in &mut self.fields {
-            *text = runs_text(text);
+            *text = value_runs_text(text);
         }
         self.settled = true;
     }
 
     /// The runs of one of its field texts, taken apart again if [`Doc::settle`] made them.
-    /// (A newline is a separator, so it is never inside a run.)
     pub fn runs(&self, text: &str) -> Vec<Vec<char>> {
         if self.settled {
-            text.split('\n')
-                .filter(|run| !run.is_empty())
-                .map(|run| run.chars().collect())
-                .collect()
+            split_runs(text)
         } else {
             value_runs(text)
         }
@@ -181,28 +177,6 @@ pub fn documents(site: &Site) -> Vec<Doc> {
 pub fn site_path(site: &Site, url: &str) -> String {
     let prefix = site.config.urls.prefix();
     url.strip_prefix(prefix).unwrap_or(url).to_string()
-}
-
-/// [`value_runs`] of `value` as one text, a run per line, made without a vector per run.
-fn runs_text(value: &str) -> String {
-    let normalized = normalize(value);
-    let mut out = String::with_capacity(normalized.len());
-    for c in normalized.chars() {
-        if c == ' ' {
-            continue;
-        }
-        if is_separator(c) {
-            if !out.is_empty() && !out.ends_with('\n') {
-                out.push('\n');
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    if out.ends_with('\n') {
-        out.pop();
-    }
-    out
 }
 
 /// A record known by its title (seminar, news, page): title, kind facet and body.

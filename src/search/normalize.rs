@@ -171,19 +171,38 @@ pub fn query_runs(query: &str) -> Vec<String> {
 /// The runs of an indexed value: like [`query_runs`], except that spaces are dropped rather than
 /// split at, because 「阿部 博之」 is typed both with and without its space.
 pub fn value_runs(value: &str) -> Vec<Vec<char>> {
-    let mut runs = vec![Vec::new()];
-    for c in normalize(value).chars() {
+    split_runs(&value_runs_text(value))
+}
+
+/// [`value_runs`] as one text, a run per line (a newline is a separator, so it is never inside
+/// a run): what the search index keeps of a record's text ([`super::documents::Doc::settle`]).
+pub fn value_runs_text(value: &str) -> String {
+    let normalized = normalize(value);
+    let mut out = String::with_capacity(normalized.len());
+    for c in normalized.chars() {
         if c == ' ' {
             continue;
         }
         if is_separator(c) {
-            runs.push(Vec::new());
-        } else if let Some(run) = runs.last_mut() {
-            run.push(c);
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+        } else {
+            out.push(c);
         }
     }
-    runs.retain(|r| !r.is_empty());
-    runs
+    if out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+/// The runs of a [`value_runs_text`].
+pub fn split_runs(text: &str) -> Vec<Vec<char>> {
+    text.split('\n')
+        .filter(|run| !run.is_empty())
+        .map(|run| run.chars().collect())
+        .collect()
 }
 
 #[cfg(test)]
