@@ -315,9 +315,13 @@ pub fn read_one(src: &SourceFile, ctx: &LoadCtx) -> Parse {
 /// [`read_one`], with the build dates on which the file reads the same.
 fn read_dated(src: &SourceFile, ctx: &LoadCtx) -> (Parse, Days) {
     let report = FileReport::new(src.display.clone());
-    let record = read_record(src, ctx, &report);
+    let Some(text) = document::read_text(Path::new(&src.path), &report) else {
+        let days = report.days();
+        return ((None, report.into_diagnostics()), days);
+    };
+    let record = parse_record(src.collection, &src.slug, &text, ctx, &report);
     let days = report.days();
-    ((record, report.into_diagnostics()), days)
+    ((record, report.into_quoted(&text)), days)
 }
 
 /// The record file a changed path is, if it is one: `<root>/content/<collection>/<slug>.md`.
@@ -350,12 +354,7 @@ pub fn read_from_text(
 ) -> Parse {
     let report = FileReport::new(display.to_string());
     let record = parse_record(collection, slug, text, ctx, &report);
-    (record, report.into_diagnostics())
-}
-
-fn read_record(src: &SourceFile, ctx: &LoadCtx, report: &FileReport) -> Option<(Record, bool)> {
-    let text = document::read_text(Path::new(&src.path), report)?;
-    parse_record(src.collection, &src.slug, &text, ctx, report)
+    (record, report.into_quoted(text))
 }
 
 fn parse_record(

@@ -102,6 +102,19 @@ impl FileReport {
         self.diags.into_inner()
     }
 
+    /// [`FileReport::into_diagnostics`], each with the line of `text` (the file as read) it
+    /// points at, so that showing it needs no second read of the file.
+    pub fn into_quoted(self, text: &str) -> Vec<Diagnostic> {
+        let mut diags = self.diags.into_inner();
+        for d in diags.iter_mut().filter(|d| d.path == self.path) {
+            let index = usize::try_from(d.line).ok().and_then(|l| l.checked_sub(1));
+            d.source_line = index
+                .and_then(|i| text.lines().nth(i))
+                .map(|line| Box::new(line.to_string()));
+        }
+        diags
+    }
+
     /// The diagnostics as the lines staff would read; what unit tests compare against.
     pub fn into_messages(self) -> Vec<String> {
         self.diags
@@ -109,5 +122,31 @@ impl FileReport {
             .iter()
             .map(|d| d.to_string())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_diagnostics_carry_the_line_they_point_at() {
+        let report = FileReport::new("content/partners/a.md");
+        let places = [
+            ("content/partners/a.md", 2),
+            ("content/partners/a.md", 0),
+            ("content/partners/a.md", 9),
+            ("content/site.yaml", 1),
+        ];
+        for (path, line) in places {
+            let at = Pos { line, col: 1 };
+            report.push(Diagnostic::warning(path, at, None, "警告"));
+        }
+        let lines: Vec<Option<String>> = report
+            .into_quoted("---\nname: あおば\n---\n")
+            .into_iter()
+            .map(|d| d.source_line.map(|line| *line))
+            .collect();
+        assert_eq!(lines, [Some("name: あおば".to_string()), None, None, None]);
     }
 }

@@ -38,6 +38,12 @@ pub struct Diagnostic {
     pub message: String,
     /// What would have been right, if it can be said briefly.
     pub expected: Option<String>,
+    /// The source line `line` points into, taken while the file's text was in memory
+    /// ([`crate::content::report::FileReport::into_quoted`]): a large site's thousands of
+    /// warnings would otherwise each open their file again to be quoted. `None`: [`Sources`]
+    /// reads it when it is shown. Boxed, so that most diagnostics, which have none, stay small.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<Box<String>>,
 }
 
 impl Diagnostic {
@@ -50,6 +56,7 @@ impl Diagnostic {
             field: field.map(str::to_string),
             message: message.into(),
             expected: None,
+            source_line: None,
         }
     }
 

@@ -35,18 +35,22 @@ impl<'a> Sources<'a> {
     /// The 1-based `line` of `path` (relative to the site root), if it can be shown.
     pub fn line(&mut self, path: &str, line: u32) -> Option<&str> {
         let root = self.root;
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
         let lines = self
             .files
             .entry(path.to_string())
             .or_insert_with(|| read_lines(&root.join(path)));
-        let index = usize::try_from(line).ok()?.checked_sub(1)?;
         lines.as_ref()?.get(index).map(String::as_str)
     }
 
     /// The message followed by its quoted line and caret, or the message alone.
     pub fn render(&mut self, d: &Diagnostic) -> String {
         let mut out = d.to_string();
-        if let Some(source) = self.line(&d.path, d.line) {
+        let source = match &d.source_line {
+            Some(line) => Some(line.as_str()),
+            None => self.line(&d.path, d.line),
+        };
+        if let Some(source) = source {
             out.push('\n');
             out.push_str(&quote(d.line, source, d.col));
         }

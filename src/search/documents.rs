@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::normalize::{split_runs, value_runs, value_runs_text};
+use super::normalize::value_runs_text;
 use crate::site::Site;
 
 /// The kinds of text a record has, each with its own weight: a match in the name says far more
@@ -108,10 +108,10 @@ impl Doc {
         }
     }
 
-    /// Replaces each field's text with its runs ([`value_runs`]), one per line. The index
-    /// reads a record's runs twice (its field lengths for BM25 must all be known before any
-    /// gram is weighed) and its names a third time (the whole-value keys); each read
-    /// normalised the text again. Kept in place of the text, the runs take no more memory
+    /// Replaces each field's text with its runs ([`super::normalize::value_runs`]), one per
+    /// line. The index reads a record's runs twice (its field lengths for BM25 must all be
+    /// known before any gram is weighed) and its names a third time (the whole-value keys);
+    /// each read normalised the text again. Kept in place of the text, the runs take no more memory
     /// than it did: at 100k records the text of every record is held until its grams are in.
     pub fn settle(&mut self) {
         if self.settled {
@@ -121,15 +121,6 @@ impl Doc {
             *text = value_runs_text(text);
         }
         self.settled = true;
-    }
-
-    /// The runs of one of its field texts, taken apart again if [`Doc::settle`] made them.
-    pub fn runs(&self, text: &str) -> Vec<Vec<char>> {
-        if self.settled {
-            split_runs(text)
-        } else {
-            value_runs(text)
-        }
     }
 
     pub fn facet(&mut self, key: &str, value: &str) {
@@ -258,6 +249,16 @@ pub fn plain_text(html: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The runs of one of a record's texts, taken apart again if [`Doc::settle`] made them.
+    fn runs(doc: &Doc, text: &str) -> Vec<Vec<char>> {
+        use crate::search::normalize::{split_runs, value_runs};
+        if doc.settled {
+            split_runs(text)
+        } else {
+            value_runs(text)
+        }
+    }
+
     #[test]
     fn a_settled_record_has_the_runs_its_text_had() {
         let texts = [
@@ -273,12 +274,12 @@ mod tests {
         for t in texts {
             doc.fields.push((Field::Body, t.to_string()));
         }
-        let before: Vec<Vec<Vec<char>>> = doc.fields.iter().map(|(_, t)| doc.runs(t)).collect();
+        let before: Vec<Vec<Vec<char>>> = doc.fields.iter().map(|(_, t)| runs(&doc, t)).collect();
         assert_eq!(before[0], vec!["阿部博之".chars().collect::<Vec<_>>()]);
         assert_eq!(before[1].len(), 2);
         doc.settle();
         assert!(doc.settled);
-        let after: Vec<Vec<Vec<char>>> = doc.fields.iter().map(|(_, t)| doc.runs(t)).collect();
+        let after: Vec<Vec<Vec<char>>> = doc.fields.iter().map(|(_, t)| runs(&doc, t)).collect();
         assert_eq!(after, before);
         // Settling again changes nothing.
         let fields = doc.fields.clone();

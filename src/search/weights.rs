@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use super::documents::{Doc, Field};
+use super::normalize::value_runs_text;
 use super::postings;
 
 /// BM25 term-frequency saturation and length normalisation.
@@ -99,7 +100,8 @@ pub(super) fn exact_tokens(d: &Doc) -> Vec<String> {
         .iter()
         .filter(|(f, _)| matches!(f, Field::Name | Field::Yomi | Field::Phone))
         .flat_map(|(f, t)| {
-            let runs: String = d.runs(t).into_iter().flatten().collect();
+            let mut runs = String::new();
+            text_runs(d, t, |run| runs.push_str(run));
             let short = (*f == Field::Yomi).then(|| collapsed(&runs)).flatten();
             [Some(format!("={runs}")), short.map(|s| format!("={s}"))]
         })
@@ -118,30 +120,43 @@ fn collapsed(reading: &str) -> Option<String> {
     (short != reading).then_some(short)
 }
 
-/// A record's text by field, cut into runs of searchable characters; fields holding readings
-/// also get their runs with long vowels left out.
-fn field_runs(d: &Doc) -> Vec<(Field, Vec<Vec<char>>)> {
-    Field::ALL
-        .iter()
-        .map(|field| {
-            let mut runs: Vec<Vec<char>> = d
-                .fields
-                .iter()
-                .filter(|(f, _)| f == field)
-                .flat_map(|(_, t)| d.runs(t))
-                .collect();
-            if field.has_readings() {
-                let short: Vec<Vec<char>> = runs
-                    .iter()
-                    .filter_map(|r| collapsed(&r.iter().collect::<String>()))
-                    .map(|s| s.chars().collect())
-                    .collect();
-                runs.extend(short);
+/// Calls `each` with every run of searchable characters in the record's `field` texts: a
+/// settled record's lines ([`Doc::settle`]), or what settling would make of its text.
+fn for_runs(d: &Doc, field: Field, mut each: impl FnMut(&str)) {
+    for (_, text) in d.fields.iter().filter(|(f, _)| *f == field) {
+        text_runs(d, text, &mut each);
+    }
+}
+
+/// [`for_runs`] of one of the record's texts.
+fn text_runs(d: &Doc, text: &str, each: impl FnMut(&str)) {
+    let made;
+    let runs = if d.settled {
+        text
+    } else {
+        made = value_runs_text(text);
+        made.as_str()
+    };
+    runs.split('\n').filter(|r| !r.is_empty()).for_each(each);
+}
+
+/// Calls `each` with every run of the record's `field` as characters (in `buf`, reused: a
+/// vector per run was a fifth of the index's time), and after them, for a field holding
+/// readings, each reading with its long vowels left out where that differs.
+fn field_runs(d: &Doc, field: Field, buf: &mut Vec<char>, mut each: impl FnMut(&[char])) {
+    let mut chars = |run: &str| {
+        buf.clear();
+        buf.extend(run.chars());
+        each(buf);
+    };
+    for_runs(d, field, &mut chars);
+    if field.has_readings() {
+        for_runs(d, field, |run| {
+            if let Some(short) = collapsed(run) {
+                chars(&short);
             }
-            (*field, runs)
-        })
-        .filter(|(_, runs)| !runs.is_empty())
-        .collect()
+        });
+    }
 }
 
 /// Average length of each field over the records that have it, for BM25's length norm.
@@ -152,9 +167,20 @@ pub(super) type Lengths = [u32; Field::ALL.len()];
 
 pub(super) fn field_lengths(d: &Doc) -> Lengths {
     let mut lengths = [0; Field::ALL.len()];
-    for (field, runs) in field_runs(d) {
-        let len: usize = runs.iter().map(Vec::len).sum();
-        lengths[field as usize] = u32::try_from(len).unwrap_or(u32::MAX - 1) + 1;
+    for field in Field::ALL {
+        let mut len = 0usize;
+        let mut count = |run: &str| len += run.chars().count();
+        for_runs(d, field, &mut count);
+        if field.has_readings() {
+            for_runs(d, field, |run| {
+                if let Some(short) = collapsed(run) {
+                    count(&short);
+                }
+            });
+        }
+        if len > 0 {
+            lengths[field as usize] = u32::try_from(len).unwrap_or(u32::MAX - 1) + 1;
+        }
     }
     lengths
 }
@@ -188,27 +214,30 @@ pub(super) fn field_averages(docs: &[Doc]) -> Averages {
 /// record was most of the index's time. Each gram's field scores are added in field order,
 /// as they always were, so the weights are the same to the bit.
 pub(super) fn doc_weights(d: &Doc, avg: &Averages) -> Vec<(Gram, u8)> {
-    let mut scores: Vec<(Gram, f64)> = Vec::new();
+    // Each gram's score in each field, with the field's place in `Field::ALL`.
+    let mut scores: Vec<(Gram, usize, f64)> = Vec::new();
     let mut all: Vec<Gram> = Vec::new();
-    for (field, values) in field_runs(d) {
-        let len: usize = values.iter().map(Vec::len).sum();
-        let norm = K1 * (1.0 - B + B * len as f64 / avg[field as usize]);
+    let mut buf = Vec::new();
+    for (order, field) in Field::ALL.into_iter().enumerate() {
         all.clear();
-        for v in &values {
-            grams(v, field.has_unigrams(), |g| all.push(g));
-        }
+        let mut len = 0usize;
+        field_runs(d, field, &mut buf, |run| {
+            len += run.len();
+            grams(run, field.has_unigrams(), |g| all.push(g));
+        });
+        let norm = K1 * (1.0 - B + B * len as f64 / avg[field as usize]);
         all.sort_unstable();
         for same in all.chunk_by(|a, b| a == b) {
             let n = f64::from(same.len() as u32);
-            scores.push((same[0], field.weight() * n / (n + norm)));
+            scores.push((same[0], order, field.weight() * n / (n + norm)));
         }
     }
-    // Stable: a gram's scores stay in field order.
-    scores.sort_by_key(|(g, _)| *g);
+    // A gram has one score per field, added in field order as they always were.
+    scores.sort_unstable_by_key(|(g, order, _)| (*g, *order));
     scores
         .chunk_by(|a, b| a.0 == b.0)
         .map(|same| {
-            let s = same.iter().fold(0.0, |sum, (_, x)| sum + x);
+            let s = same.iter().fold(0.0, |sum, (_, _, x)| sum + x);
             (same[0].0, postings::level(s * SCALE))
         })
         .collect()

@@ -264,9 +264,16 @@ pub fn link(
         members_of_pathway.push(members);
     }
 
-    warn_duplicates(&partners, &care, diags);
-    let partner_facets = browse::partner_facets(&config, &partners);
-    let care_facets = browse::care_facets(&config, &care);
+    // The directory's checks and facets take a tenth of a second at 10k records: side by side.
+    let ((), (partner_facets, care_facets)) = rayon::join(
+        || warn_duplicates(&partners, &care, diags),
+        || {
+            rayon::join(
+                || browse::partner_facets(&config, &partners),
+                || browse::care_facets(&config, &care),
+            )
+        },
+    );
     let seminar_facets = crate::records::seminar::facets(&config, &seminars);
     let news_facets = news::facets(&config, &news);
     let form_facets = crate::collection::forms::facets(&config, &forms);

@@ -182,6 +182,15 @@ impl Stash for String {
     }
 }
 
+impl<T: Stash> Stash for Box<T> {
+    fn put(&self, w: &mut Vec<u8>) {
+        T::put(self, w);
+    }
+    fn take(r: &mut Reader<'_>) -> Option<Self> {
+        T::take(r).map(Box::new)
+    }
+}
+
 impl<T: Stash> Stash for Option<T> {
     fn put(&self, w: &mut Vec<u8>) {
         match self {

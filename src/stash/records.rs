@@ -30,7 +30,8 @@ stash_struct!(Diagnostic {
     col,
     field,
     message,
-    expected
+    expected,
+    source_line
 });
 
 stash_struct!(Meta {

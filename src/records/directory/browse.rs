@@ -6,6 +6,8 @@
 //! `/partners/area/北部地区/page/2/`. Groups keep the order of site.yaml's lists, so the office
 //! decides the order visitors see.
 
+use rayon::prelude::*;
+
 use super::gojuon;
 use crate::config::SiteConfig;
 use crate::records::directory::{CareOffice, Partner, PartnerKind};
@@ -186,7 +188,7 @@ pub fn partner_facets(config: &SiteConfig, partners: &[Partner]) -> Vec<Facet> {
     };
     let n = partners.len();
     let rows: Vec<&'static str> = partners
-        .iter()
+        .par_iter()
         .map(|p| gojuon::row(&p.place.name, &p.place.yomi))
         .collect();
     vec![
@@ -239,7 +241,7 @@ pub fn care_facets(config: &SiteConfig, care: &[CareOffice]) -> Vec<Facet> {
     };
     let n = care.len();
     let rows: Vec<&'static str> = care
-        .iter()
+        .par_iter()
         .map(|c| gojuon::row(&c.place.name, &c.place.yomi))
         .collect();
     let groups = CARE_GROUPS
