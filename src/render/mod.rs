@@ -304,9 +304,11 @@ fn render_each<R: Send>(
     // in memory beside what comes after.
     let (lists, rest): (Vec<usize>, Vec<usize>) = (0..jobs.len())
         .partition(|&i| matches!(jobs[i], Job::List(..) | Job::Browse { .. } | Job::Print(_)));
+    let mut timer = crate::pipeline::timing::Timer::new();
     let shown = Items::new(site);
     let mut results = render(&lists, &shown);
     drop(shown);
+    timer.step("render: list pages");
     let (rest, beside) = rayon::join(|| render(&rest, &Items::none()), alongside);
     results.extend(rest);
     results.sort_unstable_by_key(|(i, _)| *i);

@@ -77,6 +77,14 @@ pub fn is_kana(c: char) -> bool {
 
 /// Normalises text for matching.
 pub fn normalize(text: &str) -> String {
+    let chars = normalized_chars(text);
+    let mut out = String::with_capacity(chars.iter().map(|c| c.len_utf8()).sum());
+    out.extend(chars);
+    out
+}
+
+/// [`normalize`], as characters: what [`value_runs_text`] reads, without the text between.
+fn normalized_chars(text: &str) -> Vec<char> {
     let fold = fold_table();
     let mut out: Vec<char> = Vec::with_capacity(text.len());
     // Most text (names, readings, addresses) is already in NFKC; checking that is far cheaper
@@ -132,7 +140,7 @@ pub fn normalize(text: &str) -> String {
     while joined.last() == Some(&' ') {
         joined.pop();
     }
-    joined.into_iter().collect()
+    joined
 }
 
 /// Characters NFKC leaves as they are, whatever comes before or after them: ASCII text and line
@@ -177,9 +185,9 @@ pub fn value_runs(value: &str) -> Vec<Vec<char>> {
 /// [`value_runs`] as one text, a run per line (a newline is a separator, so it is never inside
 /// a run): what the search index keeps of a record's text ([`super::documents::Doc::settle`]).
 pub fn value_runs_text(value: &str) -> String {
-    let normalized = normalize(value);
-    let mut out = String::with_capacity(normalized.len());
-    for c in normalized.chars() {
+    let normalized = normalized_chars(value);
+    let mut out = String::with_capacity(value.len());
+    for c in normalized {
         if c == ' ' {
             continue;
         }
