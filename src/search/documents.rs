@@ -237,12 +237,42 @@ pub fn plain_text(html: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
+    if out.contains('&') {
+        decode_entities(&out)
+    } else {
+        out
+    }
+}
+
+/// The entities the Markdown renderer writes, decoded in one pass. `&amp;` is decoded like the
+/// others and its `&` never starts another: `&amp;lt;` is `&lt;`, as written.
+fn decode_entities(text: &str) -> String {
+    const ENTITIES: [(&str, char); 6] = [
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&#x27;", '\''),
+        ("&amp;", '&'),
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        match ENTITIES.iter().find(|(name, _)| tail.starts_with(name)) {
+            Some((name, c)) => {
+                out.push(*c);
+                rest = &tail[name.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -315,6 +345,11 @@ mod tests {
         assert_eq!(
             plain_text("<p>A &amp; B</p><p>&lt;C&gt;</p>").trim(),
             "A & B  <C>"
+        );
+        // Decoded once: an escaped entity stays the entity as written.
+        assert_eq!(
+            plain_text("&amp;lt; &quot;&#39;&#x27; &x &"),
+            "&lt; \"'' &x &"
         );
     }
 }

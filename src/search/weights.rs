@@ -140,9 +140,9 @@ fn text_runs(d: &Doc, text: &str, each: impl FnMut(&str)) {
     runs.split('\n').filter(|r| !r.is_empty()).for_each(each);
 }
 
-/// Calls `each` with every run of the record's `field` as characters (in `buf`, reused: a
-/// vector per run was a fifth of the index's time), and after them, for a field holding
-/// readings, each reading with its long vowels left out where that differs.
+/// Calls `each` with every run of the record's `field` as characters (in `buf`, reused rather
+/// than a vector per run), and after them, for a field holding readings, each reading with its
+/// long vowels left out where that differs.
 fn field_runs(d: &Doc, field: Field, buf: &mut Vec<char>, mut each: impl FnMut(&[char])) {
     let mut chars = |run: &str| {
         buf.clear();
@@ -167,17 +167,10 @@ pub(super) type Lengths = [u32; Field::ALL.len()];
 
 pub(super) fn field_lengths(d: &Doc) -> Lengths {
     let mut lengths = [0; Field::ALL.len()];
+    let mut buf = Vec::new();
     for field in Field::ALL {
         let mut len = 0usize;
-        let mut count = |run: &str| len += run.chars().count();
-        for_runs(d, field, &mut count);
-        if field.has_readings() {
-            for_runs(d, field, |run| {
-                if let Some(short) = collapsed(run) {
-                    count(&short);
-                }
-            });
-        }
+        field_runs(d, field, &mut buf, |run| len += run.len());
         if len > 0 {
             lengths[field as usize] = u32::try_from(len).unwrap_or(u32::MAX - 1) + 1;
         }
