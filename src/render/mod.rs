@@ -4,6 +4,7 @@
 //! collected in job order, which keeps the output byte-identical whatever the thread count.
 //! Templates are parsed once (in [`Theme::load`]); each job only builds a small context.
 
+mod chrome;
 pub mod compact;
 pub mod context;
 pub mod incremental;
@@ -22,7 +23,7 @@ use crate::pipeline::output::{OutFile, Sink};
 use crate::search::Reuse;
 use crate::site::Site;
 use crate::theme::Theme;
-use context::{site_ctx, Link, PageCtx};
+use context::{Link, PageCtx};
 use lists::{browse, home, list, printable};
 pub(crate) use lists::{facet_links, Items};
 
@@ -110,7 +111,10 @@ pub fn render_site(
     sink: &dyn Sink,
     diags: &Diagnostics,
 ) -> Result<Rendered, Failure> {
-    set_site(site, theme, diags)?;
+    chrome::set_site(site, theme).map_err(|d| {
+        diags.push(d);
+        Failure::Content
+    })?;
     let theme: &Theme = theme;
     let mut timer = crate::pipeline::timing::Timer::new();
     // The exports, feeds and search index are made while the record pages render: each has
@@ -181,26 +185,14 @@ pub fn render_edit(
     diags: &Diagnostics,
     reuse: Option<Reuse<'_>>,
 ) -> Result<(usize, Derived), Failure> {
-    set_site(site, theme, diags)?;
+    chrome::set_site(site, theme).map_err(|d| {
+        diags.push(d);
+        Failure::Content
+    })?;
     let mut timer = crate::pipeline::timing::Timer::new();
     let pages = render_jobs(site, theme, jobs, sink, diags)?;
     timer.step("render: pages an edit touches");
     Ok((pages, put_collection_files(site, sink, reuse)?))
-}
-
-/// Gives every template the site's values (`site`), and `footer`, made from them once
-/// (`partials/footer.html`): the same on every page, it was about a fifth of the time the
-/// templates took.
-fn set_site(site: &Site, theme: &mut Theme, diags: &Diagnostics) -> Result<(), Failure> {
-    theme.set_global("site", &site_ctx(site));
-    let footer = theme
-        .render("partials/footer.html", &Context::new())
-        .map_err(|d| {
-            diags.push(d);
-            Failure::Content
-        })?;
-    theme.set_global("footer", &String::from_utf8_lossy(&footer));
-    Ok(())
 }
 
 /// A job's index with the file it made (its path), nothing, or why it stopped.
@@ -295,12 +287,13 @@ fn render_each<R: Send>(
     diags: &Diagnostics,
     alongside: impl FnOnce() -> R + Send,
 ) -> (Result<Vec<(Job, String)>, Failure>, R) {
+    let headers = chrome::Headers::default();
     let render = |order: &[usize], shown: &Items| -> Vec<JobResult> {
         order
             .par_iter()
             .map(|&i| {
                 let job = jobs[i];
-                let made = render_job(site, theme, shown, job)
+                let made = render_job(site, theme, &headers, shown, job)
                     .map_err(Stop::Template)
                     .and_then(|file| {
                         let Some(file) = file else {
@@ -409,10 +402,11 @@ pub(crate) fn ctx_with(page: &PageCtx, key: &'static str, value: &impl Serialize
 fn render_job(
     site: &Site,
     theme: &Theme,
+    headers: &chrome::Headers,
     shown: &Items,
     job: Job,
 ) -> Result<Option<OutFile>, Diagnostic> {
-    let (path, template, ctx) = match job {
+    let (path, template, mut ctx) = match job {
         Job::Home => home(site),
         Job::NotFound => {
             let mut page = page_ctx(
@@ -426,6 +420,7 @@ fn render_job(
             page.noindex = true;
             let mut ctx = Context::new();
             ctx.insert("page", &page);
+            headers.add(site, theme, &mut ctx)?;
             return theme
                 .render("404.html", &ctx)
                 .map(|html| Some(OutFile::bytes_at("404.html", html)));
@@ -485,6 +480,7 @@ fn render_job(
             (String::from("contact/"), "contact.html", ctx)
         }
     };
+    headers.add(site, theme, &mut ctx)?;
     theme
         .render(template, &ctx)
         .map(|html| Some(OutFile::bytes_at(html_path(&path), html)))
