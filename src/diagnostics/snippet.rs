@@ -32,8 +32,17 @@ impl<'a> Sources<'a> {
         }
     }
 
+    /// The line `d` points at, if it can be shown: the one it carries
+    /// ([`Diagnostic::source_line`]), or else read from its file.
+    pub fn line<'s>(&'s mut self, d: &'s Diagnostic) -> Option<&'s str> {
+        match &d.source_line {
+            Some(line) => Some(line.as_str()),
+            None => self.read_line(&d.path, d.line),
+        }
+    }
+
     /// The 1-based `line` of `path` (relative to the site root), if it can be shown.
-    pub fn line(&mut self, path: &str, line: u32) -> Option<&str> {
+    fn read_line(&mut self, path: &str, line: u32) -> Option<&str> {
         let root = self.root;
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
         let lines = self
@@ -46,11 +55,7 @@ impl<'a> Sources<'a> {
     /// The message followed by its quoted line and caret, or the message alone.
     pub fn render(&mut self, d: &Diagnostic) -> String {
         let mut out = d.to_string();
-        let source = match &d.source_line {
-            Some(line) => Some(line.as_str()),
-            None => self.line(&d.path, d.line),
-        };
-        if let Some(source) = source {
+        if let Some(source) = self.line(d) {
             out.push('\n');
             out.push_str(&quote(d.line, source, d.col));
         }

@@ -90,10 +90,7 @@ pub fn check_json(
         .map(|d| {
             let mut v = serde_json::to_value(d).unwrap_or_default();
             if let serde_json::Value::Object(map) = &mut v {
-                let line = match &d.source_line {
-                    Some(line) => Some(line.to_string()),
-                    None => sources.line(&d.path, d.line).map(str::to_string),
-                };
+                let line = sources.line(d).map(str::to_string);
                 map.insert("source_line".into(), line.into());
             }
             v

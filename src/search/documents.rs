@@ -108,11 +108,12 @@ impl Doc {
         }
     }
 
-    /// Replaces each field's text with its runs ([`super::normalize::value_runs`]), one per
-    /// line. The index reads a record's runs twice (its field lengths for BM25 must all be
+    /// Replaces each field's text with its runs ([`super::normalize::value_runs_text`]), one
+    /// per line. The index reads a record's runs twice (its field lengths for BM25 must all be
     /// known before any gram is weighed) and its names a third time (the whole-value keys);
-    /// each read normalised the text again. Kept in place of the text, the runs take no more memory
-    /// than it did: at 100k records the text of every record is held until its grams are in.
+    /// each read normalised the text again. Kept in place of the text, the runs take no more
+    /// memory than it did: at 100k records the text of every record is held until its grams
+    /// are in.
     pub fn settle(&mut self) {
         if self.settled {
             return;

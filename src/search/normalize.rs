@@ -176,14 +176,10 @@ pub fn query_runs(query: &str) -> Vec<String> {
         .collect()
 }
 
-/// The runs of an indexed value: like [`query_runs`], except that spaces are dropped rather than
-/// split at, because 「阿部 博之」 is typed both with and without its space.
-pub fn value_runs(value: &str) -> Vec<Vec<char>> {
-    split_runs(&value_runs_text(value))
-}
-
-/// [`value_runs`] as one text, a run per line (a newline is a separator, so it is never inside
-/// a run): what the search index keeps of a record's text ([`super::documents::Doc::settle`]).
+/// The runs of an indexed value, as one text, a run per line (a newline is a separator, so it is
+/// never inside a run): what the search index keeps of a record's text
+/// ([`super::documents::Doc::settle`]). Like [`query_runs`], except that spaces are dropped
+/// rather than split at, because 「阿部 博之」 is typed both with and without its space.
 pub fn value_runs_text(value: &str) -> String {
     let normalized = normalized_chars(value);
     let mut out = String::with_capacity(value.len());
@@ -205,12 +201,19 @@ pub fn value_runs_text(value: &str) -> String {
     out
 }
 
-/// The runs of a [`value_runs_text`].
+/// The runs of a [`value_runs_text`], each as its characters: what the tests compare.
+#[cfg(test)]
 pub fn split_runs(text: &str) -> Vec<Vec<char>> {
     text.split('\n')
         .filter(|run| !run.is_empty())
         .map(|run| run.chars().collect())
         .collect()
+}
+
+/// The runs of an indexed value ([`value_runs_text`]), each as its characters.
+#[cfg(test)]
+pub fn value_runs(value: &str) -> Vec<Vec<char>> {
+    split_runs(&value_runs_text(value))
 }
 
 #[cfg(test)]
