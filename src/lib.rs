@@ -47,3 +47,6 @@ pub mod site;
 pub mod stash;
 pub mod theme;
 pub mod yaml;
+
+#[cfg(test)]
+mod pieces;

@@ -1,10 +1,11 @@
-//! Finds where each key and value of an already-valid YAML text was written.
+//! Finds where each key and value of a YAML text was written.
 //!
-//! This is not a YAML parser: serde_yaml has already accepted the text and decided its meaning.
-//! The locator only walks the block and flow structure (mappings, sequences, scalars, comments,
-//! block scalars, anchors and tags) to record positions. Where it meets a form it does not follow,
+//! This is not a YAML parser: serde_yaml decides what the text means, while the locator's tree
+//! is read (`seed`). The locator only walks the block and flow structure (mappings, sequences,
+//! scalars, comments, block scalars, anchors and tags) to record positions. Where it meets a form it does not follow,
 //! it stops descending and the caller falls back to the enclosing position, so a miss costs
-//! precision, never correctness. It never panics and is linear in the text.
+//! precision, never correctness. It runs before serde_yaml has judged the text, so it meets
+//! broken text too: it never panics and is linear in the text.
 
 use super::Pos;
 

@@ -6,12 +6,11 @@
 //! to find *where* each key and value sits, because serde_yaml 0.9 keeps no positions. Staff need
 //! `partners/sakura.md:7:3`, not "somewhere in the front matter".
 //!
-//! Swapping the parser means rewriting this file and keeping [`parse`]'s signature.
+//! Swapping the parser means rewriting this file and [`seed`], keeping [`parse`]'s signature.
 
 mod guard;
 mod locate;
-
-use locate::Loc;
+mod seed;
 
 /// A 1-based line and column (in characters) in the file the YAML came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -103,102 +102,59 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
     if let Some((line, col)) = guard::too_deep(text) {
         return Err(guard::too_deep_error(shift(line, col)));
     }
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
-        let full = err.to_string();
-        let (mut line, mut col) = err
-            .location()
-            .map(|l| (l.line(), l.column()))
-            .unwrap_or((1, 1));
-        // An unclosed quote or bracket is noticed at the end of the text; where it was opened
-        // is what staff need to see.
-        if full.contains("while scanning a quoted scalar") || full.contains("while parsing a flow")
-        {
-            if let Some(at) = context_mark(&full) {
-                (line, col) = at;
-            }
-        }
-        if let Some(key) = duplicate_key(&full) {
-            if let Some(at) = second_occurrence(text, &key) {
-                (line, col) = at;
-            }
-        }
-        let detail = strip_position(&full);
-        let mut message = explain(&detail);
-        // A double quote left open swallows the following lines, and libyaml complains far
-        // below it; the line with an odd number of quotes is the one to fix.
-        if !detail.contains("tab") {
-            if let Some((l, c)) = open_quote_line(text, line) {
-                (line, col) = (l, c);
-                message = "引用符(\")が閉じられていません".to_string();
-            }
-        }
-        SyntaxError {
-            pos: shift(line, col),
-            message,
-            detail,
-        }
-    })?;
+    // Located first: the seed takes each value's position as it makes the node.
     let loc = locate::locate(text);
-    let start = shift(1, 1);
-    let node = convert(value, loc.as_ref(), start, first_line);
+    let seed = seed::NodeSeed {
+        loc: loc.as_ref(),
+        fallback: shift(1, 1),
+        first_line,
+    };
+    let node =
+        serde::de::DeserializeSeed::deserialize(seed, serde_yaml::Deserializer::from_str(text))
+            .map_err(|err| {
+                let full = err.to_string();
+                let (mut line, mut col) = err
+                    .location()
+                    .map(|l| (l.line(), l.column()))
+                    .unwrap_or((1, 1));
+                // An unclosed quote or bracket is noticed at the end of the text; where it was opened
+                // is what staff need to see.
+                if full.contains("while scanning a quoted scalar")
+                    || full.contains("while parsing a flow")
+                {
+                    if let Some(at) = context_mark(&full) {
+                        (line, col) = at;
+                    }
+                }
+                if let Some(key) = duplicate_key(&full) {
+                    if let Some(at) = second_occurrence(text, &key) {
+                        (line, col) = at;
+                    }
+                }
+                let detail = strip_position(&full);
+                let mut message = explain(&detail);
+                // A double quote left open swallows the following lines, and libyaml complains far
+                // below it; the line with an odd number of quotes is the one to fix.
+                if !detail.contains("tab") {
+                    if let Some((l, c)) = open_quote_line(text, line) {
+                        (line, col) = (l, c);
+                        message = "引用符(\")が閉じられていません".to_string();
+                    }
+                }
+                SyntaxError {
+                    pos: shift(line, col),
+                    message,
+                    detail,
+                }
+            })?;
     match guard::breaking_text(&node) {
         Some(error) => Err(error),
         None => Ok(node),
     }
 }
 
-/// Builds a [`Node`] from serde_yaml's value, taking positions from the locator's tree where
-/// its shape agrees and falling back to the enclosing position where it does not.
-fn convert(value: serde_yaml::Value, loc: Option<&Loc>, fallback: Pos, first_line: u32) -> Node {
-    let shift = |p: Pos| Pos {
-        line: p.line.saturating_add(first_line.saturating_sub(1)),
-        col: p.col,
-    };
-    let pos = loc.map(|l| shift(l.pos)).unwrap_or(fallback);
-    let raw = loc.and_then(|l| l.raw.clone());
-    let value = match value {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::Int(i)
-            } else if let Some(u) = n.as_u64() {
-                // Larger than i64: keep it as text so nothing silently wraps.
-                Value::Str(u.to_string())
-            } else {
-                Value::Float(n.as_f64().unwrap_or(f64::NAN))
-            }
-        }
-        serde_yaml::Value::String(s) => Value::Str(s),
-        serde_yaml::Value::Sequence(items) => Value::Seq(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| convert(item, loc.and_then(|l| l.item(i)), pos, first_line))
-                .collect(),
-        ),
-        serde_yaml::Value::Mapping(map) => Value::Map(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let key = key_text(&k);
-                    let entry = loc.and_then(|l| l.entry(&key));
-                    let key_pos = entry.map(|(p, _)| shift(p)).unwrap_or(pos);
-                    let value = convert(v, entry.map(|(_, l)| l), key_pos, first_line);
-                    Entry {
-                        key,
-                        key_pos,
-                        value,
-                    }
-                })
-                .collect(),
-        ),
-        serde_yaml::Value::Tagged(tagged) => {
-            return convert(tagged.value, loc, fallback, first_line);
-        }
-    };
-    Node { value, pos, raw }
-}
-
+/// A mapping key as text: a string as it is; a number, a boolean or null (`1:`, `true:`, `~:`)
+/// as YAML prints it.
 fn key_text(key: &serde_yaml::Value) -> String {
     match key {
         serde_yaml::Value::String(s) => s.clone(),
@@ -444,15 +400,7 @@ mod tests {
             "\"", "'", "#", "|", ">", "&x ", "*x", "!!str ", "? ", "\t", "0120", "1.5", "true",
             "\\", "---", "\r\n", "〜",
         ];
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..4000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 40) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
-            }
+        for text in crate::pieces::texts(PIECES, 0x9E37_79B9_7F4A_7C15, 40, 4000) {
             let _ = parse(&text, 3);
         }
     }
