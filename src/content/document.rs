@@ -32,13 +32,22 @@ fn at_file(report: &FileReport, message: impl Into<String>, expected: &str) {
 pub fn read_text(path: &Path, report: &FileReport) -> Option<String> {
     // One open, and the size asked of the open file: looking the path up again for each of
     // thousands of records was a measurable part of reading them.
-    let read = fs::File::open(path).and_then(|mut file| {
+    let read = fs::File::open(path).and_then(|file| {
         let len = file.metadata()?.len();
         if len > MAX_TEXT_BYTES {
             return Ok(Err(len));
         }
         let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-        std::io::Read::read_to_end(&mut file, &mut bytes)?;
+        // Read through `take`: `File`'s own `read_to_end` asks the system for the size and the
+        // position again, two more calls per record; and the cap holds for a file that grows
+        // while it is read.
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(file, MAX_TEXT_BYTES + 1),
+            &mut bytes,
+        )?;
+        if bytes.len() as u64 > MAX_TEXT_BYTES {
+            return Ok(Err(bytes.len() as u64));
+        }
         Ok(Ok(bytes))
     });
     match read {
@@ -161,6 +170,9 @@ pub fn decode(bytes: &[u8], report: &FileReport) -> Option<String> {
 /// few per file: one pasted block can hold thousands). True if there was any.
 fn report_breaking_chars(text: &str, report: &FileReport) -> bool {
     const SHOWN: usize = 5;
+    if !crate::japanese::textchars::has_breaking(text) {
+        return false;
+    }
     let mut found = 0;
     for (line_no, line) in text.split('\n').enumerate() {
         for (col, c) in line.chars().enumerate() {
