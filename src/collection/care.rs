@@ -30,6 +30,7 @@ impl Kind for CareOffice {
     const MENU: Option<&'static str> = Some("介護事業所を探す");
     const LIST_TEMPLATE: Option<&'static str> = Some("care/list.html");
     const BROWSE_TEMPLATE: &'static str = "browse.html";
+    const LIST_ENTRY: Option<&'static str> = Some("partials/directory-entry.html");
     const PRINTABLE: bool = true;
     type Shape = Shape;
 

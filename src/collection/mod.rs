@@ -155,6 +155,10 @@ pub trait Kind: Sized + Clone + Serialize + Send + Sync + 'static {
     const LIST_TEMPLATE: Option<&'static str>;
     /// Template of its browse pages (one per facet group).
     const BROWSE_TEMPLATE: &'static str;
+    /// The partial that draws one record in its lists, if its lists draw each record the same
+    /// way wherever it appears. It is rendered once per record, seeing `item` and `site`, and
+    /// list pages get it as `item.html` ([`crate::render::Items`]).
+    const LIST_ENTRY: Option<&'static str> = None;
     /// Whether it has an A4 printable directory (`partners/print/`).
     const PRINTABLE: bool;
     /// Whether some of its records have a page to print of their own ([`Kind::print_page`]).

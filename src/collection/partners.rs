@@ -33,6 +33,7 @@ impl Kind for Partner {
     const MENU: Option<&'static str> = Some("医療機関を探す");
     const LIST_TEMPLATE: Option<&'static str> = Some("partners/list.html");
     const BROWSE_TEMPLATE: &'static str = "browse.html";
+    const LIST_ENTRY: Option<&'static str> = Some("partials/directory-entry.html");
     const PRINTABLE: bool = true;
     type Shape = Shape;
 

@@ -10,45 +10,85 @@ use tera::{Context, Value};
 use super::context::{self, page_path, pagination, Link};
 use super::{page_ctx, PER_PAGE};
 use crate::collection::{Collection, Kind};
+use crate::diagnostics::Diagnostic;
 use crate::site::Site;
+use crate::theme::Theme;
 
 /// Each record as list pages show it ([`Kind::list_item`]), made into a template value the
 /// first time a page asks for it and shared after. A partner is on nine or so list pages (its
 /// area, kind, 五十音 row, each 診療科 and service, the full list, the printable directory),
 /// and making it into a value for each of them was a tenth of rendering at 10k records.
 /// Values share their maps, so a page's list costs a reference per record.
-pub(crate) struct Items(Vec<Vec<OnceLock<Value>>>);
+///
+/// For a kind whose lists draw each record with one partial ([`Kind::LIST_ENTRY`]), the value
+/// also carries that partial's output as `html`, made with it: drawing the same entry again on
+/// each of those pages was half the time the list pages took.
+pub(crate) struct Items<'t> {
+    made: Vec<Vec<OnceLock<Result<Value, Diagnostic>>>>,
+    theme: Option<&'t Theme>,
+}
 
-impl Items {
-    pub(crate) fn new(site: &Site) -> Items {
-        Items(
-            Collection::ALL
+impl<'t> Items<'t> {
+    pub(crate) fn new(site: &Site, theme: &'t Theme) -> Items<'t> {
+        Items {
+            made: Collection::ALL
                 .iter()
                 .map(|&c| {
                     let n = crate::for_kind!(c, K => K::all(site).len());
                     (0..n).map(|_| OnceLock::new()).collect()
                 })
                 .collect(),
-        )
+            theme: Some(theme),
+        }
     }
 
-    /// No shared entries: each list makes its own (pages that show none).
-    pub(crate) fn none() -> Items {
-        Items(Vec::new())
+    /// No shared entries: each list makes its own, without `html` (pages that show none).
+    pub(crate) fn none() -> Items<'t> {
+        Items {
+            made: Vec::new(),
+            theme: None,
+        }
     }
 
-    /// Records `items` of `K` as one template list.
-    pub(crate) fn of<K: Kind>(&self, site: &Site, items: &[usize]) -> Value {
+    /// Records `items` of `K` as one template list; an error if a record's entry partial
+    /// fails.
+    pub(crate) fn of<K: Kind>(&self, site: &Site, items: &[usize]) -> Result<Value, Diagnostic> {
         let c = K::COLLECTION;
         let made = Collection::ALL
             .iter()
             .position(|x| *x == c)
-            .and_then(|at| self.0.get(at));
+            .and_then(|at| self.made.get(at));
         let value = |i: usize| match made.and_then(|m| m.get(i)) {
-            Some(cell) => cell.get_or_init(|| K::list_item(site, i)).clone(),
-            None => K::list_item(site, i),
+            Some(cell) => cell.get_or_init(|| self.item::<K>(site, i)).clone(),
+            None => Ok(K::list_item(site, i)),
         };
-        Value::from(items.iter().map(|&i| value(i)).collect::<Vec<_>>())
+        let values = items
+            .iter()
+            .map(|&i| value(i))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Value::from(values))
+    }
+
+    /// Record `i`'s value, with its entry drawn where its kind has one.
+    fn item<K: Kind>(&self, site: &Site, i: usize) -> Result<Value, Diagnostic> {
+        let item = K::list_item(site, i);
+        let (Some(theme), Some(entry)) = (self.theme, K::LIST_ENTRY) else {
+            return Ok(item);
+        };
+        if item.as_map().is_none() {
+            return Ok(item);
+        }
+        let mut ctx = Context::new();
+        ctx.insert_value("item", item.clone());
+        let html = theme.render(entry, &ctx)?;
+        // The context's share of the map goes first, so that it is taken over, not copied.
+        drop(ctx);
+        let mut map = item.into_map().unwrap_or_default();
+        map.insert(
+            "html".into(),
+            Value::safe_string(&String::from_utf8_lossy(&html)),
+        );
+        Ok(Value::from(map))
     }
 }
 
@@ -120,26 +160,26 @@ pub(super) fn printable(
     site: &Site,
     shown: &Items,
     c: Collection,
-) -> (String, &'static str, Context) {
+) -> Result<(String, &'static str, Context), Diagnostic> {
     #[derive(Serialize)]
     struct AreaTable<'a> {
         area: &'a str,
         items: Value,
     }
     let facets = crate::for_kind!(c, K => K::facets(site));
-    let areas: Vec<AreaTable> = facets
-        .iter()
-        .find(|f| f.key == "area")
-        .map(|f| {
-            f.groups
-                .iter()
-                .map(|g| AreaTable {
+    let areas: Vec<AreaTable> = match facets.iter().find(|f| f.key == "area") {
+        Some(f) => f
+            .groups
+            .iter()
+            .map(|g| {
+                Ok(AreaTable {
                     area: &g.label,
-                    items: crate::for_kind!(c, K => shown.of::<K>(site, &g.items)),
+                    items: crate::for_kind!(c, K => shown.of::<K>(site, &g.items))?,
                 })
-                .collect()
-        })
-        .unwrap_or_default();
+            })
+            .collect::<Result<_, Diagnostic>>()?,
+        None => Vec::new(),
+    };
     let base = format!("{}/", c.dir());
     let path = format!("{base}print/");
     let title = format!("{}一覧(印刷用)", c.label());
@@ -162,7 +202,7 @@ pub(super) fn printable(
             url: site.config.urls.path(&base),
         },
     );
-    (path, "print.html", ctx)
+    Ok((path, "print.html", ctx))
 }
 
 pub(super) fn browse<K: Kind>(
@@ -171,7 +211,7 @@ pub(super) fn browse<K: Kind>(
     f: usize,
     g: usize,
     n: usize,
-) -> (String, &'static str, Context) {
+) -> Result<(String, &'static str, Context), Diagnostic> {
     let c = K::COLLECTION;
     let facets = K::facets(site);
     let (facet, group) = (&facets[f], &facets[f].groups[g]);
@@ -215,9 +255,9 @@ pub(super) fn browse<K: Kind>(
             url: site.config.urls.path(&base),
         },
     );
-    ctx.insert_value("items", shown.of::<K>(site, items));
+    ctx.insert_value("items", shown.of::<K>(site, items)?);
     K::list_extras(site, &mut ctx);
-    (path, K::BROWSE_TEMPLATE, ctx)
+    Ok((path, K::BROWSE_TEMPLATE, ctx))
 }
 
 /// Page `n` of a collection's list; the first page also offers its browse facets.
@@ -225,7 +265,7 @@ pub(super) fn list<K: Kind>(
     site: &Site,
     shown: &Items,
     n: usize,
-) -> (String, &'static str, Context) {
+) -> Result<(String, &'static str, Context), Diagnostic> {
     let c = K::COLLECTION;
     let base = format!("{}/", c.dir());
     let order = K::list_order(site);
@@ -255,7 +295,7 @@ pub(super) fn list<K: Kind>(
     ctx.insert("pagination", &pg);
     let no_facets: &[crate::records::directory::browse::Facet] = &[];
     ctx.insert("facets", if n == 1 { K::facets(site) } else { no_facets });
-    ctx.insert_value("items", shown.of::<K>(site, &order[range]));
+    ctx.insert_value("items", shown.of::<K>(site, &order[range])?);
     K::list_extras(site, &mut ctx);
-    (path, K::LIST_TEMPLATE.unwrap_or("page.html"), ctx)
+    Ok((path, K::LIST_TEMPLATE.unwrap_or("page.html"), ctx))
 }

@@ -313,7 +313,7 @@ fn render_each<R: Send>(
     let (lists, rest): (Vec<usize>, Vec<usize>) = (0..jobs.len())
         .partition(|&i| matches!(jobs[i], Job::List(..) | Job::Browse { .. } | Job::Print(_)));
     let mut timer = crate::pipeline::timing::Timer::new();
-    let shown = Items::new(site);
+    let shown = Items::new(site, theme);
     let mut results = render(&lists, &shown);
     drop(shown);
     timer.step("render: list pages");
@@ -425,14 +425,14 @@ fn render_job(
                 .render("404.html", &ctx)
                 .map(|html| Some(OutFile::bytes_at("404.html", html)));
         }
-        Job::List(c, n) => for_kind!(c, K => list::<K>(site, shown, n)),
+        Job::List(c, n) => for_kind!(c, K => list::<K>(site, shown, n))?,
         Job::Browse {
             collection,
             facet,
             group,
             page,
-        } => for_kind!(collection, K => browse::<K>(site, shown, facet, group, page)),
-        Job::Print(c) => printable(site, shown, c),
+        } => for_kind!(collection, K => browse::<K>(site, shown, facet, group, page))?,
+        Job::Print(c) => printable(site, shown, c)?,
         Job::Detail(c, i) => for_kind!(c, K => K::detail(site, i)),
         Job::Printout(c, i) => match for_kind!(c, K => K::print_page(site, i)) {
             Some(parts) => parts,
