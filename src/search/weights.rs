@@ -103,7 +103,10 @@ pub(super) fn exact_tokens(d: &Doc) -> Vec<String> {
             let mut runs = String::new();
             text_runs(d, t, |run| runs.push_str(run));
             let short = (*f == Field::Yomi).then(|| collapsed(&runs)).flatten();
-            [Some(format!("={runs}")), short.map(|s| format!("={s}"))]
+            [
+                Some(["=", &runs].concat()),
+                short.map(|s| ["=", &s].concat()),
+            ]
         })
         .flatten()
         .filter(|t| t.len() > 1)

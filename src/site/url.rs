@@ -110,12 +110,17 @@ impl Urls {
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
 pub fn encode_component(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(text.len() * 3);
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            // Not `format!` for each byte: every record's address passes here, and a
+            // Japanese address is nearly all encoded bytes.
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0x0f)] as char);
         }
     }
     out

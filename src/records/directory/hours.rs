@@ -20,6 +20,11 @@ pub const DAYS: [(&str, &str); 8] = [
     ("hol", "祝"),
 ];
 
+/// Each day of [`DAYS`] as a screen reader says it in a cell: 「月曜」…, 「祝日」.
+const SPOKEN_DAYS: [&str; 8] = [
+    "月曜", "火曜", "水曜", "木曜", "金曜", "土曜", "日曜", "祝日",
+];
+
 /// One cell of the table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cell {
@@ -151,22 +156,20 @@ fn read_row(path: &str, node: &Node, parent: &Fields) -> Option<HoursRow> {
         }
     }
     let (opens, closes) = range?;
+    // Eight cells a row for every record: joined from fixed words, not formatted.
     let cells = DAYS
         .iter()
-        .map(|(key, name)| {
+        .zip(SPOKEN_DAYS)
+        .map(|((key, _), day)| {
             let open = day_keys.iter().any(|d| d == key);
             let (mark, label) = match (open, weeks.is_empty()) {
-                (true, true) => ("○".to_string(), format!("{name}曜 診療")),
-                (true, false) => (
-                    weeks_label(&weeks),
-                    format!("{name}曜 {}週のみ診療", weeks_label(&weeks)),
-                ),
-                (false, _) => ("−".to_string(), format!("{name}曜 休み")),
-            };
-            let label = if *key == "hol" {
-                label.replace("祝曜", "祝日")
-            } else {
-                label
+                (true, true) => ("○".to_string(), [day, " 診療"].concat()),
+                (true, false) => {
+                    let weeks = weeks_label(&weeks);
+                    let label = [day, " ", &weeks, "週のみ診療"].concat();
+                    (weeks, label)
+                }
+                (false, _) => ("−".to_string(), [day, " 休み"].concat()),
             };
             Cell { open, mark, label }
         })
