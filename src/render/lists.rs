@@ -81,9 +81,12 @@ impl<'t> Items<'t> {
         let mut ctx = Context::new();
         ctx.insert_value("item", item.clone());
         let html = theme.render(entry, &ctx)?;
-        // The context's share of the map goes first, so that it is taken over, not copied.
         drop(ctx);
-        let mut map = item.into_map().unwrap_or_default();
+        // A map of exactly the room it needs: the value's own map was made with none to
+        // spare, and one more entry would double it, for each of 100k records at once.
+        let fields = item.into_map().unwrap_or_default();
+        let mut map = tera::Map::with_capacity(fields.len() + 1);
+        map.extend(fields);
         map.insert(
             "html".into(),
             Value::safe_string(&String::from_utf8_lossy(&html)),
