@@ -111,45 +111,51 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
     };
     let node =
         serde::de::DeserializeSeed::deserialize(seed, serde_yaml::Deserializer::from_str(text))
-            .map_err(|err| {
-                let full = err.to_string();
-                let (mut line, mut col) = err
-                    .location()
-                    .map(|l| (l.line(), l.column()))
-                    .unwrap_or((1, 1));
-                // An unclosed quote or bracket is noticed at the end of the text; where it was opened
-                // is what staff need to see.
-                if full.contains("while scanning a quoted scalar")
-                    || full.contains("while parsing a flow")
-                {
-                    if let Some(at) = context_mark(&full) {
-                        (line, col) = at;
-                    }
-                }
-                if let Some(key) = duplicate_key(&full) {
-                    if let Some(at) = second_occurrence(text, &key) {
-                        (line, col) = at;
-                    }
-                }
-                let detail = strip_position(&full);
-                let mut message = explain(&detail);
-                // A double quote left open swallows the following lines, and libyaml complains far
-                // below it; the line with an odd number of quotes is the one to fix.
-                if !detail.contains("tab") {
-                    if let Some((l, c)) = open_quote_line(text, line) {
-                        (line, col) = (l, c);
-                        message = "引用符(\")が閉じられていません".to_string();
-                    }
-                }
-                SyntaxError {
-                    pos: shift(line, col),
-                    message,
-                    detail,
-                }
-            })?;
+            .map_err(|err| syntax_error(&err, text, shift))?;
     match guard::breaking_text(&node) {
         Some(error) => Err(error),
         None => Ok(node),
+    }
+}
+
+/// serde_yaml's error as staff see it: positioned where the slip is, not where libyaml gave
+/// up, and explained in Japanese.
+fn syntax_error(
+    err: &serde_yaml::Error,
+    text: &str,
+    shift: impl Fn(usize, usize) -> Pos,
+) -> SyntaxError {
+    let full = err.to_string();
+    let (mut line, mut col) = err
+        .location()
+        .map(|l| (l.line(), l.column()))
+        .unwrap_or((1, 1));
+    // An unclosed quote or bracket is noticed at the end of the text; where it was opened
+    // is what staff need to see.
+    if full.contains("while scanning a quoted scalar") || full.contains("while parsing a flow") {
+        if let Some(at) = context_mark(&full) {
+            (line, col) = at;
+        }
+    }
+    if let Some(key) = duplicate_key(&full) {
+        if let Some(at) = second_occurrence(text, &key) {
+            (line, col) = at;
+        }
+    }
+    let detail = strip_position(&full);
+    let mut message = explain(&detail);
+    // A double quote left open swallows the following lines, and libyaml complains far
+    // below it; the line with an odd number of quotes is the one to fix.
+    if !detail.contains("tab") {
+        if let Some((l, c)) = open_quote_line(text, line) {
+            (line, col) = (l, c);
+            message = "引用符(\")が閉じられていません".to_string();
+        }
+    }
+    SyntaxError {
+        pos: shift(line, col),
+        message,
+        detail,
     }
 }
 

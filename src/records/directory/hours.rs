@@ -8,21 +8,17 @@
 use crate::content::fields::Fields;
 use crate::yaml::Node;
 
-/// Day keys in table order. `hol` is 祝日.
+/// Day keys in table order, each with how a screen reader says it in a cell (「月曜」…, and
+/// 「祝日」 for `hol`).
 pub const DAYS: [(&str, &str); 8] = [
-    ("mon", "月"),
-    ("tue", "火"),
-    ("wed", "水"),
-    ("thu", "木"),
-    ("fri", "金"),
-    ("sat", "土"),
-    ("sun", "日"),
-    ("hol", "祝"),
-];
-
-/// Each day of [`DAYS`] as a screen reader says it in a cell: 「月曜」…, 「祝日」.
-const SPOKEN_DAYS: [&str; 8] = [
-    "月曜", "火曜", "水曜", "木曜", "金曜", "土曜", "日曜", "祝日",
+    ("mon", "月曜"),
+    ("tue", "火曜"),
+    ("wed", "水曜"),
+    ("thu", "木曜"),
+    ("fri", "金曜"),
+    ("sat", "土曜"),
+    ("sun", "日曜"),
+    ("hol", "祝日"),
 ];
 
 /// One cell of the table.
@@ -159,8 +155,7 @@ fn read_row(path: &str, node: &Node, parent: &Fields) -> Option<HoursRow> {
     // Eight cells a row for every record: joined from fixed words, not formatted.
     let cells = DAYS
         .iter()
-        .zip(SPOKEN_DAYS)
-        .map(|((key, _), day)| {
+        .map(|&(key, day)| {
             let open = day_keys.iter().any(|d| d == key);
             let (mark, label) = match (open, weeks.is_empty()) {
                 (true, true) => ("○".to_string(), [day, " 診療"].concat()),
