@@ -6,10 +6,14 @@
 //! to find *where* each key and value sits, because serde_yaml 0.9 keeps no positions. Staff need
 //! `partners/sakura.md:7:3`, not "somewhere in the front matter".
 //!
+//! Most records keep to a small, regular part of YAML, which [`quick`] reads in one pass with
+//! its positions; it hands everything else to the full path above, unread.
+//!
 //! Swapping the parser means rewriting this file and [`seed`], keeping [`parse`]'s signature.
 
 mod guard;
 mod locate;
+mod quick;
 mod seed;
 
 /// A 1-based line and column (in characters) in the file the YAML came from.
@@ -95,13 +99,38 @@ impl Node {
 /// Parses `text` as one YAML document. `first_line` is the file line on which `text` starts, so
 /// that front matter errors point into the `.md` file and not into the extracted block.
 pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
-    let shift = |line: usize, col: usize| Pos {
-        line: (line as u32).saturating_add(first_line.saturating_sub(1)),
-        col: col as u32,
-    };
+    let shift = shifter(first_line);
     if let Some((line, col)) = guard::too_deep(text) {
         return Err(guard::too_deep_error(shift(line, col)));
     }
+    let node = match quick::parse(text, first_line) {
+        Some(node) => {
+            debug_assert_eq!(
+                Ok(&node),
+                full(text, first_line).as_ref(),
+                "the fast path read {text:?} differently"
+            );
+            node
+        }
+        None => full(text, first_line)?,
+    };
+    match guard::breaking_text(&node) {
+        Some(error) => Err(error),
+        None => Ok(node),
+    }
+}
+
+/// A position in the YAML text moved into its file, where the text starts on `first_line`.
+fn shifter(first_line: u32) -> impl Fn(usize, usize) -> Pos {
+    move |line, col| Pos {
+        line: (line as u32).saturating_add(first_line.saturating_sub(1)),
+        col: col as u32,
+    }
+}
+
+/// The full path: serde_yaml decides, the locator positions, the seed builds the nodes.
+fn full(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
+    let shift = shifter(first_line);
     // Located first: the seed takes each value's position as it makes the node.
     let loc = locate::locate(text);
     let seed = seed::NodeSeed {
@@ -109,13 +138,8 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
         fallback: shift(1, 1),
         first_line,
     };
-    let node =
-        serde::de::DeserializeSeed::deserialize(seed, serde_yaml::Deserializer::from_str(text))
-            .map_err(|err| syntax_error(&err, text, shift))?;
-    match guard::breaking_text(&node) {
-        Some(error) => Err(error),
-        None => Ok(node),
-    }
+    serde::de::DeserializeSeed::deserialize(seed, serde_yaml::Deserializer::from_str(text))
+        .map_err(|err| syntax_error(&err, text, shift))
 }
 
 /// serde_yaml's error as staff see it: positioned where the slip is, not where libyaml gave
@@ -328,6 +352,44 @@ fn explain(detail: &str) -> String {
         }
     }
     "YAML の書き方に誤りがあります".to_string()
+}
+
+/// Every front matter and data file of the demo site and the test fixtures, for tests that
+/// hold two readers of YAML side by side.
+#[cfg(test)]
+fn repository_texts() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack = vec![root.join("content"), root.join("tests")];
+    let mut texts = Vec::new();
+    while let Some(dir) = stack.pop() {
+        let Ok(listing) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in listing.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let yaml = match path.extension().and_then(|e| e.to_str()) {
+                Some("yaml" | "yml") => text,
+                Some("md") => match text
+                    .strip_prefix("---\n")
+                    .and_then(|rest| rest.split_once("\n---"))
+                {
+                    Some((front, _)) => front.to_string(),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            texts.push(yaml);
+        }
+    }
+    assert!(texts.len() > 100, "only {} files found", texts.len());
+    texts
 }
 
 #[cfg(test)]
