@@ -1,7 +1,7 @@
 //! Step timings for benchmarks and profiling, printed when `RENKEI_TIMINGS` is set, each with
-//! the processor time the step took and the process's peak memory so far (Linux): a step whose
-//! processor time is close to its wall time ran on one core, and a step that makes memory grow
-//! shows itself.
+//! the processor time the step took and the process's memory at its end and at its peak so far
+//! (Linux): a step whose processor time is close to its wall time ran on one core, a step that
+//! makes memory grow shows itself, and what is still held after it shows beside the peak.
 //!
 //! Its own module because both the pipeline and the output writer time their steps, and the
 //! writer must not depend on the pipeline that calls it.
@@ -27,16 +27,19 @@ impl Timer {
 
     pub fn step(&mut self, name: &str) {
         if self.on {
-            let peak = peak_memory()
-                .map(|kib| format!(", peak {} MiB", kib / 1024))
-                .unwrap_or_default();
+            let memory = match (memory("VmRSS:"), memory("VmHWM:")) {
+                (Some(now), Some(peak)) => {
+                    format!(", now {} MiB, peak {} MiB", now / 1024, peak / 1024)
+                }
+                _ => String::new(),
+            };
             let cpu_now = cpu_time();
             let cpu = match (self.last_cpu, cpu_now) {
                 (Some(before), Some(now)) => format!(" (cpu {} ms)", now.saturating_sub(before)),
                 _ => String::new(),
             };
             eprintln!(
-                "  {name}: {:.0} ms{cpu}{peak}",
+                "  {name}: {:.0} ms{cpu}{memory}",
                 self.last.elapsed().as_secs_f64() * 1000.0
             );
             self.last_cpu = cpu_now;
@@ -56,10 +59,11 @@ fn cpu_time() -> Option<u64> {
     Some((utime + stime) * 10)
 }
 
-/// The process's peak resident memory in KiB (`VmHWM`), where the system says it.
-fn peak_memory() -> Option<u64> {
+/// The process's resident memory in KiB, now (`VmRSS:`) or at its peak (`VmHWM:`), where the
+/// system says it.
+fn memory(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
