@@ -88,7 +88,7 @@ fn place_fields(obj: &mut Map<String, Value>, place: &Place, canonical: &str) {
         .filter_map(|row| {
             let days: Vec<&str> = DAY_URIS
                 .iter()
-                .filter(|(k, _)| row.days.iter().any(|d| d == k))
+                .filter(|(k, _)| row.opens_on(k))
                 .map(|(_, uri)| *uri)
                 .collect();
             (!days.is_empty()).then(|| {

@@ -36,7 +36,7 @@ use crate::content::report::Days;
 use crate::stash::{put_number, put_text, Reader, Stash};
 
 /// The file's first bytes; the number changes with the layout.
-const MAGIC: &[u8] = b"renkei-parsed 2\n";
+const MAGIC: &[u8] = b"renkei-parsed 3\n";
 
 /// The last build's parses that still hold: by source file (`content/partners/a.md`), the
 /// bytes of its entry ([`crate::load`] decodes them) and the days it holds for.

@@ -7,7 +7,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::japanese::phone::Phone;
 use crate::records::curriculum::Code;
 use crate::records::directory::{
-    hours::Cell, CareOffice, Doctor, HoursRow, Partner, PartnerKind, Person, Place,
+    CareOffice, Doctor, HoursRow, Partner, PartnerKind, Person, Place,
 };
 use crate::records::equipment::{Equipment, Price, Prices};
 use crate::records::form::{Form, SendTo};
@@ -64,15 +64,13 @@ stash_enum!(PartnerKind {
     Pharmacy
 });
 stash_struct!(Person { name, yomi });
-stash_struct!(Cell { open, mark, label });
 stash_struct!(HoursRow {
     label,
     time,
     opens,
     closes,
     days,
-    weeks,
-    cells
+    weeks
 });
 stash_struct!(Place {
     name,

@@ -5,34 +5,62 @@
 //! nth-week rows), each cell carrying a text alternative so a screen reader says 「診療」 or
 //! 「休診」 rather than a symbol.
 
+use std::borrow::Cow;
+
+use serde::ser::{SerializeSeq, SerializeStruct};
+
 use crate::content::fields::Fields;
 use crate::yaml::Node;
 
-/// Day keys in table order, each with how a screen reader says it in a cell (「月曜」…, and
-/// 「祝日」 for `hol`).
-pub const DAYS: [(&str, &str); 8] = [
-    ("mon", "月曜"),
-    ("tue", "火曜"),
-    ("wed", "水曜"),
-    ("thu", "木曜"),
-    ("fri", "金曜"),
-    ("sat", "土曜"),
-    ("sun", "日曜"),
-    ("hol", "祝日"),
+/// One day of the table: its key as staff write it, and what a screen reader says for its
+/// cell, open and closed (「月曜 診療」, 「祝日 休み」 for `hol`).
+pub struct Day {
+    pub key: &'static str,
+    spoken: &'static str,
+    open: &'static str,
+    closed: &'static str,
+}
+
+const fn day(
+    key: &'static str,
+    spoken: &'static str,
+    open: &'static str,
+    closed: &'static str,
+) -> Day {
+    Day {
+        key,
+        spoken,
+        open,
+        closed,
+    }
+}
+
+/// The days in table order.
+pub const DAYS: [Day; 8] = [
+    day("mon", "月曜", "月曜 診療", "月曜 休み"),
+    day("tue", "火曜", "火曜 診療", "火曜 休み"),
+    day("wed", "水曜", "水曜 診療", "水曜 休み"),
+    day("thu", "木曜", "木曜 診療", "木曜 休み"),
+    day("fri", "金曜", "金曜 診療", "金曜 休み"),
+    day("sat", "土曜", "土曜 診療", "土曜 休み"),
+    day("sun", "日曜", "日曜 診療", "日曜 休み"),
+    day("hol", "祝日", "祝日 診療", "祝日 休み"),
 ];
 
-/// One cell of the table.
+/// One cell of the table, as templates see it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cell {
     pub open: bool,
     /// What is printed: ○, − or 第1・3.
-    pub mark: String,
+    pub mark: Cow<'static, str>,
     /// What a screen reader says.
-    pub label: String,
+    pub label: Cow<'static, str>,
 }
 
-/// One `hours` row.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// One `hours` row. Templates also see `days` (the open days' keys, in table order) and
+/// `cells` (eight [`Cell`]s), both made as the row is handed to them: kept in every record,
+/// the keys as text and the cells' words were about 1.9 KB a partner, 200 MB at 100k records.
+#[derive(Debug, Clone, PartialEq)]
 pub struct HoursRow {
     pub label: String,
     /// Display form, 「9:00〜12:00」.
@@ -40,11 +68,67 @@ pub struct HoursRow {
     /// Machine form for JSON-LD: (opens, closes) as HH:MM.
     pub opens: String,
     pub closes: String,
-    /// Day keys as written (`mon`, …).
-    pub days: Vec<String>,
+    /// The days it is open: bit `i` for [`DAYS`]`[i]`.
+    pub days: u8,
     /// 第n週 restriction (`[1, 3]`), empty for every week.
     pub weeks: Vec<u8>,
-    pub cells: Vec<Cell>,
+}
+
+impl HoursRow {
+    /// Whether the row is open on the day whose key is `key` (`mon`, …, `hol`).
+    pub fn opens_on(&self, key: &str) -> bool {
+        DAYS.iter()
+            .position(|d| d.key == key)
+            .is_some_and(|i| self.days & (1 << i) != 0)
+    }
+
+    /// The table's eight cells for this row.
+    pub fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
+        DAYS.iter().enumerate().map(|(i, day)| {
+            let open = self.days & (1 << i) != 0;
+            let (mark, label) = match (open, self.weeks.is_empty()) {
+                (true, true) => (Cow::Borrowed("○"), Cow::Borrowed(day.open)),
+                (true, false) => {
+                    let weeks = weeks_label(&self.weeks);
+                    let label = [day.spoken, " ", &weeks, "週のみ診療"].concat();
+                    (Cow::Owned(weeks), Cow::Owned(label))
+                }
+                (false, _) => (Cow::Borrowed("−"), Cow::Borrowed(day.closed)),
+            };
+            Cell { open, mark, label }
+        })
+    }
+}
+
+impl serde::Serialize for HoursRow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut row = serializer.serialize_struct("HoursRow", 7)?;
+        row.serialize_field("label", &self.label)?;
+        row.serialize_field("time", &self.time)?;
+        row.serialize_field("opens", &self.opens)?;
+        row.serialize_field("closes", &self.closes)?;
+        let days: Vec<&str> = DAYS
+            .iter()
+            .filter(|d| self.opens_on(d.key))
+            .map(|d| d.key)
+            .collect();
+        row.serialize_field("days", &days)?;
+        row.serialize_field("weeks", &self.weeks)?;
+        row.serialize_field("cells", &Cells(self))?;
+        row.end()
+    }
+}
+
+struct Cells<'a>(&'a HoursRow);
+
+impl serde::Serialize for Cells<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(DAYS.len()))?;
+        for cell in self.0.cells() {
+            seq.serialize_element(&cell)?;
+        }
+        seq.end()
+    }
 }
 
 /// 「第1・3」 for weeks [1, 3].
@@ -125,18 +209,19 @@ fn read_row(path: &str, node: &Node, parent: &Fields) -> Option<HoursRow> {
             Some("[mon, tue, wed, thu, fri, sat, sun, hol]"),
         );
     }
-    let mut day_keys = Vec::new();
+    let mut open_days = 0u8;
     for (i, (day, pos)) in days.iter().enumerate() {
-        if DAYS.iter().any(|(k, _)| k == day) {
-            day_keys.push(day.clone());
-        } else {
-            let hint = crate::diagnostics::suggest(day, DAYS.iter().map(|(k, _)| *k));
-            report.error(
-                *pos,
-                &format!("{path}.days[{i}]"),
-                format!("曜日「{day}」は使えません{hint}"),
-                Some("mon tue wed thu fri sat sun hol のいずれか"),
-            );
+        match DAYS.iter().position(|d| d.key == day) {
+            Some(at) => open_days |= 1 << at,
+            None => {
+                let hint = crate::diagnostics::suggest(day, DAYS.iter().map(|d| d.key));
+                report.error(
+                    *pos,
+                    &format!("{path}.days[{i}]"),
+                    format!("曜日「{day}」は使えません{hint}"),
+                    Some("mon tue wed thu fri sat sun hol のいずれか"),
+                );
+            }
         }
     }
     let mut weeks = Vec::new();
@@ -152,31 +237,13 @@ fn read_row(path: &str, node: &Node, parent: &Fields) -> Option<HoursRow> {
         }
     }
     let (opens, closes) = range?;
-    // Eight cells a row for every record: joined from fixed words, not formatted.
-    let cells = DAYS
-        .iter()
-        .map(|&(key, day)| {
-            let open = day_keys.iter().any(|d| d == key);
-            let (mark, label) = match (open, weeks.is_empty()) {
-                (true, true) => ("○".to_string(), [day, " 診療"].concat()),
-                (true, false) => {
-                    let weeks = weeks_label(&weeks);
-                    let label = [day, " ", &weeks, "週のみ診療"].concat();
-                    (weeks, label)
-                }
-                (false, _) => ("−".to_string(), [day, " 休み"].concat()),
-            };
-            Cell { open, mark, label }
-        })
-        .collect();
     Some(HoursRow {
         label: label?,
         time: display_range(&opens, &closes),
         opens,
         closes,
-        days: day_keys,
+        days: open_days,
         weeks,
-        cells,
     })
 }
 
@@ -214,11 +281,12 @@ mod tests {
         f.finish();
         assert!(!report.has_errors());
         assert_eq!(rows[0].time, "9:00〜12:00");
-        let marks: Vec<&str> = rows[0].cells.iter().map(|c| c.mark.as_str()).collect();
+        let marks: Vec<Cow<str>> = rows[0].cells().map(|c| c.mark).collect();
         assert_eq!(marks, ["○", "○", "○", "−", "○", "−", "−", "−"]);
-        assert_eq!(rows[1].cells[5].mark, "第1・3");
-        assert_eq!(rows[1].cells[5].label, "土曜 第1・3週のみ診療");
-        assert_eq!(rows[1].cells[7].label, "祝日 休み");
+        let saturday: Vec<Cell> = rows[1].cells().collect();
+        assert_eq!(saturday[5].mark, "第1・3");
+        assert_eq!(saturday[5].label, "土曜 第1・3週のみ診療");
+        assert_eq!(saturday[7].label, "祝日 休み");
     }
 
     #[test]
@@ -232,9 +300,11 @@ mod tests {
         let mut f = Fields::new(&node, "", &report).unwrap();
         let rows = read_hours(&mut f);
         f.finish();
-        let marks: Vec<&str> = rows[0].cells.iter().map(|c| c.mark.as_str()).collect();
+        let cells: Vec<Cell> = rows[0].cells().collect();
+        let marks: Vec<&str> = cells.iter().map(|c| c.mark.as_ref()).collect();
         assert_eq!(marks, ["○", "−", "−", "−", "−", "○", "○", "○"]);
-        assert_eq!(rows[0].cells[7].label, "祝日 診療");
+        assert_eq!(cells[7].label, "祝日 診療");
+        assert!(rows[0].opens_on("hol") && !rows[0].opens_on("tue"));
     }
 
     #[test]
