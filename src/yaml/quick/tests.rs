@@ -54,6 +54,8 @@ fn the_forms_records_use_are_read_as_the_full_path_reads_them() {
         "wide: ｱｲｳ　全角スペース\nemoji: 🏥\n",
         "start: 2026-12-10T18:30:00+09:00\nschedule: 平日 9:00〜16:00\nurl: https://example.jp/a\n",
         "titles:\n  - 特集:地域連携\nrow: {text: 休診(代診:佐藤医師), at: 9:30}\nnumbers: 12 34\n",
+        "a: b:c\nb: 12:30\nc: [[1, 2], [3]]\nd: [{e: 1}, {f: [g]}]\ne: 'x' \n",
+        "-   k: v\n    k2: w\n-  x\n",
     ];
     for text in cases {
         assert!(agrees(text), "took the full path: {text:?}");
@@ -79,6 +81,12 @@ fn everything_else_takes_the_full_path() {
         "trailing_comma: [a, b,]\n",
         "hex: 0x1F\n",
         "exp: 1e5\n",
+        "exp_decimal: 1.5e3\n",
+        "underscore: 1_000\n",
+        "octal: 0o17\n",
+        "short_date: 2024-7-1\n",
+        "dot_first: .5\n",
+        "dot_last: 5.\n",
         "plus: +1\n",
         "inf: .inf\n",
         "too_big: 9223372036854775808\n",
