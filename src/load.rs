@@ -213,12 +213,15 @@ pub fn load_with(
         results.len()
     ));
 
+    // The large collections are sized once: at 100k records the partners alone are a few
+    // hundred MB, which growing by doubling copies into fresh memory several times over.
+    let count = |k: Collection| results.iter().filter(|(s, _)| s.collection == k).count();
     let mut c = Content {
-        partners: Vec::new(),
-        care: Vec::new(),
-        doctors: Vec::new(),
-        seminars: Vec::new(),
-        news: Vec::new(),
+        partners: Vec::with_capacity(count(Collection::Partners)),
+        care: Vec::with_capacity(count(Collection::Care)),
+        doctors: Vec::with_capacity(count(Collection::Doctors)),
+        seminars: Vec::with_capacity(count(Collection::Seminars)),
+        news: Vec::with_capacity(count(Collection::News)),
         pathways: Vec::new(),
         forms: Vec::new(),
         equipment: Vec::new(),
