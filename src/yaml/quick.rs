@@ -219,7 +219,7 @@ impl Reader<'_> {
                     },
                 }
             } else {
-                let value = self.inline_value()?;
+                let value = self.inline_value(false)?;
                 self.end_of_line()?;
                 value
             };
@@ -258,7 +258,7 @@ impl Reader<'_> {
                 // Everything before the key on this line is ASCII: bytes are columns.
                 self.block_map(self.i - self.line_start)?
             } else {
-                let value = self.inline_value()?;
+                let value = self.inline_value(false)?;
                 self.end_of_line()?;
                 value
             };
@@ -277,12 +277,13 @@ impl Reader<'_> {
         }
     }
 
-    /// A value that starts on its key's (or `- `'s) line and ends on it.
-    fn inline_value(&mut self) -> Option<Node> {
+    /// A value that starts and ends on one line: after a key or `- `, or (`in_flow`) inside a
+    /// flow collection, where `,` `]` `}` end a plain scalar.
+    fn inline_value(&mut self, in_flow: bool) -> Option<Node> {
         match self.peek()? {
             b'"' | b'\'' => self.quoted(),
             b'[' | b'{' => self.flow(),
-            _ => self.plain(false),
+            _ => self.plain(in_flow),
         }
     }
 
@@ -358,7 +359,7 @@ impl Reader<'_> {
         } else {
             loop {
                 if open == b'[' {
-                    items.push(self.flow_node()?);
+                    items.push(self.inline_value(true)?);
                 } else {
                     let key_pos = self.pos();
                     let key = self.key()?;
@@ -366,7 +367,7 @@ impl Reader<'_> {
                         return None;
                     }
                     self.skip_spaces();
-                    let value = self.flow_node()?;
+                    let value = self.inline_value(true)?;
                     entries.push(Entry {
                         key,
                         key_pos,
@@ -401,14 +402,6 @@ impl Reader<'_> {
             pos,
             raw: None,
         })
-    }
-
-    fn flow_node(&mut self) -> Option<Node> {
-        match self.peek()? {
-            b'"' | b'\'' => self.quoted(),
-            b'[' | b'{' => self.flow(),
-            _ => self.plain(true),
-        }
     }
 }
 

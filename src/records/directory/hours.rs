@@ -79,13 +79,18 @@ impl HoursRow {
     pub fn opens_on(&self, key: &str) -> bool {
         DAYS.iter()
             .position(|d| d.key == key)
-            .is_some_and(|i| self.days & (1 << i) != 0)
+            .is_some_and(|i| self.open_at(i))
+    }
+
+    /// Whether the row is open on [`DAYS`]`[i]`.
+    fn open_at(&self, i: usize) -> bool {
+        self.days & (1 << i) != 0
     }
 
     /// The table's eight cells for this row.
     pub fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
         DAYS.iter().enumerate().map(|(i, day)| {
-            let open = self.days & (1 << i) != 0;
+            let open = self.open_at(i);
             let (mark, label) = match (open, self.weeks.is_empty()) {
                 (true, true) => (Cow::Borrowed("○"), Cow::Borrowed(day.open)),
                 (true, false) => {
@@ -109,8 +114,9 @@ impl serde::Serialize for HoursRow {
         row.serialize_field("closes", &self.closes)?;
         let days: Vec<&str> = DAYS
             .iter()
-            .filter(|d| self.opens_on(d.key))
-            .map(|d| d.key)
+            .enumerate()
+            .filter(|(i, _)| self.open_at(*i))
+            .map(|(_, d)| d.key)
             .collect();
         row.serialize_field("days", &days)?;
         row.serialize_field("weeks", &self.weeks)?;
